@@ -1,0 +1,48 @@
+# One task runner for people and CI. `make serve` and `make test` are the two set-up commands.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Root runs apt-get directly; anyone else goes through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-deps assets serve test test-fast lint bench fuzz load clean
+
+install: $(STAMP) assets
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch is pinned: this version has a CPU wheel; an unpinned torch pulls a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Debian packages the tests need: Chromium for browser tests, Graphviz's `dot` for torchviz in the benchmark.
+system-deps:
+	@command -v chromium >/dev/null && command -v dot >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core; }
+
+# Front-end bundle (filled in by the playground work).
+assets:
+	@true
+
+serve: install
+	$(VENV)/bin/gradtrace serve
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m 'not browser and not slow'
+
+lint: install
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/mypy
+
+bench: install system-deps
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info static/build node_modules

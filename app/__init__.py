@@ -1,0 +1,5 @@
+"""gradtrace: draw the autograd graph of PyTorch code, with values and gradients."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

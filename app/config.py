@@ -1,0 +1,66 @@
+"""Settings and limits: one frozen object built from the environment at start-up, passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every resource bound gradtrace enforces, each checked where it is cheapest."""
+
+    max_source_chars: int = 20_000  # before parsing
+    max_ast_depth: int = 60  # nesting depth, before interpreting
+    max_ast_nodes: int = 20_000
+    max_steps: int = 200_000  # statements + expressions evaluated by the interpreter
+    max_call_depth: int = 40  # user function recursion
+    max_tensor_elements: int = 4_000_000  # per tensor, checked from shapes before allocating
+    max_total_elements: int = 40_000_000  # all tensors a program creates, summed
+    max_sequence_length: int = 100_000  # Python lists/strings/ranges built by the program
+    max_int_bits: int = 256  # Python ints the program computes
+    max_stdout_chars: int = 100_000
+    max_graph_nodes: int = 5_000  # before layout
+    max_inputs_elements: int = 100_000  # all `inputs` values together
+    timeout_seconds: float = 10.0  # wall clock for one request in a worker
+    worker_memory_mb: int = 3_072  # address-space cap of a worker process
+    json_value_elements: int = 10_000  # larger tensors are summarised, not listed
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Service settings; `from_env` reads GRADTRACE_* variables."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    max_body_bytes: int = 256 * 1024
+    max_url_chars: int = 8_192
+    snippet_db: Path = Path("gradtrace-snippets.sqlite3")
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from GRADTRACE_<NAME> variables (limits as GRADTRACE_LIMIT_<NAME>)."""
+        env = os.environ if environ is None else environ
+        limits = _override(Limits(), env, "GRADTRACE_LIMIT_")
+        return _override(cls(limits=limits), env, "GRADTRACE_")
+
+
+def _override(obj: T, env: Mapping[str, str], prefix: str) -> T:
+    changes: dict[str, Any] = {}
+    for f in fields(obj):  # type: ignore[arg-type]
+        raw = env.get(prefix + f.name.upper())
+        if raw is None or f.name == "limits":
+            continue
+        current = getattr(obj, f.name)
+        try:
+            changes[f.name] = type(current)(raw)
+        except ValueError as exc:
+            raise ValueError(f"{prefix}{f.name.upper()}={raw!r}: {exc}") from None
+    return replace(obj, **changes)  # type: ignore[type-var]

@@ -1,0 +1,70 @@
+"""The one error family: every failure a user can cause is a GradtraceError."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ErrorKind = Literal["syntax", "forbidden", "limit", "timeout", "runtime", "render", "request"]
+
+# HTTP status per kind; the web layer and the CLI read this table and nothing else.
+HTTP_STATUS: dict[str, int] = {
+    "syntax": 400,
+    "forbidden": 403,
+    "limit": 422,
+    "timeout": 408,
+    "runtime": 422,
+    "render": 422,
+    "request": 400,
+}
+
+CLI_EXIT: dict[str, int] = {
+    "syntax": 2,
+    "forbidden": 3,
+    "limit": 4,
+    "timeout": 5,
+    "runtime": 6,
+    "render": 7,
+    "request": 2,
+}
+
+
+class GradtraceError(Exception):
+    """A failure with a kind, a learner-readable message and, when known, a position."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        line: int | None = None,
+        col: int | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.message = message
+        self.line = line
+        self.col = col
+        self.status = status if status is not None else HTTP_STATUS[kind]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross the worker pipe; keep every field when pickled.
+        return (type(self), (self.kind, self.message, self.line, self.col, self.status))
+
+    def at(self, line: int | None, col: int | None = None) -> GradtraceError:
+        """Fill in a position if none is known yet; return self for `raise err.at(...)`."""
+        if self.line is None and line is not None:
+            self.line, self.col = line, col
+        return self
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape every error answer carries under `error`."""
+        return {"type": self.kind, "message": self.display_message(), "line": self.line, "col": self.col}
+
+    def display_message(self) -> str:
+        """The message, prefixed with its line when there is one."""
+        if self.line is not None and not self.message.startswith("line "):
+            return f"line {self.line}: {self.message}"
+        return self.message
+
+    def __str__(self) -> str:
+        return self.display_message()
