@@ -24,9 +24,19 @@ system-deps:
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core; }
 
-# Front-end bundle (filled in by the playground work).
-assets:
-	@true
+# Front-end bundle: npm packages pinned by package-lock.json, bundled by esbuild into static/build/.
+# Only building needs Node.js; serving uses the built files. Rebuilt when a source or the lockfile changes.
+ASSET_SOURCES := package.json package-lock.json scripts/build-assets.mjs $(shell find static/src -type f 2>/dev/null)
+ASSET_BUNDLE := static/build/playground.js
+
+assets: $(ASSET_BUNDLE)
+
+$(ASSET_BUNDLE): $(ASSET_SOURCES)
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/build-assets.mjs
 
 serve: install
 	$(VENV)/bin/gradtrace serve

@@ -1,0 +1,33 @@
+// The page talks to the same JSON API as every other client (POST /api/graph).
+
+/**
+ * Ask the service for the graphs of `code`. Resolves to {ok: true, data} or
+ * {ok: false, error: {type, message, line, col}}; rejects only with AbortError.
+ */
+export async function fetchGraph(request, signal) {
+  let response;
+  try {
+    response = await fetch("/api/graph", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request),
+      signal,
+    });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    return failure("request", "Could not reach the gradtrace service. Is it still running?");
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+  }
+  if (response.ok && body && Array.isArray(body.graphs)) return { ok: true, data: body };
+  if (body && body.error) return { ok: false, error: body.error };
+  return failure("request", `The service answered ${response.status} without an explanation.`);
+}
+
+function failure(type, message) {
+  return { ok: false, error: { type, message, line: null, col: null } };
+}

@@ -1,0 +1,82 @@
+// Downloads (SVG, PNG, DOT) and the embed snippet. PNG is drawn in the browser so it needs no
+// extra request; the embed snippet points at the service's SVG endpoint so pages stay live.
+
+// Big enough to print sharply, small enough for every browser's canvas limit.
+const PNG_SCALE = 3;
+const MAX_CANVAS_SIDE = 8192;
+
+export function downloadText(text, filename, type) {
+  saveBlob(new Blob([text], { type }), filename);
+}
+
+export async function downloadPng(svgText, filename, background) {
+  const url = URL.createObjectURL(new Blob([svgText], { type: "image/svg+xml" }));
+  try {
+    const image = await loadImage(url);
+    const [width, height] = naturalSize(image, svgText);
+    const scale = Math.min(PNG_SCALE, MAX_CANVAS_SIDE / width, MAX_CANVAS_SIDE / height);
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext("2d");
+    context.fillStyle = background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    saveBlob(blob, filename);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function embedUrl({ code, inputs, theme }) {
+  const params = new URLSearchParams({ code });
+  if (inputs && Object.keys(inputs).length) params.set("inputs", JSON.stringify(inputs));
+  params.set("theme", theme);
+  return `${window.location.origin}/graph.svg?${params.toString()}`;
+}
+
+export function embedSnippets(url, alt) {
+  const escaped = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const altHtml = alt.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  return {
+    html: `<img src="${escaped}" alt="${altHtml}">`,
+    markdown: `![${alt.replace(/[[\]]/g, "")}](${url.replace(/\)/g, "%29")})`,
+  };
+}
+
+export async function copyText(text, fallbackField) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // The clipboard API needs a secure context; selecting the text is the old, working way.
+    fallbackField.select();
+    return document.execCommand("copy");
+  }
+}
+
+function saveBlob(blob, filename) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+function loadImage(url) {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error("The graph could not be turned into a picture."));
+    image.src = url;
+  });
+}
+
+function naturalSize(image, svgText) {
+  if (image.naturalWidth && image.naturalHeight) return [image.naturalWidth, image.naturalHeight];
+  const viewBox = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(svgText);
+  return viewBox ? [Number(viewBox[1]), Number(viewBox[2])] : [800, 600];
+}

@@ -1,0 +1,185 @@
+// The graph: the service's SVG inlined (so it stays crisp at any zoom), with pan and zoom
+// from `panzoom`, and graph nodes that can be hovered, tapped or focused to inspect them.
+
+import createPanZoom from "panzoom";
+import { formatShape } from "./values.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 12;
+// A tiny graph fitted to a large screen would be drawn huge; cap the fit zoom.
+const MAX_FIT_ZOOM = 1.6;
+
+export function createGraphView(container, { onInspect }) {
+  let panzoom = null;
+  let viewport = null;
+  let nodesById = new Map();
+  let userMoved = false;
+  let selected = null;
+
+  function show(svgText, nodes) {
+    const svg = parseSvg(svgText);
+    nodesById = new Map(nodes.map((node) => [node.id, node]));
+    viewport = wrapContent(svg);
+    labelForScreenReaders(svg);
+    prepareNodes(svg, nodesById);
+    const previous = panzoom ? panzoom.getTransform() : null;
+    if (panzoom) panzoom.dispose();
+    container.replaceChildren(svg);
+    panzoom = createPanZoom(viewport, {
+      minZoom: MIN_ZOOM,
+      maxZoom: MAX_ZOOM,
+      smoothScroll: false,
+      zoomDoubleClickSpeed: 1, // double-click should not zoom: it is how people select text
+      // Returning false lets taps through as clicks, so a tap on a node inspects it.
+      onTouch: () => false,
+    });
+    panzoom.on("panstart", () => (userMoved = true));
+    panzoom.on("zoom", (_pz, e) => {
+      if (e !== "programmatic") userMoved = true;
+    });
+    if (userMoved && previous) {
+      panzoom.zoomAbs(0, 0, previous.scale);
+      panzoom.moveTo(previous.x, previous.y);
+    } else {
+      fit();
+    }
+    selected = null;
+  }
+
+  /** Scale and centre the whole graph in the visible area. */
+  function fit() {
+    if (!panzoom || !viewport) return;
+    const box = viewport.getBBox();
+    const { width, height } = container.getBoundingClientRect();
+    if (!box.width || !box.height || !width || !height) return;
+    const pad = 16;
+    const scale = Math.min((width - 2 * pad) / box.width, (height - 2 * pad) / box.height, MAX_FIT_ZOOM);
+    panzoom.zoomAbs(0, 0, scale);
+    panzoom.moveTo((width - box.width * scale) / 2 - box.x * scale, (height - box.height * scale) / 2 - box.y * scale);
+    userMoved = false;
+  }
+
+  function zoomBy(factor) {
+    if (!panzoom) return;
+    const { width, height } = container.getBoundingClientRect();
+    panzoom.smoothZoom(width / 2, height / 2, factor);
+    userMoved = true;
+  }
+
+  function select(element) {
+    if (selected) selected.classList.remove("gt-selected");
+    selected = element;
+    if (element) element.classList.add("gt-selected");
+    onInspect(element ? nodesById.get(element.id) ?? null : null);
+  }
+
+  // Event delegation on the container survives every re-render of the SVG.
+  const nodeOf = (event) => event.target.closest?.("g.node") ?? null;
+  container.addEventListener("mouseover", (event) => {
+    const node = nodeOf(event);
+    if (node && node !== selected) select(node);
+  });
+  container.addEventListener("focusin", (event) => {
+    const node = nodeOf(event);
+    if (node) select(node);
+  });
+  container.addEventListener("click", (event) => {
+    const node = nodeOf(event);
+    if (node) select(node);
+  });
+  container.addEventListener("keydown", (event) => {
+    if ((event.key === "Enter" || event.key === " ") && nodeOf(event)) {
+      event.preventDefault();
+      select(nodeOf(event));
+    }
+  });
+  window.addEventListener("resize", () => {
+    if (!userMoved) fit();
+  });
+
+  return {
+    show,
+    fit,
+    zoomIn: () => zoomBy(1.4),
+    zoomOut: () => zoomBy(1 / 1.4),
+    /** Forget manual pan/zoom so the next graph is fitted (new program, new example). */
+    resetView: () => (userMoved = false),
+    svgElement: () => container.querySelector("svg"),
+  };
+}
+
+function parseSvg(text) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = doc.documentElement;
+  if (svg.nodeName !== "svg" || doc.querySelector("parsererror")) {
+    throw new Error("The service sent a graph picture the page cannot read.");
+  }
+  // The SVG is ours, but names inside it come from user code: keep only drawing elements.
+  for (const bad of svg.querySelectorAll("script, foreignObject")) bad.remove();
+  for (const el of svg.querySelectorAll("*")) {
+    for (const attr of [...el.attributes]) if (attr.name.startsWith("on")) el.removeAttribute(attr.name);
+  }
+  return document.importNode(svg, true);
+}
+
+/** Move the drawing into one <g> that panzoom transforms; the <svg> fills the container. */
+function wrapContent(svg) {
+  const wrapper = document.createElementNS(SVG_NS, "g");
+  wrapper.setAttribute("class", "gt-viewport");
+  for (const child of [...svg.childNodes]) {
+    if (["title", "desc", "defs", "style"].includes(child.nodeName)) continue;
+    wrapper.append(child);
+  }
+  svg.append(wrapper);
+  svg.setAttribute("width", "100%");
+  svg.setAttribute("height", "100%");
+  return wrapper;
+}
+
+function labelForScreenReaders(svg) {
+  svg.setAttribute("role", "group");
+  const title = svg.querySelector(":scope > title");
+  const desc = svg.querySelector(":scope > desc");
+  if (title) {
+    title.id ||= "gt-graph-title";
+    svg.setAttribute("aria-labelledby", title.id);
+  } else {
+    svg.setAttribute("aria-label", "Autograd graph");
+  }
+  if (desc) {
+    desc.id ||= "gt-graph-desc";
+    svg.setAttribute("aria-describedby", desc.id);
+  }
+}
+
+/** Make every graph node reachable by keyboard and named for screen readers. */
+function prepareNodes(svg, nodesById) {
+  for (const element of svg.querySelectorAll("g.node")) {
+    const node = nodesById.get(element.id);
+    if (!node) continue;
+    element.setAttribute("tabindex", "0");
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-label", describeNode(node));
+    // Graphviz's own tooltip <title> would pop up over our inspector panel.
+    element.querySelector(":scope > title")?.remove();
+  }
+}
+
+export function describeNode(node) {
+  const parts = [];
+  if (node.name) parts.push(node.name);
+  if (node.op) parts.push(node.op);
+  parts.push(kindLabel(node.kind));
+  if (node.shape) parts.push(`shape ${formatShape(node.shape)}`);
+  return parts.join(", ");
+}
+
+export function kindLabel(kind) {
+  return {
+    leaf: "leaf tensor",
+    op: "backward function",
+    tensor: "intermediate tensor",
+    saved: "saved tensor",
+  }[kind] ?? kind;
+}

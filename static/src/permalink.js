@@ -1,0 +1,66 @@
+// The whole view (code, inputs, options, chosen graph) lives in the URL hash, so a link
+// reproduces it. Code is deflated + base64url when the browser can, which keeps links short.
+
+const DEFAULT_OPTIONS = { direction: "TB", precision: 4, show_values: true, show_grads: true };
+
+export function defaultOptions() {
+  return { ...DEFAULT_OPTIONS };
+}
+
+export async function encodeState({ code, inputs, options, graphIndex }) {
+  const params = new URLSearchParams();
+  const packed = await deflate(code);
+  // Compression only pays off past a few dozen characters; short code stays readable.
+  if (packed !== null && packed.length < encodeURIComponent(code).length) params.set("z", packed);
+  else params.set("code", code);
+  if (inputs && Object.keys(inputs).length) params.set("inputs", JSON.stringify(inputs));
+  if (options.direction !== DEFAULT_OPTIONS.direction) params.set("dir", options.direction);
+  if (options.precision !== DEFAULT_OPTIONS.precision) params.set("prec", String(options.precision));
+  if (!options.show_values) params.set("values", "0");
+  if (!options.show_grads) params.set("grads", "0");
+  if (graphIndex > 0) params.set("graph", String(graphIndex));
+  return "#" + params.toString();
+}
+
+/** Read a hash made by encodeState; null when the hash holds no code. */
+export async function decodeState(hash) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  let code = params.get("code");
+  if (params.has("z")) code = await inflate(params.get("z"));
+  if (code === null) return null;
+  const options = defaultOptions();
+  if (params.get("dir") === "LR") options.direction = "LR";
+  const precision = Number.parseInt(params.get("prec") ?? "", 10);
+  if (Number.isInteger(precision) && precision >= 0 && precision <= 12) options.precision = precision;
+  options.show_values = params.get("values") !== "0";
+  options.show_grads = params.get("grads") !== "0";
+  let inputs = {};
+  try {
+    const parsed = JSON.parse(params.get("inputs") ?? "{}");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) inputs = parsed;
+  } catch {
+    // A damaged inputs parameter should not lose the code; fall back to the defaults.
+  }
+  const graphIndex = Math.max(0, Number.parseInt(params.get("graph") ?? "0", 10) || 0);
+  return { code, inputs, options, graphIndex };
+}
+
+async function deflate(text) {
+  if (typeof CompressionStream === "undefined") return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function inflate(packed) {
+  try {
+    const binary = atob(packed.replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return await new Response(stream).text();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,194 @@
+// Entry point of the playground page: holds the view's state and wires the parts together.
+// Every graph comes from POST /api/graph; nothing is computed here that the API does not say.
+
+import { fetchGraph } from "./api.js";
+import { setUpControls } from "./controls.js";
+import { createEditor } from "./editor.js";
+import { createGraphView } from "./graph-view.js";
+import { createHistorySync } from "./history-sync.js";
+import { readInputField, renderInputs } from "./inputs-panel.js";
+import { renderInspector } from "./inspector.js";
+import { renderLegend } from "./legend.js";
+import { renderError, renderOutput } from "./output.js";
+import { defaultOptions } from "./permalink.js";
+import { createTheme } from "./theme.js";
+
+// Long enough that a fast typist's word is one request, short enough to feel live.
+const TYPING_DELAY_MS = 450;
+
+const pageData = JSON.parse(document.getElementById("page-data").textContent);
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  options: defaultOptions(),
+  inputs: {}, // only the values the user edited; the API fills in the rest
+  graphIndex: 0,
+  result: null, // the last successful API answer
+};
+let inFlight = null;
+let typingTimer = 0;
+let applying = false; // true while a whole state is loaded, so that is not taken as typing
+
+const theme = createTheme(() => renderNow());
+const historySync = createHistorySync((restored) => applyState(restored));
+const graphView = createGraphView($("graph"), {
+  onInspect: (node) => {
+    renderInspector($("inspector"), node, state.options.precision);
+    editor.linkLine(node?.line ?? null);
+  },
+});
+const editor = createEditor({
+  parent: $("editor"),
+  doc: "",
+  label: "Python code",
+  onChange: () => {
+    if (applying) return;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => renderNow("replace"), TYPING_DELAY_MS);
+  },
+  onRun: () => renderNow("push"),
+});
+
+const controls = setUpControls({
+  state,
+  theme,
+  editor,
+  graphView,
+  examples: pageData.examples,
+  onOptionsChange: () => renderNow("push"),
+  onGraphPick: () => {
+    showCurrentGraph();
+    historySync.record(viewState(), "push");
+  },
+  onExample: (example) => {
+    applyState({ code: example.code, inputs: {}, options: state.options, graphIndex: 0 });
+    renderNow("push");
+  },
+  onRun: () => renderNow("push"),
+});
+
+/** Load a whole view (from a permalink, Back, or an example) into the page. */
+function applyState({ code, inputs, options, graphIndex }, { render = true } = {}) {
+  applying = true;
+  editor.setCode(code);
+  applying = false;
+  state.inputs = { ...inputs };
+  state.options = { ...options };
+  state.graphIndex = graphIndex;
+  graphView.resetView();
+  controls.showOptions();
+  if (render) renderNow();
+}
+
+function viewState() {
+  return { code: editor.getCode(), inputs: state.inputs, options: state.options, graphIndex: state.graphIndex };
+}
+
+/** Ask for the graph now, cancelling a request still on its way. `historyMode`: push/replace/none. */
+async function renderNow(historyMode = "none") {
+  clearTimeout(typingTimer);
+  if (inFlight) inFlight.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  const code = editor.getCode();
+  controls.matchExample(code);
+  if (historyMode !== "none") historySync.record(viewState(), historyMode);
+  if (code.length > pageData.maxSourceChars) {
+    showError({ type: "limit", message: `The code is longer than ${pageData.maxSourceChars} characters.` });
+    return;
+  }
+  setBusy(true);
+  const started = performance.now();
+  let answer;
+  try {
+    answer = await fetchGraph(
+      { code, inputs: state.inputs, options: { ...state.options, theme: theme.resolved() } },
+      controller.signal,
+    );
+  } catch {
+    return; // aborted: a newer request owns the page now
+  }
+  if (inFlight !== controller) return;
+  inFlight = null;
+  setBusy(false);
+  if (!answer.ok) {
+    showError(answer.error);
+    return;
+  }
+  showResult(answer.data, Math.round(performance.now() - started));
+}
+
+function showResult(data, elapsedMs) {
+  state.result = data;
+  // Drop edited inputs the code no longer reads, so they are not sent (or linked) forever.
+  for (const name of Object.keys(state.inputs)) if (!(name in (data.inputs ?? {}))) delete state.inputs[name];
+  renderError($("error"), null);
+  editor.markError(null);
+  document.body.classList.remove("has-error");
+  renderOutput($("stdout"), $("warnings"), data.stdout ?? "", data.warnings);
+  renderInputs($("inputs-form"), data.inputs, state.inputs, onInputEdit);
+  controls.showGraphPicker(data.graphs);
+  showCurrentGraph();
+  const count = data.graphs.length;
+  setStatus(count ? `Rendered in ${elapsedMs} ms` : "No backward() call, so no graph yet");
+}
+
+function showCurrentGraph() {
+  const graphs = state.result?.graphs ?? [];
+  document.body.classList.toggle("has-graph", graphs.length > 0);
+  if (!graphs.length) {
+    $("graph").replaceChildren();
+    renderLegend($("legend"), null);
+    renderInspector($("inspector"), null, state.options.precision);
+    return;
+  }
+  state.graphIndex = Math.min(state.graphIndex, graphs.length - 1);
+  const graph = graphs[state.graphIndex];
+  try {
+    graphView.show(graph.svg, graph.nodes);
+  } catch (err) {
+    showError({ type: "render", message: err.message });
+    return;
+  }
+  renderLegend($("legend"), graphView.svgElement());
+  renderInspector($("inspector"), null, state.options.precision);
+  editor.linkLine(null);
+}
+
+function showError(error) {
+  setBusy(false);
+  renderError($("error"), error);
+  editor.markError(error.line ?? null);
+  // The previous graph stays on screen, dimmed, so the learner keeps their bearings.
+  document.body.classList.add("has-error");
+  setStatus("Error");
+}
+
+function onInputEdit(name, field) {
+  const value = readInputField(field);
+  if (value === undefined) return;
+  state.inputs[name] = value;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => renderNow("replace"), TYPING_DELAY_MS);
+}
+
+function setBusy(busy) {
+  document.body.classList.toggle("is-busy", busy);
+  if (busy) setStatus("Rendering…");
+}
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+async function start() {
+  const fromLink = await historySync.initial();
+  const first = pageData.examples[0];
+  applyState(fromLink ?? { code: first ? first.code : "", inputs: {}, options: defaultOptions(), graphIndex: 0 }, {
+    render: false,
+  });
+  await renderNow(fromLink ? "none" : "replace");
+  document.body.classList.add("is-ready");
+}
+
+start();

@@ -1,0 +1,64 @@
+// Turning API values (numbers, nested lists, "NaN"/"Infinity" strings) into text and tables.
+
+export function formatNumber(value, precision) {
+  if (typeof value === "string") return value; // non-finite numbers arrive as strings
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value !== "number") return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const fixed = value.toFixed(precision);
+  // Very large or tiny numbers read better in exponent form than as 0.0000.
+  if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 10 ** -precision)) {
+    return value.toExponential(Math.max(1, precision - 1));
+  }
+  return fixed;
+}
+
+export function formatShape(shape) {
+  if (!Array.isArray(shape)) return "—";
+  return shape.length ? `(${shape.join(", ")})` : "scalar";
+}
+
+/**
+ * A DOM element showing `value`: a number as text, a vector or matrix as a table,
+ * higher ranks as a stack of matrices labelled with their leading indices.
+ */
+export function valueElement(value, precision) {
+  if (value === null || value === undefined) {
+    const none = document.createElement("span");
+    none.className = "value-none";
+    none.textContent = "None";
+    return none;
+  }
+  if (!Array.isArray(value)) {
+    const scalar = document.createElement("code");
+    scalar.className = "value-scalar";
+    scalar.textContent = formatNumber(value, precision);
+    return scalar;
+  }
+  if (!value.some(Array.isArray)) return matrixTable([value], precision);
+  if (!value.some((row) => Array.isArray(row) && row.some(Array.isArray))) return matrixTable(value, precision);
+  const stack = document.createElement("div");
+  stack.className = "value-stack";
+  value.forEach((slice, index) => {
+    const label = document.createElement("div");
+    label.className = "value-slice-label";
+    label.textContent = `[${index}]`;
+    stack.append(label, valueElement(slice, precision));
+  });
+  return stack;
+}
+
+function matrixTable(rows, precision) {
+  const table = document.createElement("table");
+  table.className = "value-table";
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const cell of row) {
+      const td = tr.insertCell();
+      td.textContent = formatNumber(cell, precision);
+      if (typeof cell === "number" && cell < 0) td.className = "negative";
+    }
+  }
+  return table;
+}
