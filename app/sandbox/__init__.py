@@ -1,0 +1,8 @@
+"""The sandbox: parse learner code with ast and run it with our own interpreter (never eval/exec)."""
+
+from __future__ import annotations
+
+from app.sandbox.interpret import Execution, Observer, run_program
+from app.sandbox.parse import Program, parse_program
+
+__all__ = ["Execution", "Observer", "Program", "parse_program", "run_program"]

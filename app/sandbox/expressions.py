@@ -1,0 +1,318 @@
+"""Expression evaluation: one small method per AST node kind (a dispatch table, like simpleeval)."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from app.config import Limits
+from app.errors import GradtraceError
+from app.sandbox import guards
+from app.sandbox.builtins import is_number, materialise, to_text
+from app.sandbox.members import get_attribute
+from app.sandbox.parse import dotted_name
+from app.sandbox.values import (
+    HostFunction, Scope, UserFunction, check_argument, check_result, is_tensor, kind_of,
+)
+
+BIN_OPS: dict[type[ast.operator], tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = {
+    ast.Add: (operator.add, operator.iadd), ast.Sub: (operator.sub, operator.isub),
+    ast.Mult: (operator.mul, operator.imul), ast.Div: (operator.truediv, operator.itruediv),
+    ast.FloorDiv: (operator.floordiv, operator.ifloordiv), ast.Mod: (operator.mod, operator.imod),
+    ast.Pow: (operator.pow, operator.ipow), ast.MatMult: (operator.matmul, operator.imatmul),
+    ast.LShift: (operator.lshift, operator.ilshift), ast.RShift: (operator.rshift, operator.irshift),
+    ast.BitAnd: (operator.and_, operator.iand), ast.BitOr: (operator.or_, operator.ior),
+    ast.BitXor: (operator.xor, operator.ixor),
+}
+UNARY_OPS: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.UAdd: operator.pos, ast.USub: operator.neg, ast.Not: operator.not_, ast.Invert: operator.invert,
+}
+COMPARE_OPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+_CONVERSIONS: dict[int, Callable[[object], str]] = {115: str, 114: repr, 97: ascii}
+
+
+def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceError:
+    """A Python/torch exception as a learner-facing error (limits for recursion and memory)."""
+    if isinstance(exc, GradtraceError):
+        return exc
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    if isinstance(exc, RecursionError | MemoryError):
+        return GradtraceError("limit", "the program needs more memory or nesting than gradtrace allows", line)
+    return GradtraceError("runtime", f"{type(exc).__name__}: {exc}", line, col)
+
+
+def checked(value: object, source: str, limits: Limits) -> object:
+    """Check one value made by an operator or call before user code may hold it."""
+    if kind_of(value) is None:
+        check_result(value, source)
+    guards.check_int(value, limits)
+    if isinstance(value, (str, list, tuple)):
+        guards.check_length(len(value), limits)
+    return value
+
+
+class Evaluator:
+    """Evaluates expressions; the Interpreter subclass adds statements and user function calls."""
+
+    limits: Limits
+    steps: int
+    builtins: dict[str, object]
+
+    def step(self) -> None:
+        """Count one unit of work; stop runaway programs."""
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise GradtraceError(
+                "limit", f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops"
+            )
+
+    def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
+        """Run a user function (the Interpreter provides it)."""
+        raise NotImplementedError
+
+    def evaluate(self, node: ast.expr, scope: Scope) -> Any:
+        """The value of one expression in `scope`."""
+        self.step()
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is None:
+            raise GradtraceError("forbidden", f"`{type(node).__name__}` is not supported here", node.lineno)
+        return method(node, scope)
+
+    def lookup(self, name: str, scope: Scope, node: ast.AST) -> object:
+        """Python's name resolution: locals, enclosing functions, globals, builtins."""
+        current: Scope | None = scope
+        while current is not None:
+            if current.local_names is None or name in current.local_names:
+                if name in current.values:
+                    return current.values[name]
+                if current.local_names is not None:
+                    raise GradtraceError(
+                        "runtime",
+                        f"UnboundLocalError: cannot access local variable '{name}' "
+                        "where it is not associated with a value", getattr(node, "lineno", None),
+                    )
+            current = current.parent
+        if name in self.builtins:
+            return self.builtins[name]
+        raise GradtraceError("runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None))
+
+    def eval_Constant(self, node: ast.Constant, scope: Scope) -> object:
+        return node.value
+
+    def eval_Name(self, node: ast.Name, scope: Scope) -> object:
+        return self.lookup(node.id, scope, node)
+
+    def eval_Attribute(self, node: ast.Attribute, scope: Scope) -> object:
+        obj = self.evaluate(node.value, scope)
+        return get_attribute(obj, node.attr, dotted_name(node), self.limits)
+
+    def eval_Subscript(self, node: ast.Subscript, scope: Scope) -> object:
+        obj = self.evaluate(node.value, scope)
+        index = self.evaluate(node.slice, scope)
+        self.check_indexable(obj)
+        try:
+            return checked(obj[index], "indexing", self.limits)
+        except GradtraceError:
+            raise
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+
+    def check_indexable(self, obj: object) -> None:
+        """Only data is indexed: tensors, Python sequences, Size, return_types and Sequential."""
+        if kind_of(obj) not in ("tensor", "plain", "container", "size", "return_types", "module"):
+            raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object is not subscriptable")
+
+    def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
+        parts = [None if p is None else self.evaluate(p, scope) for p in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+
+    def elements(self, nodes: list[ast.expr], scope: Scope) -> list[Any]:
+        """Evaluate list/tuple/call elements, expanding `*xs`."""
+        values: list[Any] = []
+        for item in nodes:
+            if isinstance(item, ast.Starred):
+                values.extend(materialise(self.evaluate(item.value, scope), self.limits))
+            else:
+                values.append(self.evaluate(item, scope))
+            guards.check_length(len(values), self.limits)
+        return values
+
+    def eval_List(self, node: ast.List, scope: Scope) -> list[Any]:
+        return self.elements(node.elts, scope)
+
+    def eval_Tuple(self, node: ast.Tuple, scope: Scope) -> tuple[Any, ...]:
+        return tuple(self.elements(node.elts, scope))
+
+    def eval_Dict(self, node: ast.Dict, scope: Scope) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:
+                result.update(self.evaluate(value, scope))
+            else:
+                k = self.evaluate(key, scope)
+                result[k] = self.evaluate(value, scope)
+            guards.check_length(len(result), self.limits)
+        return result
+
+    def operate(self, op: Callable[[Any, Any], Any], left: Any, right: Any, node: ast.AST) -> Any:
+        """`left op right` with size checks first and Python's exceptions turned into errors."""
+        guards.check_binary(op, left, right, self.limits)
+        if is_tensor(left) or is_tensor(right):
+            guards.check_tensor_size("this operation", None, [left, right], {}, None, self.limits)
+        try:
+            result = op(left, right)
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+        return checked(result, "this operation", self.limits)
+
+    def eval_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
+        left = self.evaluate(node.left, scope)
+        right = self.evaluate(node.right, scope)
+        return self.operate(BIN_OPS[type(node.op)][0], left, right, node)
+
+    def eval_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
+        operand = self.evaluate(node.operand, scope)
+        try:
+            return checked(UNARY_OPS[type(node.op)](operand), "this operation", self.limits)
+        except GradtraceError:
+            raise
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+
+    def eval_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Any:
+        value: Any = None
+        for item in node.values:
+            value = self.evaluate(item, scope)
+            if self.truth(value, node) == isinstance(node.op, ast.Or):
+                return value
+        return value
+
+    def truth(self, value: Any, node: ast.AST) -> bool:
+        """bool(value), as Python does it (a tensor with several elements raises)."""
+        try:
+            return bool(value)
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+
+    def eval_Compare(self, node: ast.Compare, scope: Scope) -> Any:
+        left = self.evaluate(node.left, scope)
+        result: Any = True
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.evaluate(right_node, scope)
+            result = self.operate(COMPARE_OPS[type(op)], left, right, node)
+            if not self.truth(result, node):
+                return result
+            left = right
+        return result
+
+    def eval_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
+        branch = node.body if self.truth(self.evaluate(node.test, scope), node) else node.orelse
+        return self.evaluate(branch, scope)
+
+    def eval_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> str:
+        parts = [self.evaluate(part, scope) for part in node.values]
+        text = "".join(parts)
+        guards.check_length(len(text), self.limits)
+        return text
+
+    def eval_FormattedValue(self, node: ast.FormattedValue, scope: Scope) -> str:
+        value = self.evaluate(node.value, scope)
+        spec = "" if node.format_spec is None else self.evaluate(node.format_spec, scope)
+        guards.check_format_spec(spec, self.limits)
+        try:
+            if node.conversion in _CONVERSIONS:
+                to_text(value, self.limits)
+                value = _CONVERSIONS[node.conversion](value)
+            return format(value, spec) if spec else to_text(value, self.limits)
+        except GradtraceError:
+            raise
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+
+    def eval_Call(self, node: ast.Call, scope: Scope) -> Any:
+        func = self.evaluate(node.func, scope)
+        args = self.elements(node.args, scope)
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            value = self.evaluate(kw.value, scope)
+            if kw.arg is not None:
+                kwargs[kw.arg] = value
+            elif isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("_") for k in value):
+                kwargs.update(value)
+            else:
+                raise GradtraceError("runtime", "TypeError: argument after ** must be a dict of names", node.lineno)
+        if isinstance(func, UserFunction):
+            return self.call_user(func, args, kwargs, node)
+        if isinstance(func, HostFunction):
+            return self.call_host(func, args, kwargs, node)
+        if kind_of(func) == "module":
+            return self.call_host(HostFunction(type(func).__name__, func), args, kwargs, node)
+        raise GradtraceError("runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno)
+
+    def call_host(self, fn: HostFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        """Call torch or a builtin: check arguments and sizes first, then the result."""
+        if fn.policy == "torch":
+            for value in (*args, *kwargs.values()):
+                check_argument(value, fn.name, allow_modules=fn.cls is not None)
+            target = getattr(fn.fn, "__self__", None)
+            guards.check_tensor_size(fn.name, fn.sized, args, kwargs, target if is_tensor(target) else None,
+                                     self.limits)
+        elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
+            raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
+        try:
+            result = fn.fn(*args, **kwargs)
+            if fn.listing:
+                result = materialise(result, self.limits)
+        except GradtraceError as err:
+            raise err.at(getattr(node, "lineno", None)) from None
+        except Exception as exc:
+            raise runtime_error(exc, node) from None
+        check_result(result, fn.name)
+        return checked(result, fn.name, self.limits)
+
+    def comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> list[Any]:
+        """Run a comprehension eagerly in its own scope; yields a list of values or (key, value) pairs."""
+        targets = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        inner = Scope({}, targets, scope)
+        out: list[Any] = []
+        self.generate(node, 0, inner, scope, out)
+        return out
+
+    def generate(self, node: Any, level: int, inner: Scope, outer: Scope, out: list[Any]) -> None:
+        """One `for ... in ... if ...` clause of a comprehension, recursing into the next."""
+        gen: ast.comprehension = node.generators[level]
+        if gen.is_async:
+            raise GradtraceError("forbidden", "`async for` is not supported here", node.lineno)
+        iterable = self.evaluate(gen.iter, outer if level == 0 else inner)
+        for item in materialise(iterable, self.limits):
+            self.step()
+            self.bind_target(gen.target, item, inner, report=False)
+            if not all(self.truth(self.evaluate(cond, inner), node) for cond in gen.ifs):
+                continue
+            if level + 1 < len(node.generators):
+                self.generate(node, level + 1, inner, outer, out)
+            elif isinstance(node, ast.DictComp):
+                out.append((self.evaluate(node.key, inner), self.evaluate(node.value, inner)))
+            else:
+                out.append(self.evaluate(node.elt, inner))
+            guards.check_length(len(out), self.limits)
+
+    def eval_ListComp(self, node: ast.ListComp, scope: Scope) -> list[Any]:
+        return self.comprehension(node, scope)
+
+    def eval_GeneratorExp(self, node: ast.GeneratorExp, scope: Scope) -> list[Any]:
+        # Evaluated eagerly: the builtins that take generators then need no callback into us.
+        return self.comprehension(node, scope)
+
+    def eval_DictComp(self, node: ast.DictComp, scope: Scope) -> dict[Any, Any]:
+        return dict(self.comprehension(node, scope))
+
+    def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True) -> None:
+        """Assign to a target (the Interpreter provides it)."""
+        raise NotImplementedError

@@ -1,0 +1,410 @@
+"""Run a parsed Program with our own interpreter: statements, user functions, limits, grad mode."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import torch
+
+from app.config import Limits
+from app.errors import GradtraceError
+from app.sandbox import guards
+from app.sandbox.builtins import build_builtins, materialise
+from app.sandbox.expressions import BIN_OPS, Evaluator, runtime_error
+from app.sandbox.members import get_attribute, set_attribute
+from app.sandbox.namespaces import MODULE_KEYS, build_namespaces
+from app.sandbox.parse import Program, dotted_name
+from app.sandbox.values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
+
+
+class Observer(Protocol):
+    """Told about each statement about to run and each plain-name binding."""
+
+    def at_line(self, line: int) -> None:
+        """Called right before each statement runs."""
+
+    def bound(self, name: str, value: object) -> None:
+        """Called after each binding of a plain name, in any scope."""
+
+
+@dataclass
+class Execution:
+    """What a run left behind: the user's top-level names (binding order) and printed text."""
+
+    names: dict[str, object]
+    stdout: str
+
+
+# Control flow travels as exceptions outside the Exception hierarchy, so no handler converts them.
+class _Break(BaseException):
+    pass
+
+
+class _Continue(BaseException):
+    pass
+
+
+class _Return(BaseException):
+    def __init__(self, value: object) -> None:
+        super().__init__()
+        self.value = value
+
+
+_HIDDEN_KINDS = frozenset({"Namespace", "HostFunction", "UserFunction"})
+
+
+def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer) -> Execution:
+    """Run `program` with `inputs` bound as globals; raises GradtraceError only, restores grad mode."""
+    grad_enabled = torch.is_grad_enabled()
+    interpreter = Interpreter(limits, observer)
+    try:
+        interpreter.run(program.tree, inputs)
+    except GradtraceError:
+        raise
+    except _Return:
+        raise GradtraceError("syntax", "SyntaxError: 'return' outside function", interpreter.line) from None
+    except (_Break, _Continue):
+        raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line) from None
+    except Exception as exc:
+        raise runtime_error(exc).at(interpreter.line) from None
+    finally:
+        torch.set_grad_enabled(grad_enabled)
+    return Execution(names=interpreter.user_names(), stdout="".join(interpreter.output))
+
+
+class Interpreter(Evaluator):
+    """Executes statements; expressions come from Evaluator."""
+
+    def __init__(self, limits: Limits, observer: Observer) -> None:
+        self.limits = limits
+        self.observer = observer
+        self.steps = 0
+        self.depth = 0
+        self.line: int | None = None
+        self.output: list[str] = []
+        self.output_chars = 0
+        self.namespaces = build_namespaces()
+        self.builtins = {**build_builtins(self), **self.namespaces}
+        self.globals = Scope({}, None, None)
+        self.bound_order: dict[str, None] = {}
+
+    def write(self, text: str) -> None:
+        """Collect printed text, refusing output past max_stdout_chars."""
+        self.output_chars += len(text)
+        if self.output_chars > self.limits.max_stdout_chars:
+            raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
+        self.output.append(text)
+
+    def run(self, tree: ast.Module, inputs: Mapping[str, object]) -> None:
+        """Bind the inputs and run the module body."""
+        for name, value in inputs.items():
+            if name.startswith("_") or kind_of(value) is None:
+                raise GradtraceError("request", f"input `{name}` cannot be given to a program")
+            self.globals.values[name] = value
+        self.run_block(tree.body, self.globals)
+
+    def user_names(self) -> dict[str, object]:
+        """Top-level names the program bound, minus namespaces, functions and builtins."""
+        values = self.globals.values
+        return {
+            name: values[name] for name in self.bound_order
+            if name in values and kind_of(values[name]) not in _HIDDEN_KINDS
+        }
+
+    def run_block(self, body: list[ast.stmt], scope: Scope) -> None:
+        """Run statements in order."""
+        for stmt in body:
+            self.run_statement(stmt, scope)
+
+    def run_statement(self, stmt: ast.stmt, scope: Scope) -> None:
+        """Run one statement, turning any Python/torch exception into a GradtraceError at its line."""
+        self.line = stmt.lineno
+        self.observer.at_line(stmt.lineno)
+        self.step()
+        method = getattr(self, f"exec_{type(stmt).__name__}", None)
+        if method is None:
+            raise GradtraceError("forbidden", f"`{type(stmt).__name__}` is not supported here", stmt.lineno)
+        try:
+            method(stmt, scope)
+        except GradtraceError as err:
+            raise err.at(stmt.lineno) from None
+        except Exception as exc:
+            raise runtime_error(exc).at(stmt.lineno, stmt.col_offset) from None
+
+    # --- bindings -------------------------------------------------------------------------------
+
+    def bind_name(self, name: str, value: object, scope: Scope, report: bool = True) -> None:
+        """Bind a plain name in `scope` and tell the observer."""
+        scope.values[name] = value
+        if scope is self.globals:
+            self.bound_order.setdefault(name, None)
+        if report:
+            self.observer.bound(name, value)
+
+    def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True) -> None:
+        """Assign to a name, a (nested, starred) tuple/list, `a[i]` or a settable tensor attribute."""
+        if isinstance(target, ast.Name):
+            self.bind_name(target.id, value, scope, report)
+        elif isinstance(target, ast.Tuple | ast.List):
+            self.unpack(target.elts, value, scope, report)
+        elif isinstance(target, ast.Subscript):
+            obj = self.evaluate(target.value, scope)
+            index = self.evaluate(target.slice, scope)
+            self.store_item(obj, index, value)
+        elif isinstance(target, ast.Attribute):
+            obj = self.evaluate(target.value, scope)
+            set_attribute(obj, target.attr, value, dotted_name(target))
+        else:
+            raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
+
+    def store_item(self, obj: Any, index: Any, value: Any) -> None:
+        """`obj[index] = value` for lists, dicts and tensors only."""
+        if not (type(obj) in (list, dict) or kind_of(obj) == "tensor"):
+            raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment")
+        obj[index] = value
+        if type(obj) is dict:
+            guards.check_length(len(obj), self.limits)
+
+    def unpack(self, targets: list[ast.expr], value: Any, scope: Scope, report: bool) -> None:
+        """Python's unpacking, with its error messages."""
+        items = materialise(value, self.limits)
+        stars = [i for i, t in enumerate(targets) if isinstance(t, ast.Starred)]
+        if not stars:
+            if len(items) != len(targets):
+                few = len(items) < len(targets)
+                msg = (f"not enough values to unpack (expected {len(targets)}, got {len(items)})" if few
+                       else f"too many values to unpack (expected {len(targets)})")
+                raise GradtraceError("runtime", f"ValueError: {msg}")
+            for target, item in zip(targets, items, strict=True):
+                self.bind_target(target, item, scope, report)
+            return
+        star = stars[0]
+        after = len(targets) - star - 1
+        if len(items) < len(targets) - 1:
+            raise GradtraceError(
+                "runtime", f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, "
+                f"got {len(items)})",
+            )
+        for target, item in zip(targets[:star], items[:star], strict=True):
+            self.bind_target(target, item, scope, report)
+        starred = targets[star]
+        assert isinstance(starred, ast.Starred)
+        self.bind_target(starred.value, items[star:len(items) - after], scope, report)
+        for target, item in zip(targets[star + 1:], items[len(items) - after:], strict=True):
+            self.bind_target(target, item, scope, report)
+
+    # --- simple statements ----------------------------------------------------------------------
+
+    def exec_Expr(self, stmt: ast.Expr, scope: Scope) -> None:
+        self.evaluate(stmt.value, scope)
+
+    def exec_Pass(self, stmt: ast.Pass, scope: Scope) -> None:
+        pass
+
+    def exec_Assign(self, stmt: ast.Assign, scope: Scope) -> None:
+        value = self.evaluate(stmt.value, scope)
+        for target in stmt.targets:
+            self.bind_target(target, value, scope)
+
+    def exec_AugAssign(self, stmt: ast.AugAssign, scope: Scope) -> None:
+        # operator.iadd & co. call __iadd__ when it exists: `t += 1` is in-place on a tensor, as in Python.
+        inplace = BIN_OPS[type(stmt.op)][1]
+        target = stmt.target
+        if isinstance(target, ast.Name):
+            old = self.lookup(target.id, scope, target)
+            new = self.operate(inplace, old, self.evaluate(stmt.value, scope), stmt)
+            self.bind_name(target.id, new, scope)
+        elif isinstance(target, ast.Subscript):
+            obj = self.evaluate(target.value, scope)
+            index = self.evaluate(target.slice, scope)
+            self.check_indexable(obj)
+            new = self.operate(inplace, obj[index], self.evaluate(stmt.value, scope), stmt)
+            self.store_item(obj, index, new)
+        elif isinstance(target, ast.Attribute):
+            obj = self.evaluate(target.value, scope)
+            shown = dotted_name(target)
+            old = get_attribute(obj, target.attr, shown, self.limits)
+            new = self.operate(inplace, old, self.evaluate(stmt.value, scope), stmt)
+            if new is not old:
+                set_attribute(obj, target.attr, new, shown)
+
+    def exec_Delete(self, stmt: ast.Delete, scope: Scope) -> None:
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                if target.id not in scope.values:
+                    raise GradtraceError("runtime", f"NameError: name '{target.id}' is not defined")
+                del scope.values[target.id]
+            elif isinstance(target, ast.Subscript):
+                obj = self.evaluate(target.value, scope)
+                if type(obj) not in (list, dict):
+                    raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object doesn't support item deletion")
+                del obj[self.evaluate(target.slice, scope)]
+            else:
+                raise GradtraceError("forbidden", "only names and items can be deleted here")
+
+    def exec_Assert(self, stmt: ast.Assert, scope: Scope) -> None:
+        if not self.truth(self.evaluate(stmt.test, scope), stmt):
+            message = "" if stmt.msg is None else f": {self.evaluate(stmt.msg, scope)}"
+            raise GradtraceError("runtime", f"AssertionError{message}")
+
+    def exec_Import(self, stmt: ast.Import, scope: Scope) -> None:
+        for alias in stmt.names:
+            if alias.asname:
+                self.bind_name(alias.asname, self.namespaces[MODULE_KEYS[alias.name]], scope, report=False)
+            else:
+                top = alias.name.split(".")[0]
+                self.bind_name(top, self.namespaces[MODULE_KEYS[top]], scope, report=False)
+
+    def exec_ImportFrom(self, stmt: ast.ImportFrom, scope: Scope) -> None:
+        module = self.namespaces[MODULE_KEYS[stmt.module or ""]]
+        for alias in stmt.names:
+            shown = f"{module.name}.{alias.name}"
+            value = get_attribute(module, alias.name, shown, self.limits)
+            self.bind_name(alias.asname or alias.name, value, scope, report=False)
+
+    # --- compound statements --------------------------------------------------------------------
+
+    def exec_If(self, stmt: ast.If, scope: Scope) -> None:
+        branch = stmt.body if self.truth(self.evaluate(stmt.test, scope), stmt) else stmt.orelse
+        self.run_block(branch, scope)
+
+    def loop_body(self, body: list[ast.stmt], scope: Scope) -> bool:
+        """Run a loop body once; False when it hit `break`."""
+        try:
+            self.run_block(body, scope)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
+
+    def exec_While(self, stmt: ast.While, scope: Scope) -> None:
+        while self.truth(self.evaluate(stmt.test, scope), stmt):
+            self.line = stmt.lineno
+            if not self.loop_body(stmt.body, scope):
+                return
+        self.run_block(stmt.orelse, scope)
+
+    def exec_For(self, stmt: ast.For, scope: Scope) -> None:
+        iterable = self.evaluate(stmt.iter, scope)
+        if kind_of(iterable) not in ("plain", "container", "tensor", "size", "return_types", "module"):
+            raise GradtraceError("runtime", f"TypeError: '{type(iterable).__name__}' object is not iterable")
+        for item in iterable:  # lazy: allowed values iterate without calling user code
+            self.line = stmt.lineno
+            self.step()
+            self.bind_target(stmt.target, item, scope)
+            if not self.loop_body(stmt.body, scope):
+                return
+        self.run_block(stmt.orelse, scope)
+
+    def exec_Break(self, stmt: ast.Break, scope: Scope) -> None:
+        raise _Break
+
+    def exec_Continue(self, stmt: ast.Continue, scope: Scope) -> None:
+        raise _Continue
+
+    def exec_Return(self, stmt: ast.Return, scope: Scope) -> None:
+        raise _Return(None if stmt.value is None else self.evaluate(stmt.value, scope))
+
+    def exec_With(self, stmt: ast.With, scope: Scope) -> None:
+        if not stmt.items:
+            self.run_block(stmt.body, scope)
+            return
+        item, rest = stmt.items[0], stmt.items[1:]
+        manager = self.evaluate(item.context_expr, scope)
+        if not isinstance(manager, GradMode):
+            raise GradtraceError(
+                "forbidden", "`with` works only with torch.no_grad(), torch.enable_grad() "
+                "and torch.set_grad_enabled(...)",
+            )
+        manager.enter()
+        try:
+            if item.optional_vars is not None:
+                self.bind_target(item.optional_vars, manager, scope)
+            self.exec_With(ast.With(items=rest, body=stmt.body), scope)
+        finally:
+            manager.exit()
+
+    def exec_FunctionDef(self, stmt: ast.FunctionDef, scope: Scope) -> None:
+        defaults = [self.evaluate(d, scope) for d in stmt.args.defaults]
+        fn = UserFunction(stmt, defaults, scope, _local_names(stmt))
+        self.bind_name(stmt.name, fn, scope, report=False)
+
+    def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
+        """Bind arguments like Python does, then run the body in a fresh scope."""
+        if self.depth >= self.limits.max_call_depth:
+            raise GradtraceError(
+                "limit", f"functions call each other more than {self.limits.max_call_depth} deep",
+                getattr(node, "lineno", None),
+            )
+        local = Scope(_bind_arguments(fn, args, kwargs), fn.local_names, fn.scope)
+        self.depth += 1
+        line = self.line
+        try:
+            self.run_block(fn.node.body, local)
+        except _Return as ret:
+            return ret.value
+        except (_Break, _Continue):
+            raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line) from None
+        finally:
+            self.depth -= 1
+            self.line = line
+        return None
+
+
+def _bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> dict[str, object]:
+    """Parameters from positional and keyword arguments and defaults, with Python's messages."""
+    name = fn.node.name
+    params = [a.arg for a in fn.node.args.args]
+    if len(args) > len(params):
+        raise GradtraceError(
+            "runtime", f"TypeError: {name}() takes {len(params)} positional arguments but {len(args)} were given"
+        )
+    values: dict[str, object] = dict(zip(params, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in params:
+            raise GradtraceError("runtime", f"TypeError: {name}() got an unexpected keyword argument '{key}'")
+        if key in values:
+            raise GradtraceError("runtime", f"TypeError: {name}() got multiple values for argument '{key}'")
+        values[key] = value
+    first_default = len(params) - len(fn.defaults)
+    missing = []
+    for i, param in enumerate(params):
+        if param not in values:
+            if i >= first_default:
+                values[param] = fn.defaults[i - first_default]
+            else:
+                missing.append(param)
+    if missing:
+        raise GradtraceError(
+            "runtime", f"TypeError: {name}() missing {len(missing)} required positional argument"
+            f"{'s' if len(missing) > 1 else ''}: " + ", ".join(f"'{m}'" for m in missing)
+        )
+    return values
+
+
+def _local_names(fn: ast.FunctionDef) -> frozenset[str]:
+    """Names a function binds (Python decides this before running): params, targets, defs, imports."""
+    names = {a.arg for a in fn.args.args}
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+            stack.extend(node.args.defaults)
+            continue  # its body is its own scope
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ListComp | ast.GeneratorExp | ast.DictComp):
+            stack.append(node.generators[0].iter)
+            continue  # comprehension targets are local to the comprehension
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+__all__ = ["Execution", "HostFunction", "Namespace", "Observer", "run_program"]

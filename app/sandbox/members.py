@@ -1,0 +1,96 @@
+"""Attribute access by (kind of object, attribute name), only as the allowlist says."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from app.config import Limits
+from app.errors import GradtraceError
+from app.sandbox import allowlist, guards
+from app.sandbox.values import HostFunction, Namespace, check_result, kind_of
+
+_PYTHON_METHODS: dict[type, frozenset[str]] = {
+    list: allowlist.LIST_METHODS, tuple: allowlist.TUPLE_METHODS, dict: allowlist.DICT_METHODS,
+    str: allowlist.STR_METHODS,
+}
+_PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
+
+
+def _not_available(shown: str) -> GradtraceError:
+    return GradtraceError("forbidden", f"`{shown}` is not available here")
+
+
+def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
+    """`obj.name` when the allowlist has it for obj's kind; otherwise a forbidden error."""
+    if name.startswith("_"):
+        raise _not_available(shown)
+    kind = kind_of(obj)
+    value: object
+    if isinstance(obj, Namespace):
+        if name not in obj.members:
+            raise _not_available(shown)
+        return obj.members[name]
+    if kind == "tensor":
+        if name in allowlist.TENSOR_ATTRIBUTES:
+            return check_result(getattr(obj, name), shown)
+        if name in allowlist.TENSOR_METHODS:
+            return HostFunction(shown, getattr(obj, name), sized=allowlist.SIZED_TENSOR_METHODS.get(name))
+    elif kind == "module":
+        if name in allowlist.MODULE_ATTRIBUTES:
+            return check_result(getattr(obj, name), shown)
+        if name in allowlist.MODULE_METHODS:
+            return HostFunction(shown, getattr(obj, name), listing=name in allowlist.MODULE_LISTING_METHODS)
+    elif kind == "optimizer" and name in allowlist.OPTIMIZER_METHODS:
+        return HostFunction(shown, getattr(obj, name))
+    elif kind == "grad_fn":
+        if name in allowlist.GRAD_FN_ATTRIBUTES:
+            return check_result(getattr(obj, name), shown)
+        if name in allowlist.GRAD_FN_METHODS:
+            return HostFunction(shown, getattr(obj, name))
+    elif kind == "return_types" and name in allowlist.RETURN_TYPE_ATTRIBUTES:
+        return check_result(getattr(obj, name), shown)
+    elif kind == "size" and name in allowlist.SIZE_METHODS:
+        return HostFunction(shown, getattr(obj, name))
+    elif type(obj) in _PYTHON_METHODS and name in _PYTHON_METHODS[type(obj)]:
+        value = HostFunction(shown, _guarded_method(obj, name, limits), policy="builtin")
+        return value
+    raise _not_available(shown)
+
+
+def _guarded_method(obj: Any, name: str, limits: Limits) -> Callable[..., Any]:
+    """A bound method of a list/dict/str that checks the size it would build first."""
+    method = getattr(obj, name)
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        extra = 0
+        if name in ("append", "insert"):
+            extra = 1
+        elif name in ("extend", "update") and args and hasattr(args[0], "__len__"):
+            extra = len(args[0])
+        elif name in _PADDING and args and isinstance(args[0], int):
+            extra = args[0]
+        elif name == "join" and args and isinstance(args[0], (list, tuple)):
+            extra = sum(len(s) if isinstance(s, str) else 0 for s in args[0]) + len(obj) * len(args[0])
+        elif name == "replace" and len(args) >= 2 and isinstance(args[1], str):
+            extra = (len(obj) + 1) * len(args[1])
+        guards.check_length(len(obj) + extra, limits)
+        result = method(*args, **kwargs)
+        if isinstance(result, (list, str)):
+            guards.check_length(len(result), limits)
+        if name in ("keys", "values", "items"):
+            result = list(result)  # views are not in the set of values user code may hold
+        return result
+
+    return call
+
+
+def set_attribute(obj: object, name: str, value: object, shown: str) -> None:
+    """`obj.name = value`, only for settable tensor attributes (requires_grad, grad, data)."""
+    if kind_of(obj) != "tensor" or name not in allowlist.TENSOR_SETTABLE or name.startswith("_"):
+        raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+    if name != "requires_grad" and value is not None and kind_of(value) != "tensor":
+        raise GradtraceError("forbidden", f"`{shown}` can only be set to a tensor")
+    setattr(obj, name, value)

@@ -1,0 +1,225 @@
+"""Source text -> Program: parse with ast.parse and refuse anything outside the supported subset."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import tokenize
+import unicodedata
+from dataclasses import dataclass
+
+from app.config import Limits
+from app.errors import GradtraceError
+from app.sandbox import allowlist
+
+# Node kinds the interpreter knows; anything else is refused by name.
+SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
+    {
+        ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.While, ast.Break,
+        ast.Continue, ast.FunctionDef, ast.Return, ast.With, ast.withitem, ast.Import, ast.ImportFrom,
+        ast.alias, ast.Pass, ast.Assert, ast.Delete, ast.Constant, ast.Name, ast.Attribute, ast.Subscript,
+        ast.Slice, ast.Starred, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp,
+        ast.GeneratorExp, ast.comprehension, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
+        ast.Call, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.arguments, ast.arg,
+        ast.Load, ast.Store, ast.Del, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+    }
+)
+
+# Learner-facing names for refused constructs.
+CONSTRUCT_NAMES: dict[type[ast.AST], str] = {
+    ast.Lambda: "`lambda`", ast.ClassDef: "`class`", ast.Global: "`global`", ast.Nonlocal: "`nonlocal`",
+    ast.Try: "`try`", ast.Raise: "`raise`", ast.Yield: "`yield`", ast.YieldFrom: "`yield from`",
+    ast.Await: "`await`", ast.AsyncFunctionDef: "`async def`", ast.AsyncFor: "`async for`",
+    ast.AsyncWith: "`async with`", ast.NamedExpr: "`:=`", ast.Match: "`match`",
+    ast.AnnAssign: "annotated assignment", ast.Set: "set literals", ast.SetComp: "set comprehensions",
+}
+if hasattr(ast, "TryStar"):
+    CONSTRUCT_NAMES[ast.TryStar] = "`try`"
+
+_PYTHON_BUILTINS = frozenset(dir(builtins))
+_DEPTH_IGNORED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed program that passed every static check."""
+
+    tree: ast.Module
+    source: str
+    free_names: tuple[str, ...]
+
+
+def parse_program(source: str, limits: Limits) -> Program:
+    """Parse `source`, refusing oversize, over-nested or unsupported code with a GradtraceError."""
+    if len(source) > limits.max_source_chars:
+        raise GradtraceError(
+            "limit", f"the program has {len(source)} characters; the limit is {limits.max_source_chars}"
+        )
+    _check_tokens(source, limits)
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as exc:
+        line, col = exc.lineno, exc.offset
+        raise GradtraceError("syntax", f"SyntaxError: {exc.msg}", line, col) from None
+    except (RecursionError, MemoryError):
+        raise GradtraceError("limit", "the program is nested too deeply") from None
+    _check_size(tree, limits)
+    bound = _bound_names(tree)
+    for node in ast.walk(tree):
+        _check_node(node, bound)
+    return Program(tree=tree, source=source, free_names=_free_names(tree, bound))
+
+
+def _check_tokens(source: str, limits: Limits) -> None:
+    """Refuse deep bracket nesting and non-ASCII identifiers before ast.parse sees them."""
+    depth = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.OP and tok.string in "([{":
+                depth += 1
+                if depth > limits.max_ast_depth:
+                    raise GradtraceError(
+                        "limit",
+                        f"brackets are nested more than {limits.max_ast_depth} deep",
+                        tok.start[0], tok.start[1],
+                    )
+            elif tok.type == tokenize.OP and tok.string in ")]}":
+                depth -= 1
+            elif tok.type == tokenize.NAME and not tok.string.isascii():
+                raise _non_ascii(tok.string, tok.start[0])
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return  # ast.parse reports these with a better message
+
+
+def _non_ascii(name: str, line: int) -> GradtraceError:
+    normal = unicodedata.normalize("NFKC", name)
+    return GradtraceError(
+        "forbidden", f"line {line}: the name `{name}` (read by Python as `{normal}`) is not plain ASCII; "
+        "use ASCII letters for names", line,
+    )
+
+
+def _check_size(tree: ast.Module, limits: Limits) -> None:
+    """Count nodes and nesting depth without recursion (the tree may be very deep)."""
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > limits.max_ast_nodes:
+            raise GradtraceError("limit", f"the program has more than {limits.max_ast_nodes} syntax nodes")
+        if depth > limits.max_ast_depth:
+            line = getattr(node, "lineno", None)
+            raise GradtraceError("limit", f"the program is nested more than {limits.max_ast_depth} deep", line)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth if isinstance(child, _DEPTH_IGNORED) else depth + 1))
+
+
+def _forbid(what: str, line: int | None, why: str = "is not available here") -> GradtraceError:
+    prefix = f"line {line}: " if line is not None else ""
+    return GradtraceError("forbidden", f"{prefix}{what} {why}", line)
+
+
+def _check_name(name: str, line: int | None, shown: str | None = None) -> None:
+    shown = shown or f"`{name}`"
+    if name.startswith("_"):
+        raise _forbid(shown, line, "is not available: names starting with `_` are not available")
+    if not name.isascii():
+        raise _non_ascii(name, line or 0)
+
+
+def _check_node(node: ast.AST, bound: set[str]) -> None:
+    """Refuse one node: unsupported kinds, `_` names, unknown attributes, imports, builtins we lack."""
+    line = getattr(node, "lineno", None)
+    if type(node) not in SUPPORTED_NODES and not isinstance(node, _DEPTH_IGNORED):
+        what = CONSTRUCT_NAMES.get(type(node), f"`{type(node).__name__}`")
+        raise _forbid(what, line, "is not supported here; gradtrace runs a small subset of Python")
+    if isinstance(node, ast.Name):
+        _check_name(node.id, line)
+        if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
+            raise _forbid(f"`{node.id}`", line, "is not available here; gradtrace runs only tensor code")
+    elif isinstance(node, ast.Attribute):
+        shown = f"`{dotted_name(node)}`"
+        _check_name(node.attr, line, shown)
+        if node.attr not in allowlist.all_attribute_names():
+            raise _forbid(shown, line)
+    elif isinstance(node, ast.keyword) and node.arg is not None:
+        _check_name(node.arg, line)
+    elif isinstance(node, ast.arg):
+        _check_name(node.arg, line)
+    elif isinstance(node, ast.FunctionDef):
+        _check_function(node)
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        _check_import(node)
+    elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        raise _forbid("bytes literals", line, "are not supported here")
+
+
+def dotted_name(node: ast.Attribute) -> str:
+    """`a.b.c` for showing an attribute expression in a message."""
+    base = node.value
+    if isinstance(base, ast.Name):
+        return f"{base.id}.{node.attr}"
+    if isinstance(base, ast.Attribute):
+        return f"{dotted_name(base)}.{node.attr}"
+    return f"....{node.attr}" if not isinstance(base, ast.Call | ast.Subscript) else f"(...).{node.attr}"
+
+
+def _check_function(node: ast.FunctionDef) -> None:
+    _check_name(node.name, node.lineno)
+    if node.decorator_list:
+        raise _forbid("decorators", node.lineno, "are not supported here")
+    args = node.args
+    if args.vararg or args.kwarg:
+        raise _forbid("`*args` and `**kwargs` parameters", node.lineno, "are not supported here")
+    if args.posonlyargs or args.kwonlyargs:
+        raise _forbid("positional-only and keyword-only parameters", node.lineno, "are not supported here")
+
+
+def _check_import(node: ast.Import | ast.ImportFrom) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name not in allowlist.IMPORTABLE_MODULES:
+                raise _forbid(f"`import {alias.name}`", node.lineno, "is not available here; "
+                              "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported")
+            if alias.asname:
+                _check_name(alias.asname, node.lineno)
+        return
+    module = node.module or ""
+    if node.level or module not in allowlist.IMPORTABLE_MODULES:
+        raise _forbid(f"`from {'.' * node.level}{module} import ...`", node.lineno, "is not available here; "
+                      "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported")
+    for alias in node.names:
+        if alias.name == "*":
+            raise _forbid("`import *`", node.lineno, "is not supported here")
+        _check_name(alias.name, node.lineno)
+        if alias.asname:
+            _check_name(alias.asname, node.lineno)
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Every name the program binds anywhere (assignment targets, defs, params, imports)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+    return names
+
+
+def _free_names(tree: ast.Module, bound: set[str]) -> tuple[str, ...]:
+    """Names read but never bound, not builtins or namespaces, in source order."""
+    reads = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        and node.id not in bound and node.id not in allowlist.BUILTINS
+        and node.id not in allowlist.PREBOUND_NAMESPACES
+    ]
+    reads.sort(key=lambda n: (n.lineno, n.col_offset))
+    return tuple(dict.fromkeys(n.id for n in reads))
