@@ -1,0 +1,208 @@
+"""Watching a program run: op values, source lines, names, and one Capture per backward()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+
+from app.config import Limits
+from app.errors import GradtraceError
+
+# An autograd node (`t.grad_fn`); torch exposes no public class for it.
+AutogradNode = Any
+
+
+@dataclass
+class Capture:
+    """The graph below one root at one backward() call, with what was observed of it."""
+
+    root: torch.Tensor
+    root_node: AutogradNode
+    grads: dict[AutogradNode, torch.Tensor]  # gradient that flowed into each node in this call
+    leaf_values: dict[int, torch.Tensor]  # id(leaf) -> value at the call
+    leaf_grads: dict[int, torch.Tensor | None]  # id(leaf) -> leaf.grad right after the call
+    automatic: bool = False
+
+
+@dataclass
+class Observations:
+    """What the recorder learnt while the program ran, keyed by autograd node or id(tensor)."""
+
+    node_values: dict[AutogradNode, torch.Tensor] = field(default_factory=dict)
+    node_lines: dict[AutogradNode, int | None] = field(default_factory=dict)
+    node_names: dict[AutogradNode, str] = field(default_factory=dict)
+    leaf_names: dict[int, str] = field(default_factory=dict)
+    leaf_lines: dict[int, int | None] = field(default_factory=dict)
+    # Keeps every tensor whose id() is a key above alive, so ids are never reused.
+    pinned: list[torch.Tensor] = field(default_factory=list)
+
+
+def reachable_nodes(root_node: AutogradNode) -> Iterator[AutogradNode]:
+    """Every autograd node below `root_node`, each once, depth-first (iterative: chains can be long)."""
+    seen: set[AutogradNode] = {root_node}
+    stack = [root_node]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child, _ in reversed(node.next_functions):
+            if child is not None and child not in seen:
+                seen.add(child)
+                stack.append(child)
+
+
+class Recorder(TorchFunctionMode):
+    """A TorchFunctionMode that records each op's output and line, and captures every backward().
+
+    Observing must not change the program: gradients of intermediates come from hooks on autograd
+    nodes that are removed right after the call, never from retain_grad().
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__()
+        self.limits = limits
+        self.seen = Observations()
+        self.captures: list[Capture] = []
+        self.line: int | None = None
+        self.last_root: torch.Tensor | None = None
+        self.elements_made = 0
+
+    # -- the interpreter's Observer protocol --------------------------------------------------
+    def at_line(self, line: int) -> None:
+        self.line = line
+
+    def bound(self, name: str, value: object) -> None:
+        if not isinstance(value, torch.Tensor):
+            return
+        node = value.grad_fn
+        if node is not None:
+            self.seen.node_names.setdefault(node, name)
+            self.last_root = value
+        elif value.requires_grad:
+            self.seen.leaf_names.setdefault(id(value), name)
+            self.seen.leaf_lines.setdefault(id(value), self.line)
+            self.seen.pinned.append(value)
+
+    # -- torch's hook ---------------------------------------------------------------------------
+    def __torch_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        kwargs = kwargs or {}
+        if func is torch.Tensor.backward:
+            return self._backward(func, args, kwargs)
+        out = func(*args, **kwargs)
+        for leaf in tree_flatten(out)[0]:
+            if isinstance(leaf, torch.Tensor):
+                self._record(leaf)
+        return out
+
+    def _record(self, tensor: torch.Tensor) -> None:
+        numel = tensor.numel()
+        if numel > self.limits.max_tensor_elements:
+            raise GradtraceError(
+                "limit",
+                f"an operation made a tensor of {numel} elements; the limit is "
+                f"{self.limits.max_tensor_elements}",
+                self.line,
+            )
+        node = tensor.grad_fn
+        if node is None:
+            if tensor.requires_grad and id(tensor) not in self.seen.leaf_lines:
+                self.seen.leaf_lines[id(tensor)] = self.line
+                self.seen.pinned.append(tensor)
+            return
+        if node in self.seen.node_values:
+            return
+        self.elements_made += numel
+        if self.elements_made > self.limits.max_total_elements:
+            raise GradtraceError(
+                "limit",
+                f"the program made more than {self.limits.max_total_elements} tensor elements in all",
+                self.line,
+            )
+        self.seen.node_values[node] = tensor.detach().clone()
+        self._assign_lines(node)
+
+    def _assign_lines(self, node: AutogradNode) -> None:
+        # Nodes made inside a composite op (cross_entropy's LogSoftmaxBackward0) get its line too.
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current in self.seen.node_lines:
+                continue
+            self.seen.node_lines[current] = self.line
+            stack.extend(child for child, _ in current.next_functions if child is not None)
+
+    def _backward(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        root = args[0]
+        if root.grad_fn is None:
+            return func(*args, **kwargs)  # torch raises its own clear error
+        capture = self._observe(root, lambda: func(*args, **kwargs))
+        self.captures.append(capture)
+        return None
+
+    def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
+        """Run a backward pass with hooks on every node below `root`; return what flowed."""
+        grads: dict[AutogradNode, torch.Tensor] = {}
+        nodes = list(reachable_nodes(root.grad_fn))
+        if len(nodes) > self.limits.max_graph_nodes:
+            raise GradtraceError(
+                "limit",
+                f"the graph has {len(nodes)} autograd nodes; the limit is {self.limits.max_graph_nodes}",
+                self.line,
+            )
+
+        def hook_for(node: AutogradNode) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
+            def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
+                if grad_outputs and grad_outputs[0] is not None:
+                    grads[node] = grad_outputs[0].detach().clone()
+
+            return hook
+
+        leaves = [n.variable for n in nodes if hasattr(n, "variable")]
+        leaf_values = {id(v): v.detach().clone() for v in leaves}
+        handles = [n.register_prehook(hook_for(n)) for n in nodes]
+        try:
+            leaf_grads = run()
+        finally:
+            for handle in handles:
+                handle.remove()
+        if leaf_grads is None:  # a real backward(): read what PyTorch stored
+            leaf_grads = [v.grad for v in leaves]
+        self.seen.pinned.extend(leaves)
+        return Capture(
+            root=root,
+            root_node=root.grad_fn,
+            grads=grads,
+            leaf_values=leaf_values,
+            leaf_grads={id(v): None if g is None else g.detach().clone() for v, g in zip(leaves, leaf_grads)},
+        )
+
+    def capture_without_backward(self) -> Capture | None:
+        """For a program that never calls backward(): back-propagate from the last bound tensor
+        with a grad_fn through torch.autograd.grad, which leaves every `.grad` untouched."""
+        root = self.last_root
+        if root is None or root.grad_fn is None:
+            return None
+        nodes = list(reachable_nodes(root.grad_fn))
+        leaves = [n.variable for n in nodes if hasattr(n, "variable")]
+        seed = torch.ones_like(root)
+
+        def run() -> list[torch.Tensor | None]:
+            if not leaves:
+                return []
+            found = torch.autograd.grad(root, leaves, grad_outputs=seed, allow_unused=True, retain_graph=True)
+            return list(found)
+
+        with torch.enable_grad():
+            capture = self._observe(root, run)
+        capture.automatic = True
+        return capture

@@ -1,0 +1,193 @@
+"""The one place the stages meet: source -> Program -> Execution -> Captures -> Graphs -> SVG."""
+
+from __future__ import annotations
+
+import json
+import warnings as pywarnings
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+
+from app.capture import Capture, Recorder
+from app.config import Limits
+from app.errors import GradtraceError
+from app.graph.tensors import to_tensor_data
+from app.graph.walk import walk_graph
+from app.render.dot import graph_to_dot
+from app.render.options import RenderOptions
+from app.render.svg import layout_svg
+from app.result import RenderedGraph, Result, Variable
+from app.sandbox.interpret import run_program
+from app.sandbox.parse import parse_program
+
+SEED = 0  # every run starts from the same random state: same request, same bytes
+
+
+def run(
+    source: str,
+    inputs: Mapping[str, Any] | None = None,
+    options: RenderOptions | None = None,
+    limits: Limits | None = None,
+) -> Result:
+    """Parse, run, capture, walk, draw. Raises GradtraceError only."""
+    limits = limits or Limits()
+    options = options or RenderOptions()
+    program = parse_program(source, limits)
+    warnings: list[str] = []
+    given, tensors = make_inputs(program.free_names, inputs or {}, limits, warnings)
+    recorder = Recorder(limits)
+    for name, tensor in tensors.items():
+        recorder.bound(name, tensor)
+    grad_mode = torch.is_grad_enabled()
+    torch.manual_seed(SEED)
+    try:
+        with pywarnings.catch_warnings(record=True) as torch_warnings, recorder:
+            pywarnings.simplefilter("always")
+            execution = run_program(program, tensors, limits, recorder)
+        warnings.extend(_torch_warning_texts(torch_warnings))
+        captures = list(recorder.captures)
+        if not captures:
+            captures = _automatic_capture(recorder, warnings)
+        graphs = tuple(_render(c, recorder, options, limits) for c in captures)
+        variables = describe_variables({**tensors, **execution.names}, limits)
+    except GradtraceError:
+        raise
+    except (RuntimeError, ValueError, TypeError, IndexError) as exc:
+        # The capture's own backward pass can fail where the program did not (e.g. a dtype
+        # torch cannot differentiate); say what torch said.
+        raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
+    finally:
+        torch.set_grad_enabled(grad_mode)
+    return Result(graphs, variables, given, execution.stdout, tuple(warnings))
+
+
+def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[str]:
+    texts: list[str] = []
+    for item in caught:
+        text = f"PyTorch warned: {item.message}"
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def make_inputs(
+    free_names: tuple[str, ...], inputs: Mapping[str, Any], limits: Limits, warnings: list[str]
+) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0."""
+    for name in inputs:
+        if name not in free_names:
+            warnings.append(f"input `{name}` is not used: the code assigns it or never reads it")
+    given: dict[str, Any] = {}
+    tensors: dict[str, torch.Tensor] = {}
+    total = 0
+    for name in free_names:
+        value = inputs.get(name, 1.0)
+        if name not in inputs:
+            warnings.append(
+                f"`{name}` is never assigned, so it is an input: a scalar tensor 1.0 with "
+                "requires_grad=True (give it another value in the inputs)"
+            )
+        tensor = _input_tensor(name, value)
+        total += tensor.numel()
+        if total > limits.max_inputs_elements:
+            raise GradtraceError("limit", f"inputs hold more than {limits.max_inputs_elements} numbers")
+        given[name] = value
+        tensors[name] = tensor
+    return given, tensors
+
+
+def _input_tensor(name: str, value: Any) -> torch.Tensor:
+    if not _is_numeric_nest(value, depth=0):
+        raise GradtraceError("request", f"input `{name}` must be a number or nested lists of numbers")
+    try:
+        return torch.tensor(value, dtype=torch.float32, requires_grad=True)
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise GradtraceError("request", f"input `{name}` is not a rectangular array of numbers: {exc}") from None
+
+
+def _is_numeric_nest(value: Any, depth: int) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int | float):
+        return True
+    if isinstance(value, list) and depth < 8:
+        return all(_is_numeric_nest(v, depth + 1) for v in value)
+    return False
+
+
+def _automatic_capture(recorder: Recorder, warnings: list[str]) -> list[Capture]:
+    capture = recorder.capture_without_backward()
+    if capture is None:
+        warnings.append(
+            "nothing to draw: no tensor with a grad_fn was assigned (make a leaf with "
+            "requires_grad=True and compute something from it)"
+        )
+        return []
+    name = recorder.seen.node_names.get(capture.root_node, "the last result")
+    warnings.append(
+        f"the code never calls backward(), so gradtrace back-propagated from `{name}`, the last "
+        "tensor with a grad_fn, leaving every .grad as it was"
+    )
+    if capture.root.numel() != 1:
+        warnings.append(
+            f"`{name}` is not a scalar, so the gradient started as ones of its shape, "
+            f"as {name}.backward(torch.ones_like({name})) would"
+        )
+    return [capture]
+
+
+def _render(capture: Capture, recorder: Recorder, options: RenderOptions, limits: Limits) -> RenderedGraph:
+    graph = walk_graph(capture, recorder.seen, limits.json_value_elements)
+    dot = graph_to_dot(graph, options)
+    ops = sum(1 for n in graph.nodes if n.kind == "op")
+    title = f"Autograd graph of {graph.root or 'the result'}"
+    leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
+    description = f"{ops} autograd nodes; leaf tensors: {', '.join(leaves) or 'none'}"
+    return RenderedGraph(graph, dot, layout_svg(dot, title, description))
+
+
+def describe_variables(names: Mapping[str, object], limits: Limits) -> dict[str, Variable]:
+    """Every tensor bound to a name at the end (parameters of a bound nn.Module as `model.weight`)."""
+    out: dict[str, Variable] = {}
+    for name, value in names.items():
+        if isinstance(value, torch.Tensor):
+            out[name] = _variable(value, limits)
+        elif isinstance(value, torch.nn.Module):
+            for pname, param in value.named_parameters():
+                out[f"{name}.{pname}"] = _variable(param, limits)
+    return out
+
+
+def _variable(t: torch.Tensor, limits: Limits) -> Variable:
+    # Reading .grad of a non-leaf makes torch warn; PyTorch's answer there is None anyway.
+    grad = t.grad if (t.is_leaf or t.retains_grad) else None
+    return Variable(
+        requires_grad=t.requires_grad,
+        is_leaf=t.is_leaf,
+        value=to_tensor_data(t, limits.json_value_elements),
+        grad=None if grad is None else to_tensor_data(grad, limits.json_value_elements),
+    )
+
+
+def parse_inputs(raw: str | None) -> dict[str, Any]:
+    """The `inputs` query parameter: a JSON object, or nothing."""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise GradtraceError("request", f"`inputs` is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise GradtraceError("request", "`inputs` must be a JSON object such as {\"x\": [1, 2]}")
+    return value
+
+
+def pick_graph_svg(result: Result, index: int) -> str:
+    """The SVG of graph `index` (-1: the last one)."""
+    if not result.graphs:
+        message = result.warnings[-1] if result.warnings else "the program builds no autograd graph"
+        raise GradtraceError("render", message)
+    if not -len(result.graphs) <= index < len(result.graphs):
+        raise GradtraceError("request", f"there are {len(result.graphs)} graphs; graph={index} is not one of them")
+    return result.graphs[index].svg

@@ -1,0 +1,1 @@
+"""Drawing: Graph -> DOT (pure) and DOT -> SVG/PNG/PDF (Graphviz, in-process)."""

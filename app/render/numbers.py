@@ -1,0 +1,70 @@
+"""Short, fixed-precision text for tensor values inside node labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.graph.model import TensorData
+
+ROW_ITEMS = 4  # numbers shown per row before eliding
+ROWS = 3  # rows shown before eliding
+
+
+def format_number(value: Any, precision: int) -> str:
+    """One number, `precision` significant digits, no trailing noise (`4.5`, `27`, `-inf`, `True`)."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = format(value, f".{precision}g")
+        return text.replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+    return str(value)
+
+
+def _row(values: Sequence[Any], precision: int) -> str:
+    items = [format_number(v, precision) for v in values]
+    if len(items) > ROW_ITEMS:
+        items = [*items[: ROW_ITEMS - 1], "…", items[-1]]
+    return "[" + ", ".join(items) + "]"
+
+
+def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
+    """The value as at most ROWS + 1 short lines: a number, a row, a few rows, or a summary."""
+    if data.values is None or len(data.shape) > 2:
+        stats = data.stats
+        if stats is None:  # >2-d tensor small enough to have values: summarise them here
+            flat = list(_flatten(data.values))
+            stats = {"min": min(flat), "max": max(flat), "mean": sum(flat) / len(flat)} if flat else {}
+        if not stats:
+            return ["[]"]
+        return [
+            f"min {format_number(stats['min'], precision)}  max {format_number(stats['max'], precision)}",
+            f"mean {format_number(stats['mean'], precision)}",
+        ]
+    if not data.shape:
+        return [format_number(data.values, precision)]
+    if len(data.shape) == 1:
+        return [_row(data.values, precision)]
+    rows: list[Any] = data.values
+    lines = [_row(r, precision) for r in rows[:ROWS]]
+    if len(rows) > ROWS:
+        lines[-1] = "⋮"
+        lines.append(_row(rows[-1], precision))
+    return lines
+
+
+def _flatten(values: Any) -> Any:
+    if isinstance(values, list):
+        for item in values:
+            yield from _flatten(item)
+    elif isinstance(values, int | float) and not isinstance(values, bool):
+        yield float(values)
+    elif isinstance(values, bool):
+        yield float(values)
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    """`(2, 2)` -> `2×2`; a scalar is `scalar`."""
+    return "×".join(str(s) for s in shape) if shape else "scalar"

@@ -1,0 +1,25 @@
+"""How a graph is drawn: the per-request options every renderer takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Theme = Literal["light", "dark", "auto"]
+Direction = Literal["TB", "LR", "BT", "RL"]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Options a request may set; the defaults are what a bare request gets."""
+
+    theme: Theme = "light"
+    direction: Direction = "TB"
+    precision: int = 4  # significant digits of every printed number
+    show_values: bool = True
+    show_grads: bool = True
+    graph: int = -1  # which graph an image endpoint draws when there are several
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.precision <= 10:
+            raise ValueError("precision must be between 1 and 10")

@@ -1,0 +1,114 @@
+"""What a run produces, and its one JSON form (the API and `gradtrace render --format json`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from app.graph.model import Graph, Node, TensorData
+
+
+@dataclass(frozen=True)
+class RenderedGraph:
+    """One captured graph with its DOT text and laid-out SVG."""
+
+    graph: Graph
+    dot: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A tensor bound to a name when the program ended."""
+
+    requires_grad: bool
+    is_leaf: bool
+    value: TensorData
+    grad: TensorData | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one program run yields."""
+
+    graphs: tuple[RenderedGraph, ...]
+    variables: dict[str, Variable]
+    inputs: dict[str, Any]  # the free names and the values they were given
+    stdout: str
+    warnings: tuple[str, ...]
+
+
+def json_safe(values: Any) -> Any:
+    """Nested lists with NaN/inf replaced by the strings JSON readers expect."""
+    if isinstance(values, list):
+        return [json_safe(v) for v in values]
+    if isinstance(values, float) and not math.isfinite(values):
+        if math.isnan(values):
+            return "NaN"
+        return "Infinity" if values > 0 else "-Infinity"
+    return values
+
+
+def _values(data: TensorData | None) -> Any:
+    return None if data is None else json_safe(data.values)
+
+
+def node_to_json(node: Node) -> dict[str, Any]:
+    """A node as the API shows it."""
+    shown = node.value or node.grad
+    out: dict[str, Any] = {
+        "id": node.id,
+        "kind": node.kind,
+        "op": node.op,
+        "name": node.name,
+        "shape": list(shown.shape) if shown is not None else None,
+        "dtype": shown.dtype if shown is not None else None,
+        "value": _values(node.value),
+        "grad": _values(node.grad),
+        "line": node.line,
+    }
+    for key, data in (("value_stats", node.value), ("grad_stats", node.grad)):
+        if data is not None and data.stats is not None:
+            out[key] = {k: json_safe(v) for k, v in data.stats.items()}
+    return out
+
+
+def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
+    """A graph as the API shows it."""
+    graph = rendered.graph
+    return {
+        "root": graph.root,
+        "svg": rendered.svg,
+        "dot": rendered.dot,
+        "nodes": [node_to_json(n) for n in graph.nodes],
+        "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
+    }
+
+
+def variable_to_json(var: Variable) -> dict[str, Any]:
+    """A named tensor as the API shows it."""
+    out: dict[str, Any] = {
+        "shape": list(var.value.shape),
+        "dtype": var.value.dtype,
+        "requires_grad": var.requires_grad,
+        "is_leaf": var.is_leaf,
+        "value": _values(var.value),
+        "grad": _values(var.grad),
+    }
+    if var.value.stats is not None:
+        out["value_stats"] = {k: json_safe(v) for k, v in var.value.stats.items()}
+    if var.grad is not None and var.grad.stats is not None:
+        out["grad_stats"] = {k: json_safe(v) for k, v in var.grad.stats.items()}
+    return out
+
+
+def result_to_json(result: Result) -> dict[str, Any]:
+    """The JSON body of a successful `POST /api/graph`."""
+    return {
+        "graphs": [graph_to_json(g) for g in result.graphs],
+        "variables": {name: variable_to_json(v) for name, v in result.variables.items()},
+        "inputs": {name: json_safe(v) for name, v in result.inputs.items()},
+        "stdout": result.stdout,
+        "warnings": list(result.warnings),
+    }

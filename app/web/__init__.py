@@ -1,0 +1,1 @@
+"""The HTTP service: JSON API, image endpoints and the playground page."""

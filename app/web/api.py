@@ -1,0 +1,77 @@
+"""JSON API and the plain image endpoint: each builds one Result and renders it as JSON or SVG."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.errors import GradtraceError
+from app.pipeline import parse_inputs, pick_graph_svg
+from app.result import Result, result_to_json
+from app.web.errors import error_svg
+from app.web.schemas import GraphRequest, OptionsBody
+from app.worker import Job, WorkerPool
+
+router = APIRouter()
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": "error: {\"error\": {type, message, line, col}}"}
+    for code in (400, 403, 408, 413, 414, 422, 429)
+}
+
+
+def pool_of(request: Request) -> WorkerPool:
+    pool: WorkerPool = request.app.state.pool
+    return pool
+
+
+async def run_job(request: Request, job: Job) -> Result:
+    """Run a job in a worker without blocking the event loop."""
+    return await run_in_threadpool(pool_of(request).run, job)
+
+
+@router.post("/api/graph", responses=ERROR_RESPONSES)
+async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
+    """Run the code; answer every graph, the named tensors, what it printed and warnings."""
+    result = await run_job(request, Job(body.code, body.inputs, body.options.to_options()))
+    return JSONResponse(result_to_json(result), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/graph.svg", responses={200: {"content": {"image/svg+xml": {}}}, **ERROR_RESPONSES})
+async def get_graph_svg(
+    request: Request,
+    code: Annotated[str, Query(description="PyTorch code")],
+    inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
+    theme: Annotated[str, Query(pattern="^(light|dark|auto)$")] = "light",
+    direction: Annotated[str, Query(pattern="^(TB|LR|BT|RL)$")] = "TB",
+    precision: Annotated[int, Query(ge=1, le=10)] = 4,
+    values: Annotated[bool, Query()] = True,
+    grads: Annotated[bool, Query()] = True,
+    graph: Annotated[int, Query(ge=-100, le=100)] = -1,
+) -> Response:
+    """The last (or chosen) graph as an SVG image; a bad snippet answers an error picture."""
+    options = OptionsBody(
+        theme=theme,  # type: ignore[arg-type]
+        direction=direction,  # type: ignore[arg-type]
+        precision=precision,
+        show_values=values,
+        show_grads=grads,
+        graph=graph,
+    )
+    try:
+        result = await run_job(request, Job(code, parse_inputs(inputs), options.to_options()))
+        svg = pick_graph_svg(result, graph)
+    except GradtraceError as exc:
+        return error_svg(exc)
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/healthz")
+async def healthz(request: Request) -> JSONResponse:
+    """200 while workers are up to render; 503 otherwise."""
+    workers = len(pool_of(request).pids())
+    status = 200 if workers else 503
+    return JSONResponse({"status": "ok" if workers else "no workers", "workers": workers}, status_code=status)

@@ -1,0 +1,66 @@
+"""create_app(settings): the FastAPI app, its worker pool, routes and error handling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app import __version__
+from app.config import Settings
+from app.errors import GradtraceError
+from app.web import api
+from app.web.errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
+from app.web.guards import BodyTooLarge, RequestSizeGuard, body_too_large
+from app.web.resources import resource_dir
+from app.worker import WorkerPool
+
+
+def create_app(settings: Settings | None = None, pool: WorkerPool | None = None) -> FastAPI:
+    """Build the service. Without `pool`, one is started with the app and stopped with it."""
+    settings = settings or Settings.from_env()
+    own_pool = pool is None
+    worker_pool = pool or WorkerPool(settings.limits, settings.workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if own_pool:
+            await run_in_threadpool(worker_pool.start)
+        try:
+            yield
+        finally:
+            if own_pool:
+                worker_pool.close()
+
+    app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url="/api/docs")
+    app.state.settings = settings
+    app.state.pool = worker_pool
+    app.state.templates = Jinja2Templates(directory=str(resource_dir("templates")))
+    app.add_exception_handler(GradtraceError, on_gradtrace_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+
+    async def on_body_too_large(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BodyTooLarge)
+        return error_json(body_too_large(exc.limit))
+
+    app.add_exception_handler(BodyTooLarge, on_body_too_large)
+    app.include_router(api.router)
+    _include_pages(app)
+    app.mount("/static", StaticFiles(directory=str(resource_dir("static")), check_dir=False), name="static")
+    app.add_middleware(RequestSizeGuard, max_url=settings.max_url_chars, max_body=settings.max_body_bytes)
+    return app
+
+
+def _include_pages(app: FastAPI) -> None:
+    from app.web import pages
+
+    app.include_router(pages.router)

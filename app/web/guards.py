@@ -1,0 +1,88 @@
+"""ASGI guards that refuse oversized requests before any work: 414 for URLs, 413 for bodies."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import GradtraceError
+
+
+class RequestSizeGuard:
+    """Answers 414 for a URL longer than `max_url` and 413 for a body larger than `max_body`."""
+
+    def __init__(self, app: ASGIApp, max_url: int, max_body: int) -> None:
+        self.app = app
+        self.max_url = max_url
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        url_length = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if url_length > self.max_url:
+            message = (
+                f"the URL is {url_length} characters; the limit is {self.max_url}. "
+                "Use the compressed /svg/{encoded} form or store the snippet with POST /api/snippets"
+            )
+            await _refuse(send, GradtraceError("limit", message, status=414))
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body:
+            await _refuse(send, body_too_large(self.max_body))
+            return
+        await self.app(scope, self._counting(receive, send), send)
+
+    def _counting(self, receive: Receive, send: Send) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        return counted
+
+
+class BodyTooLarge(Exception):
+    """A streamed body passed the limit; the app turns it into a 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def body_too_large(limit: int) -> GradtraceError:
+    return GradtraceError("limit", f"the request body is larger than {limit} bytes", status=413)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope.get("headers", []):
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _refuse(send: Send, error: GradtraceError) -> None:
+    body = json.dumps({"error": error.to_dict()}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,38 @@
+"""Request bodies of the JSON API (their OpenAPI schema is what fuzzers and clients read)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.render.options import RenderOptions
+
+
+class OptionsBody(BaseModel):
+    """How to draw the graphs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: Literal["light", "dark", "auto"] = "light"
+    direction: Literal["TB", "LR", "BT", "RL"] = "TB"
+    precision: int = Field(4, ge=1, le=10)
+    show_values: bool = True
+    show_grads: bool = True
+    graph: int = -1
+
+    def to_options(self) -> RenderOptions:
+        """The renderer's own options value."""
+        return RenderOptions(**self.model_dump())
+
+
+class GraphRequest(BaseModel):
+    """`POST /api/graph`: PyTorch code, optional values for its free names, drawing options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(..., description="PyTorch code, run by gradtrace's own interpreter")
+    inputs: dict[str, Any] = Field(
+        default_factory=dict, description="values (numbers or nested lists) for names the code reads but never assigns"
+    )
+    options: OptionsBody = Field(default_factory=OptionsBody)

@@ -1,0 +1,31 @@
+"""Shared fixtures: one worker pool for the whole session (workers import torch once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Limits, Settings
+from app.web.factory import create_app
+from app.worker import WorkerPool
+
+TEST_LIMITS = Limits(timeout_seconds=5.0)
+
+
+@pytest.fixture(scope="session")
+def pool() -> Iterator[WorkerPool]:
+    workers = WorkerPool(TEST_LIMITS, size=2)
+    workers.start()
+    yield workers
+    workers.close()
+
+
+@pytest.fixture
+def client(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A fresh app per test on the shared pool."""
+    db = tmp_path_factory.mktemp("db") / "snippets.sqlite3"
+    settings = Settings(limits=TEST_LIMITS, snippet_db=db)
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
+        yield test_client

@@ -1,0 +1,16 @@
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+lin = nn.Linear(2, 2)
+x = torch.randn(5, 3)
+target = torch.randn(5, 1)
+loss_fn = nn.MSELoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+optimizer.zero_grad()
+pred = model(x)
+loss = loss_fn(pred, target)
+loss.backward()
+optimizer.step()
+print(loss)
+print(model[0].weight.grad.shape, lin.weight.shape, lin.bias.requires_grad)

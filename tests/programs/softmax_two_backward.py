@@ -1,0 +1,8 @@
+logits = torch.tensor([[2.0, 1.0, 0.1]], requires_grad=True)
+probs = torch.softmax(logits, dim=1)
+loss = -torch.log(probs[0, 0])
+loss.backward(retain_graph=True)
+print(probs, logits.grad)
+loss2 = F.nll_loss(F.log_softmax(logits, dim=1), torch.tensor([2]))
+loss2.backward()
+print(logits.grad)
