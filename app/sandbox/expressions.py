@@ -203,10 +203,11 @@ class Evaluator:
     def eval_Compare(self, node: ast.Compare, scope: Scope) -> Any:
         left = self.evaluate(node.left, scope)
         result: Any = True
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
+        last = len(node.ops) - 1
+        for i, (op, right_node) in enumerate(zip(node.ops, node.comparators, strict=True)):
             right = self.evaluate(right_node, scope)
             result = self.operate(COMPARE_OPS[type(op)], left, right, node)
-            if not self.truth(result, node):
+            if i < last and not self.truth(result, node):
                 return result
             left = right
         return result
@@ -226,10 +227,10 @@ class Evaluator:
         spec = "" if node.format_spec is None else self.evaluate(node.format_spec, scope)
         guards.check_format_spec(spec, self.limits)
         try:
+            to_text(value, self.limits)  # refuses values whose text would be huge
             if node.conversion in _CONVERSIONS:
-                to_text(value, self.limits)
                 value = _CONVERSIONS[node.conversion](value)
-            return format(value, spec) if spec else to_text(value, self.limits)
+            return format(value, spec)
         except GradtraceError:
             raise
         except Exception as exc:

@@ -361,7 +361,8 @@ def _bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) -
     params = [a.arg for a in fn.node.args.args]
     if len(args) > len(params):
         raise GradtraceError(
-            "runtime", f"TypeError: {name}() takes {len(params)} positional arguments but {len(args)} were given"
+            "runtime", f"TypeError: {name}() takes {len(params)} positional argument{'s' if len(params) != 1 else ''} "
+            f"but {len(args)} {'was' if len(args) == 1 else 'were'} given"
         )
     values: dict[str, object] = dict(zip(params, args, strict=False))
     for key, value in kwargs.items():

@@ -28,6 +28,11 @@ def _set_grad_enabled(mode: bool) -> GradMode:
     return GradMode("set_grad_enabled", bool(mode), previous)
 
 
+def _manual_seed(seed: int) -> None:
+    # PyTorch returns the Generator object; user code gets None instead (a Generator is not data).
+    torch.manual_seed(seed)
+
+
 _GRAD_MODES: dict[str, Any] = {
     "no_grad": _no_grad, "enable_grad": _enable_grad, "set_grad_enabled": _set_grad_enabled,
 }
@@ -64,6 +69,7 @@ def build_namespaces() -> dict[str, Namespace]:
         {name: HostFunction(f"torch.{name}", fn) for name, fn in _GRAD_MODES.items()}
     )
     torch_members.update({"nn": nn_ns, "optim": optim_ns})
+    torch_members["manual_seed"] = HostFunction("torch.manual_seed", _manual_seed)
     torch_ns = Namespace("torch", torch_members)
     math_members: dict[str, object] = {
         name: HostFunction(f"math.{name}", getattr(math, name), policy="math")

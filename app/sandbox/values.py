@@ -46,8 +46,9 @@ class HostFunction:
     listing: bool = False  # result is a generator: hand out a list
 
     def __repr__(self) -> str:
-        if self.cls is not None and isinstance(self.cls, type):
-            return f"<class '{self.name}'>"
+        if isinstance(self.cls, type):
+            module = "" if self.cls.__module__ == "builtins" else f"{self.cls.__module__}."
+            return f"<class '{module}{self.cls.__qualname__}'>"
         return f"<built-in function {self.name.rsplit('.', 1)[-1]}>"
 
 

@@ -1,0 +1,30 @@
+"""Shared helpers for sandbox tests: a recording observer and a one-call runner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+from app.config import Limits
+from app.sandbox import Execution, parse_program, run_program
+
+
+class RecordingObserver:
+    """Records every at_line and bound call, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def at_line(self, line: int) -> None:
+        self.events.append(("line", line))
+
+    def bound(self, name: str, value: object) -> None:
+        self.events.append(("bound", name))
+
+
+def run(source: str, inputs: Mapping[str, object] | None = None, limits: Limits | None = None) -> Execution:
+    """Parse and run `source` with default limits."""
+    limits = limits or Limits()
+    return run_program(parse_program(source, limits), inputs or {}, limits, RecordingObserver())
+
+
