@@ -73,7 +73,7 @@ function setUpDisplayOptions(state, onChange) {
   });
   $("opt-precision").addEventListener("change", (e) => {
     const precision = Number.parseInt(e.target.value, 10);
-    if (!Number.isInteger(precision) || precision < 0 || precision > 12) return;
+    if (!Number.isInteger(precision) || precision < 1 || precision > 10) return;
     state.options.precision = precision;
     onChange();
   });
@@ -114,7 +114,13 @@ function setUpExports(state, theme, editor) {
   const dialog = $("embed-dialog");
   $("open-embed").addEventListener("click", () => {
     closeMenu();
-    const url = embedUrl({ code: editor.getCode(), inputs: state.inputs, theme: theme.choice() });
+    const url = embedUrl({
+      code: editor.getCode(),
+      inputs: state.inputs,
+      theme: theme.choice(),
+      options: state.options,
+      graphIndex: state.graphIndex,
+    });
     const snippets = embedSnippets(url, `Autograd graph drawn by gradtrace`);
     $("embed-html").value = snippets.html;
     $("embed-markdown").value = snippets.markdown;

@@ -29,10 +29,16 @@ export async function downloadPng(svgText, filename, background) {
   }
 }
 
-export function embedUrl({ code, inputs, theme }) {
+/** The service's image URL for this view; display options left at their defaults are omitted. */
+export function embedUrl({ code, inputs, theme, options, graphIndex }) {
   const params = new URLSearchParams({ code });
   if (inputs && Object.keys(inputs).length) params.set("inputs", JSON.stringify(inputs));
   params.set("theme", theme);
+  if (options.direction !== "TB") params.set("direction", options.direction);
+  if (options.precision !== 4) params.set("precision", String(options.precision));
+  if (!options.show_values) params.set("values", "false");
+  if (!options.show_grads) params.set("grads", "false");
+  params.set("graph", String(graphIndex));
   return `${window.location.origin}/graph.svg?${params.toString()}`;
 }
 

@@ -1,20 +1,21 @@
-// The legend explains node kinds. Swatch colours are read from the drawn SVG, so the legend
-// cannot drift from whatever palette the renderer uses; CSS colours are only the fallback.
+// The legend explains node colours. The renderer colours a node by its role (the last class of
+// `<g class="node KIND ROLE">`); swatches are read from the drawn SVG so the legend cannot drift
+// from its palette, and the CSS colours are only the fallback when a role is not in the graph.
 
-const KINDS = [
-  ["leaf", "Leaf tensor", "created by you with requires_grad=True; its .grad is kept"],
-  ["tensor", "Intermediate tensor", "a named result of an operation"],
-  ["op", "Backward function", "the grad_fn that carries gradients to its inputs"],
-  ["saved", "Saved tensor", "kept by an op for its backward pass"],
+const ROLES = [
+  ["leaf", "Leaf tensor", "made by you with requires_grad=True; backward() fills its .grad"],
+  ["named", "Named result", "an operation whose output you kept in a variable"],
+  ["op", "Intermediate step", "an operation whose output has no name"],
+  ["root", "Root", "the tensor backward() was called on; its gradient starts at 1"],
 ];
 
 export function renderLegend(list, svg) {
   list.replaceChildren();
-  for (const [kind, title, explanation] of KINDS) {
+  for (const [role, title, explanation] of ROLES) {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
-    swatch.className = `swatch kind-${kind}`;
-    const colours = svg ? shapeColours(svg, kind) : null;
+    swatch.className = `swatch role-${role}`;
+    const colours = svg ? roleColours(svg, role) : null;
     if (colours) {
       swatch.style.background = colours.fill;
       swatch.style.borderColor = colours.stroke;
@@ -28,10 +29,10 @@ export function renderLegend(list, svg) {
   }
 }
 
-function shapeColours(svg, kind) {
-  const shape = svg.querySelector(`g.node.${kind} polygon, g.node.${kind} ellipse, g.node.${kind} path`);
-  if (!shape) return null;
-  const fill = shape.getAttribute("fill");
+function roleColours(svg, role) {
+  const node = [...svg.querySelectorAll("g.node")].find((g) => g.classList.item(g.classList.length - 1) === role);
+  const shape = node?.querySelector("path, polygon, ellipse");
+  const fill = shape?.getAttribute("fill");
   if (!fill || fill === "none") return null;
   return { fill, stroke: shape.getAttribute("stroke") ?? "currentColor" };
 }

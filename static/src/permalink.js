@@ -31,7 +31,7 @@ export async function decodeState(hash) {
   const options = defaultOptions();
   if (params.get("dir") === "LR") options.direction = "LR";
   const precision = Number.parseInt(params.get("prec") ?? "", 10);
-  if (Number.isInteger(precision) && precision >= 0 && precision <= 12) options.precision = precision;
+  if (Number.isInteger(precision) && precision >= 1 && precision <= 10) options.precision = precision;
   options.show_values = params.get("values") !== "0";
   options.show_grads = params.get("grads") !== "0";
   let inputs = {};

@@ -1,0 +1,43 @@
+"""Screenshots of the playground in both themes at desktop and phone sizes (tests/screenshots/)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.helpers import node_named, open_playground, wait_for_graph
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshot(browser: Browser, base_url: str, scheme: str, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,  # type: ignore[arg-type]
+        device_scale_factor=1 if size == "desktop" else 2,
+        is_mobile=size == "phone",
+        has_touch=size == "phone",
+    )
+    page = context.new_page()
+    open_playground(page)
+    wait_for_graph(page)
+    expect(page.locator("html")).to_have_attribute("data-theme", scheme)
+    node = node_named(page, "x")
+    if size == "phone":
+        node.tap()
+    else:
+        node.hover()
+    expect(page.locator("#inspector h3")).to_contain_text("x")
+    # Nothing may stick out sideways on a phone: the page scrolls only vertically.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than the {size} screen"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"playground-{scheme}-{size}.png"), full_page=size == "phone")
+    context.close()
