@@ -140,10 +140,7 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
             raise _forbid(f"`{node.id}`", line, "is not available here; gradtrace runs only tensor code")
     elif isinstance(node, ast.Attribute):
-        shown = f"`{dotted_name(node)}`"
-        _check_name(node.attr, line, shown)
-        if node.attr not in allowlist.all_attribute_names():
-            raise _forbid(shown, line)
+        _check_attribute_chain(node)
     elif isinstance(node, ast.keyword) and node.arg is not None:
         _check_name(node.arg, line)
     elif isinstance(node, ast.arg):
@@ -154,6 +151,21 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
         _check_import(node)
     elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
         raise _forbid("bytes literals", line, "are not supported here")
+
+
+def _check_attribute_chain(node: ast.Attribute) -> None:
+    """Refuse the innermost bad attribute of `a.b.c`, so `torch.hub.load` names `torch.hub`."""
+    chain: list[ast.Attribute] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        chain.append(current)
+        current = current.value
+    known = allowlist.all_attribute_names()
+    for attr in reversed(chain):
+        shown = f"`{dotted_name(attr)}`"
+        _check_name(attr.attr, attr.lineno, shown)
+        if attr.attr not in known:
+            raise _forbid(shown, attr.lineno)
 
 
 def dotted_name(node: ast.Attribute) -> str:

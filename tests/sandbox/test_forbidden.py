@@ -1,0 +1,110 @@
+"""Escape attempts: each is refused with kind `forbidden` (or `syntax`/`limit`) at the right line."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from app.errors import GradtraceError
+from tests.sandbox.helpers import run
+
+X = {"x": torch.ones(2, requires_grad=True)}
+
+# (source, kind, line, text the message must contain)
+CASES: list[tuple[str, str, int, str]] = [
+    ("import os", "forbidden", 1, "import os"),
+    ("y = 1\nimport sys", "forbidden", 2, "import sys"),
+    ("import subprocess", "forbidden", 1, "import subprocess"),
+    ("import builtins", "forbidden", 1, "import builtins"),
+    ("from os import path", "forbidden", 1, "from os import"),
+    ("import torch.utils", "forbidden", 1, "torch.utils"),
+    ("from torch import _C", "forbidden", 1, "`_C`"),
+    ("a = 1\n\nf = open('/etc/passwd')", "forbidden", 3, "`open` is not available here"),
+    ("__import__('os')", "forbidden", 1, "`__import__`"),
+    ("y = x.__class__", "forbidden", 1, "`x.__class__`"),
+    ("y = ().__class__.__bases__", "forbidden", 1, "names starting with `_`"),
+    ("y = getattr(x, 'grad')", "forbidden", 1, "`getattr`"),
+    ("setattr(x, 'grad', None)", "forbidden", 1, "`setattr`"),
+    ("vars()", "forbidden", 1, "`vars`"),
+    ("dir(x)", "forbidden", 1, "`dir`"),
+    ("globals()", "forbidden", 1, "`globals`"),
+    ("type(x)", "forbidden", 1, "`type`"),
+    ("input()", "forbidden", 1, "`input`"),
+    ("breakpoint()", "forbidden", 1, "`breakpoint`"),
+    ("torch.load('m.pt')", "forbidden", 1, "`torch.load`"),
+    ("torch.save(x, 'm.pt')", "forbidden", 1, "`torch.save`"),
+    ("torch.from_file('f')", "forbidden", 1, "`torch.from_file`"),
+    ("torch.hub.load('a', 'b')", "forbidden", 1, "`torch.hub`"),
+    ("torch.ops.aten.add", "forbidden", 1, "`torch.ops`"),
+    ("torch._C", "forbidden", 1, "`torch._C`"),
+    ("torch.jit.script", "forbidden", 1, "`torch.jit`"),
+    ("torch.compile", "forbidden", 1, "`torch.compile`"),
+    ("torch.os.system('ls')", "forbidden", 1, "`torch.os`"),
+    ("torch.sys.modules", "forbidden", 1, "`torch.sys`"),
+    ("torch.set_default_dtype(torch.float64)", "forbidden", 1, "`torch.set_default_dtype`"),
+    ("torch.set_printoptions(precision=2)", "forbidden", 1, "`torch.set_printoptions`"),
+    ("torch.autograd.Function", "forbidden", 1, "`torch.autograd`"),
+    ("torch.utils.data", "forbidden", 1, "`torch.utils`"),
+    ("f = lambda v: v", "forbidden", 1, "`lambda`"),
+    ("class A:\n    pass", "forbidden", 1, "`class`"),
+    ("y = 1\neval('1')", "forbidden", 2, "`eval`"),
+    ("exec('y = 1')", "forbidden", 1, "`exec`"),
+    ("compile('1', 'f', 'eval')", "forbidden", 1, "`compile`"),
+    ("s = '{0.__class__}'.format(x)", "forbidden", 1, "format"),
+    ("s = '{a}'.format_map({})", "forbidden", 1, "format_map"),
+    ("def f(g):\n    return g\nx.register_hook(f)", "forbidden", 3, "`x.register_hook`"),
+    ("y = x.numpy()", "forbidden", 1, "`x.numpy`"),
+    ("y = x.untyped_storage()", "forbidden", 1, "`x.untyped_storage`"),
+    ("y = x.storage()", "forbidden", 1, "`x.storage`"),
+    ("y = (x * 2).grad_fn.register_hook", "forbidden", 1, "register_hook"),
+    ("y = (x * 2).grad_fn.metadata", "forbidden", 1, "metadata"),
+    ("y = (x * 2)\nz = y.grad_fn.next_functions[0][0].variable", "forbidden", 2, "variable"),
+    ("\uff45\uff56\uff41\uff4c('1')", "forbidden", 1, "not plain ASCII"),
+    ("_x = 1", "forbidden", 1, "`_x`"),
+    ("def f(_a):\n    return _a", "forbidden", 1, "`_a`"),
+    ("def _f():\n    pass", "forbidden", 1, "`_f`"),
+    ("y = torch.ones(2, _internal=1)", "forbidden", 1, "`_internal`"),
+    ("def f(v):\n    return v\ny = torch.relu(f)", "forbidden", 3, "<function f>"),
+    ("y = torch.add(torch, 1)", "forbidden", 1, "<module 'torch'>"),
+    ("y = torch.tensor([print])", "forbidden", 1, "print"),
+    ("def f():\n    global g\n    g = 1", "forbidden", 2, "`global`"),
+    ("try:\n    y = 1\nexcept Exception:\n    pass", "forbidden", 1, "`try`"),
+    ("@torch.no_grad()\ndef f():\n    pass", "forbidden", 2, "decorators"),
+    ("def f():\n    yield 1", "forbidden", 2, "`yield`"),
+    ("async def f():\n    pass", "forbidden", 1, "`async def`"),
+    ("raise ValueError('x')", "forbidden", 1, "`raise`"),
+    ("def f(*args):\n    pass", "forbidden", 1, "*args"),
+    ("y = b'bytes'", "forbidden", 1, "bytes"),
+    ("x.grad_fn = None", "forbidden", 1, "x.grad_fn"),
+    ("with open('f') as fh:\n    pass", "forbidden", 1, "`open`"),
+    ("y = math.factorial(5)", "forbidden", 1, "`math.factorial`"),
+    ("y = math.sqrt(x)", "forbidden", 1, "numbers only"),
+    ("m = nn.Linear(2, 2)\ny = m.state_dict()", "forbidden", 2, "`m.state_dict`"),
+    ("o = optim.SGD([x], lr=0.1)\ny = o.state", "forbidden", 2, "`o.state`"),
+    ("y = sorted([2, 1], key=torch.neg)", "forbidden", 1, "key="),
+    ("y = x.apply_(abs)", "forbidden", 1, "`x.apply_`"),
+    ("y = 1 +", "syntax", 1, "SyntaxError"),
+]
+
+
+@pytest.mark.parametrize(("source", "kind", "line", "text"), CASES, ids=[c[0][:40] for c in CASES])
+def test_escape_attempt_is_refused(source: str, kind: str, line: int, text: str) -> None:
+    with pytest.raises(GradtraceError) as info:
+        run(source, X)
+    assert info.value.kind == kind
+    assert info.value.line == line
+    assert text in str(info.value)
+
+
+def test_a_builtin_name_the_program_binds_is_just_a_variable() -> None:
+    assert run("open = 3\ny = open + 1").names == {"open": 3, "y": 4}
+
+
+def test_free_typo_name_is_left_to_the_caller() -> None:
+    from app.config import Limits
+    from app.sandbox import parse_program
+
+    assert parse_program("y = wieght * 2", Limits()).free_names == ("wieght",)
+    with pytest.raises(GradtraceError) as info:
+        run("y = wieght * 2")
+    assert info.value.kind == "runtime" and "NameError" in info.value.message
