@@ -8,25 +8,145 @@ from __future__ import annotations
 
 # Tensor creation, math, reductions, linear algebra and shape ops under `torch.`.
 TORCH_FUNCTIONS: frozenset[str] = frozenset(
-    """
-    tensor as_tensor ones zeros empty ones_like zeros_like empty_like full full_like rand_like randn_like
-    arange linspace eye rand randn randint manual_seed
-    exp log log1p log2 log10 sqrt rsqrt abs sin cos tan tanh sigmoid relu clamp clip pow maximum minimum
-    where sign neg reciprocal square add sub mul div floor ceil round erf logsumexp softmax log_softmax
-    dist allclose isclose equal argmax argmin topk sort cumsum cumprod outer diag trace tril triu einsum
-    sum mean max min norm prod std var matmul mm bmm mv dot t transpose permute
-    reshape cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
-    masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
-    is_grad_enabled kron
-    """.split()
+    [
+        "tensor",
+        "as_tensor",
+        "ones",
+        "zeros",
+        "empty",
+        "ones_like",
+        "zeros_like",
+        "empty_like",
+        "full",
+        "full_like",
+        "rand_like",
+        "randn_like",
+        "arange",
+        "linspace",
+        "eye",
+        "rand",
+        "randn",
+        "randint",
+        "manual_seed",
+        "exp",
+        "log",
+        "log1p",
+        "log2",
+        "log10",
+        "sqrt",
+        "rsqrt",
+        "abs",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "clamp",
+        "clip",
+        "pow",
+        "maximum",
+        "minimum",
+        "where",
+        "sign",
+        "neg",
+        "reciprocal",
+        "square",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "floor",
+        "ceil",
+        "round",
+        "erf",
+        "logsumexp",
+        "softmax",
+        "log_softmax",
+        "dist",
+        "allclose",
+        "isclose",
+        "equal",
+        "argmax",
+        "argmin",
+        "topk",
+        "sort",
+        "cumsum",
+        "cumprod",
+        "outer",
+        "diag",
+        "trace",
+        "tril",
+        "triu",
+        "einsum",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "norm",
+        "prod",
+        "std",
+        "var",
+        "matmul",
+        "mm",
+        "bmm",
+        "mv",
+        "dot",
+        "t",
+        "transpose",
+        "permute",
+        "reshape",
+        "cat",
+        "stack",
+        "squeeze",
+        "unsqueeze",
+        "flatten",
+        "chunk",
+        "split",
+        "unbind",
+        "narrow",
+        "gather",
+        "index_select",
+        "masked_fill",
+        "is_tensor",
+        "numel",
+        "broadcast_tensors",
+        "atan",
+        "asin",
+        "acos",
+        "sinh",
+        "cosh",
+        "exp2",
+        "expm1",
+        "trunc",
+        "frac",
+        "is_grad_enabled",
+        "kron",
+    ]
 )
 
 # Non-callable values under `torch.` (dtypes and constants).
 TORCH_CONSTANTS: frozenset[str] = frozenset(
-    """
-    float float32 float64 double long int64 int32 int16 int8 uint8 bool half float16 bfloat16
-    pi e inf nan
-    """.split()
+    [
+        "float",
+        "float32",
+        "float64",
+        "double",
+        "long",
+        "int64",
+        "int32",
+        "int16",
+        "int8",
+        "uint8",
+        "bool",
+        "half",
+        "float16",
+        "bfloat16",
+        "pi",
+        "e",
+        "inf",
+        "nan",
+    ]
 )
 
 # Classes under `torch.`: callable, and usable with isinstance.
@@ -37,19 +157,67 @@ GRAD_MODE_FUNCTIONS: frozenset[str] = frozenset({"no_grad", "enable_grad", "set_
 
 # torch.nn.functional
 F_FUNCTIONS: frozenset[str] = frozenset(
-    """
-    relu sigmoid tanh softmax log_softmax linear cross_entropy mse_loss l1_loss binary_cross_entropy
-    binary_cross_entropy_with_logits nll_loss leaky_relu gelu elu silu softplus dropout one_hot normalize pad
-    relu6 hardtanh smooth_l1_loss huber_loss kl_div cosine_similarity logsigmoid softsign mish selu
-    """.split()
+    [
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softmax",
+        "log_softmax",
+        "linear",
+        "cross_entropy",
+        "mse_loss",
+        "l1_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "nll_loss",
+        "leaky_relu",
+        "gelu",
+        "elu",
+        "silu",
+        "softplus",
+        "dropout",
+        "one_hot",
+        "normalize",
+        "pad",
+        "relu6",
+        "hardtanh",
+        "smooth_l1_loss",
+        "huber_loss",
+        "kl_div",
+        "cosine_similarity",
+        "logsigmoid",
+        "softsign",
+        "mish",
+        "selu",
+    ]
 )
 
 # torch.nn classes whose instances user code may build, call and inspect.
 NN_CLASSES: frozenset[str] = frozenset(
-    """
-    Linear ReLU Sigmoid Tanh LeakyReLU GELU Softmax LogSoftmax Sequential Identity Flatten MSELoss L1Loss
-    BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss Parameter ELU SiLU Softplus Dropout
-    """.split()
+    [
+        "Linear",
+        "ReLU",
+        "Sigmoid",
+        "Tanh",
+        "LeakyReLU",
+        "GELU",
+        "Softmax",
+        "LogSoftmax",
+        "Sequential",
+        "Identity",
+        "Flatten",
+        "MSELoss",
+        "L1Loss",
+        "BCELoss",
+        "BCEWithLogitsLoss",
+        "CrossEntropyLoss",
+        "NLLLoss",
+        "Parameter",
+        "ELU",
+        "SiLU",
+        "Softplus",
+        "Dropout",
+    ]
 )
 
 # torch.optim classes.
@@ -57,18 +225,61 @@ OPTIM_CLASSES: frozenset[str] = frozenset({"SGD", "Adam", "AdamW"})
 
 # math: functions (numbers only) and constants.
 MATH_FUNCTIONS: frozenset[str] = frozenset(
-    """
-    sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 sinh cosh tanh erf erfc
-    floor ceil fabs trunc isclose isfinite isnan isinf hypot copysign degrees radians pow
-    """.split()
+    [
+        "sqrt",
+        "exp",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "expm1",
+        "sin",
+        "cos",
+        "tan",
+        "asin",
+        "acos",
+        "atan",
+        "atan2",
+        "sinh",
+        "cosh",
+        "tanh",
+        "erf",
+        "erfc",
+        "floor",
+        "ceil",
+        "fabs",
+        "trunc",
+        "isclose",
+        "isfinite",
+        "isnan",
+        "isinf",
+        "hypot",
+        "copysign",
+        "degrees",
+        "radians",
+        "pow",
+    ]
 )
 MATH_CONSTANTS: frozenset[str] = frozenset({"pi", "e", "tau", "inf", "nan"})
 
 # Tensor attributes that are values, not methods.
 TENSOR_ATTRIBUTES: frozenset[str] = frozenset(
-    """
-    requires_grad grad grad_fn is_leaf data shape ndim dtype device T mT retains_grad real imag
-    """.split()
+    [
+        "requires_grad",
+        "grad",
+        "grad_fn",
+        "is_leaf",
+        "data",
+        "shape",
+        "ndim",
+        "dtype",
+        "device",
+        "T",
+        "mT",
+        "retains_grad",
+        "real",
+        "imag",
+    ]
 )
 
 # Tensor attributes that user code may assign.
@@ -76,17 +287,141 @@ TENSOR_SETTABLE: frozenset[str] = frozenset({"requires_grad", "grad", "data"})
 
 # Tensor methods.
 TENSOR_METHODS: frozenset[str] = frozenset(
-    """
-    backward detach detach_ requires_grad_ item tolist zero_ fill_ clone retain_grad size dim numel
-    add_ mul_ sub_ div_ clamp_ copy_ normal_ uniform_ pow_ neg_ exp_ relu_ sigmoid_ tanh_ abs_
-    sum mean max min argmax argmin prod std var norm cumsum cumprod logsumexp topk sort
-    exp log log1p log2 sqrt rsqrt abs sin cos tan tanh sigmoid relu clamp clip pow sign neg reciprocal
-    square add sub mul div floor ceil round erf softmax log_softmax maximum minimum where
-    view view_as reshape reshape_as squeeze unsqueeze flatten transpose permute contiguous expand expand_as
-    repeat chunk split unbind narrow gather index_select masked_fill t matmul mm bmm mv dot outer
-    float double long int bool half to type type_as eq ne gt lt ge le all any is_floating_point
-    new_ones new_zeros new_full new_tensor diag trace tril triu allclose isclose equal dist
-    """.split()
+    [
+        "backward",
+        "detach",
+        "detach_",
+        "requires_grad_",
+        "item",
+        "tolist",
+        "zero_",
+        "fill_",
+        "clone",
+        "retain_grad",
+        "size",
+        "dim",
+        "numel",
+        "add_",
+        "mul_",
+        "sub_",
+        "div_",
+        "clamp_",
+        "copy_",
+        "normal_",
+        "uniform_",
+        "pow_",
+        "neg_",
+        "exp_",
+        "relu_",
+        "sigmoid_",
+        "tanh_",
+        "abs_",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "argmax",
+        "argmin",
+        "prod",
+        "std",
+        "var",
+        "norm",
+        "cumsum",
+        "cumprod",
+        "logsumexp",
+        "topk",
+        "sort",
+        "exp",
+        "log",
+        "log1p",
+        "log2",
+        "sqrt",
+        "rsqrt",
+        "abs",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "clamp",
+        "clip",
+        "pow",
+        "sign",
+        "neg",
+        "reciprocal",
+        "square",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "floor",
+        "ceil",
+        "round",
+        "erf",
+        "softmax",
+        "log_softmax",
+        "maximum",
+        "minimum",
+        "where",
+        "view",
+        "view_as",
+        "reshape",
+        "reshape_as",
+        "squeeze",
+        "unsqueeze",
+        "flatten",
+        "transpose",
+        "permute",
+        "contiguous",
+        "expand",
+        "expand_as",
+        "repeat",
+        "chunk",
+        "split",
+        "unbind",
+        "narrow",
+        "gather",
+        "index_select",
+        "masked_fill",
+        "t",
+        "matmul",
+        "mm",
+        "bmm",
+        "mv",
+        "dot",
+        "outer",
+        "float",
+        "double",
+        "long",
+        "int",
+        "bool",
+        "half",
+        "to",
+        "type",
+        "type_as",
+        "eq",
+        "ne",
+        "gt",
+        "lt",
+        "ge",
+        "le",
+        "all",
+        "any",
+        "is_floating_point",
+        "new_ones",
+        "new_zeros",
+        "new_full",
+        "new_tensor",
+        "diag",
+        "trace",
+        "tril",
+        "triu",
+        "allclose",
+        "isclose",
+        "equal",
+        "dist",
+    ]
 )
 
 # Methods and attributes of allowlisted nn.Module instances.
@@ -115,17 +450,54 @@ LIST_METHODS: frozenset[str] = frozenset(
 TUPLE_METHODS: frozenset[str] = frozenset({"index", "count"})
 DICT_METHODS: frozenset[str] = frozenset({"keys", "values", "items", "get", "copy", "pop", "update"})
 STR_METHODS: frozenset[str] = frozenset(
-    {"upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith",
-     "title", "capitalize", "ljust", "rjust", "center", "zfill", "isdigit"}
+    {
+        "upper",
+        "lower",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "split",
+        "join",
+        "replace",
+        "startswith",
+        "endswith",
+        "title",
+        "capitalize",
+        "ljust",
+        "rjust",
+        "center",
+        "zfill",
+        "isdigit",
+    }
 )
 SIZE_METHODS: frozenset[str] = frozenset({"numel", "index", "count"})
 
 # Builtins user code may call (implemented in app/sandbox/builtins.py).
 BUILTINS: frozenset[str] = frozenset(
-    """
-    print range len abs min max sum round float int bool str list tuple dict zip enumerate reversed sorted
-    isinstance any all
-    """.split()
+    [
+        "print",
+        "range",
+        "len",
+        "abs",
+        "min",
+        "max",
+        "sum",
+        "round",
+        "float",
+        "int",
+        "bool",
+        "str",
+        "list",
+        "tuple",
+        "dict",
+        "zip",
+        "enumerate",
+        "reversed",
+        "sorted",
+        "isinstance",
+        "any",
+        "all",
+    ]
 )
 
 # Namespaces available without import, and the modules `import` may name.
@@ -137,13 +509,27 @@ IMPORTABLE_MODULES: frozenset[str] = frozenset(
 # Callables whose arguments give the size of the tensor they make: name -> how to read it.
 # The estimators live in app/sandbox/guards.py; checked before torch allocates anything.
 SIZED_TORCH: dict[str, str] = {
-    "ones": "sizes", "zeros": "sizes", "empty": "sizes", "rand": "sizes", "randn": "sizes",
-    "Tensor": "sizes", "full": "first", "randint": "randint", "arange": "arange",
-    "linspace": "steps", "eye": "eye", "outer": "outer", "kron": "outer",
+    "ones": "sizes",
+    "zeros": "sizes",
+    "empty": "sizes",
+    "rand": "sizes",
+    "randn": "sizes",
+    "Tensor": "sizes",
+    "full": "first",
+    "randint": "randint",
+    "arange": "arange",
+    "linspace": "steps",
+    "eye": "eye",
+    "outer": "outer",
+    "kron": "outer",
 }
 SIZED_TENSOR_METHODS: dict[str, str] = {
-    "expand": "expand", "repeat": "repeat", "new_ones": "sizes", "new_zeros": "sizes",
-    "new_full": "first", "tolist": "self",
+    "expand": "expand",
+    "repeat": "repeat",
+    "new_ones": "sizes",
+    "new_zeros": "sizes",
+    "new_full": "first",
+    "tolist": "self",
 }
 SIZED_F: dict[str, str] = {"one_hot": "one_hot"}
 
@@ -151,9 +537,27 @@ SIZED_F: dict[str, str] = {"one_hot": "one_hot"}
 def all_attribute_names() -> frozenset[str]:
     """Every attribute name reachable on any kind of object; parse-time refusal uses it."""
     return (
-        TORCH_FUNCTIONS | TORCH_CONSTANTS | TORCH_CLASSES | GRAD_MODE_FUNCTIONS | F_FUNCTIONS
-        | NN_CLASSES | OPTIM_CLASSES | MATH_FUNCTIONS | MATH_CONSTANTS | TENSOR_ATTRIBUTES
-        | TENSOR_METHODS | MODULE_ATTRIBUTES | MODULE_METHODS | OPTIMIZER_METHODS | GRAD_FN_ATTRIBUTES
-        | GRAD_FN_METHODS | RETURN_TYPE_ATTRIBUTES | LIST_METHODS | TUPLE_METHODS | DICT_METHODS
-        | STR_METHODS | SIZE_METHODS | {"nn", "optim", "functional"}
+        TORCH_FUNCTIONS
+        | TORCH_CONSTANTS
+        | TORCH_CLASSES
+        | GRAD_MODE_FUNCTIONS
+        | F_FUNCTIONS
+        | NN_CLASSES
+        | OPTIM_CLASSES
+        | MATH_FUNCTIONS
+        | MATH_CONSTANTS
+        | TENSOR_ATTRIBUTES
+        | TENSOR_METHODS
+        | MODULE_ATTRIBUTES
+        | MODULE_METHODS
+        | OPTIMIZER_METHODS
+        | GRAD_FN_ATTRIBUTES
+        | GRAD_FN_METHODS
+        | RETURN_TYPE_ATTRIBUTES
+        | LIST_METHODS
+        | TUPLE_METHODS
+        | DICT_METHODS
+        | STR_METHODS
+        | SIZE_METHODS
+        | {"nn", "optim", "functional"}
     )

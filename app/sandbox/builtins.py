@@ -85,7 +85,7 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
         return {**py.dict(pairs), **kwargs}
 
     def zip_(*iterables: Iterable[Any]) -> list[tuple[Any, ...]]:
-        return list(py.zip(*(materialise(it, limits) for it in iterables)))
+        return list(py.zip(*(materialise(it, limits) for it in iterables), strict=False))
 
     def enumerate_(iterable: Iterable[Any], start: int = 0) -> list[tuple[int, Any]]:
         return list(py.enumerate(materialise(iterable, limits), start))
@@ -113,13 +113,28 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
         return call
 
     fns: dict[str, tuple[Callable[..., Any], type | None]] = {
-        "print": (print_, None), "range": (py.range, None), "len": (py.len, None), "abs": (py.abs, None),
-        "min": (_no_key("min", seq_fn(py.min)), None), "max": (_no_key("max", seq_fn(py.max)), None),
-        "sum": (seq_fn(py.sum), None), "round": (py.round, None), "float": (py.float, float),
-        "int": (int_, int), "bool": (py.bool, bool), "str": (str_, str), "list": (list_, list),
-        "tuple": (tuple_, tuple), "dict": (dict_, dict), "zip": (zip_, None),
-        "enumerate": (enumerate_, None), "reversed": (reversed_, None), "sorted": (_no_key("sorted", sorted_), None),
-        "isinstance": (_isinstance, None), "any": (seq_fn(py.any), None), "all": (seq_fn(py.all), None),
+        "print": (print_, None),
+        "range": (py.range, None),
+        "len": (py.len, None),
+        "abs": (py.abs, None),
+        "min": (_no_key("min", seq_fn(py.min)), None),
+        "max": (_no_key("max", seq_fn(py.max)), None),
+        "sum": (seq_fn(py.sum), None),
+        "round": (py.round, None),
+        "float": (py.float, float),
+        "int": (int_, int),
+        "bool": (py.bool, bool),
+        "str": (str_, str),
+        "list": (list_, list),
+        "tuple": (tuple_, tuple),
+        "dict": (dict_, dict),
+        "zip": (zip_, None),
+        "enumerate": (enumerate_, None),
+        "reversed": (reversed_, None),
+        "sorted": (_no_key("sorted", sorted_), None),
+        "isinstance": (_isinstance, None),
+        "any": (seq_fn(py.any), None),
+        "all": (seq_fn(py.all), None),
     }
     return {name: HostFunction(name, fn, cls=cls, policy="builtin") for name, (fn, cls) in fns.items()}
 

@@ -14,25 +14,47 @@ from app.sandbox.builtins import is_number, materialise, to_text
 from app.sandbox.members import get_attribute
 from app.sandbox.parse import dotted_name
 from app.sandbox.values import (
-    HostFunction, Scope, UserFunction, check_argument, check_result, is_tensor, kind_of,
+    HostFunction,
+    Scope,
+    UserFunction,
+    check_argument,
+    check_result,
+    is_tensor,
+    kind_of,
 )
 
 BIN_OPS: dict[type[ast.operator], tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = {
-    ast.Add: (operator.add, operator.iadd), ast.Sub: (operator.sub, operator.isub),
-    ast.Mult: (operator.mul, operator.imul), ast.Div: (operator.truediv, operator.itruediv),
-    ast.FloorDiv: (operator.floordiv, operator.ifloordiv), ast.Mod: (operator.mod, operator.imod),
-    ast.Pow: (operator.pow, operator.ipow), ast.MatMult: (operator.matmul, operator.imatmul),
-    ast.LShift: (operator.lshift, operator.ilshift), ast.RShift: (operator.rshift, operator.irshift),
-    ast.BitAnd: (operator.and_, operator.iand), ast.BitOr: (operator.or_, operator.ior),
+    ast.Add: (operator.add, operator.iadd),
+    ast.Sub: (operator.sub, operator.isub),
+    ast.Mult: (operator.mul, operator.imul),
+    ast.Div: (operator.truediv, operator.itruediv),
+    ast.FloorDiv: (operator.floordiv, operator.ifloordiv),
+    ast.Mod: (operator.mod, operator.imod),
+    ast.Pow: (operator.pow, operator.ipow),
+    ast.MatMult: (operator.matmul, operator.imatmul),
+    ast.LShift: (operator.lshift, operator.ilshift),
+    ast.RShift: (operator.rshift, operator.irshift),
+    ast.BitAnd: (operator.and_, operator.iand),
+    ast.BitOr: (operator.or_, operator.ior),
     ast.BitXor: (operator.xor, operator.ixor),
 }
 UNARY_OPS: dict[type[ast.unaryop], Callable[[Any], Any]] = {
-    ast.UAdd: operator.pos, ast.USub: operator.neg, ast.Not: operator.not_, ast.Invert: operator.invert,
+    ast.UAdd: operator.pos,
+    ast.USub: operator.neg,
+    ast.Not: operator.not_,
+    ast.Invert: operator.invert,
 }
 COMPARE_OPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 _CONVERSIONS: dict[int, Callable[[object], str]] = {115: str, 114: repr, 97: ascii}
 
@@ -69,7 +91,8 @@ class Evaluator:
         self.steps += 1
         if self.steps > self.limits.max_steps:
             raise GradtraceError(
-                "limit", f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops"
+                "limit",
+                f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops",
             )
 
     def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
@@ -95,12 +118,15 @@ class Evaluator:
                     raise GradtraceError(
                         "runtime",
                         f"UnboundLocalError: cannot access local variable '{name}' "
-                        "where it is not associated with a value", getattr(node, "lineno", None),
+                        "where it is not associated with a value",
+                        getattr(node, "lineno", None),
                     )
             current = current.parent
         if name in self.builtins:
             return self.builtins[name]
-        raise GradtraceError("runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None))
+        raise GradtraceError(
+            "runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None)
+        )
 
     def eval_Constant(self, node: ast.Constant, scope: Scope) -> object:
         return node.value
@@ -247,14 +273,18 @@ class Evaluator:
             elif isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("_") for k in value):
                 kwargs.update(value)
             else:
-                raise GradtraceError("runtime", "TypeError: argument after ** must be a dict of names", node.lineno)
+                raise GradtraceError(
+                    "runtime", "TypeError: argument after ** must be a dict of names", node.lineno
+                )
         if isinstance(func, UserFunction):
             return self.call_user(func, args, kwargs, node)
         if isinstance(func, HostFunction):
             return self.call_host(func, args, kwargs, node)
         if kind_of(func) == "module":
             return self.call_host(HostFunction(type(func).__name__, func), args, kwargs, node)
-        raise GradtraceError("runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno)
+        raise GradtraceError(
+            "runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno
+        )
 
     def call_host(self, fn: HostFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """Call torch or a builtin: check arguments and sizes first, then the result."""
@@ -262,10 +292,13 @@ class Evaluator:
             for value in (*args, *kwargs.values()):
                 check_argument(value, fn.name, allow_modules=fn.cls is not None)
             target = getattr(fn.fn, "__self__", None)
-            guards.check_tensor_size(fn.name, fn.sized, args, kwargs, target if is_tensor(target) else None,
-                                     self.limits)
+            guards.check_tensor_size(
+                fn.name, fn.sized, args, kwargs, target if is_tensor(target) else None, self.limits
+            )
         elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
-            raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
+            raise GradtraceError(
+                "forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors"
+            )
         try:
             result = fn.fn(*args, **kwargs)
             if fn.listing:
@@ -279,7 +312,9 @@ class Evaluator:
 
     def comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> list[Any]:
         """Run a comprehension eagerly in its own scope; yields a list of values or (key, value) pairs."""
-        targets = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        targets = frozenset(
+            n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
+        )
         inner = Scope({}, targets, scope)
         out: list[Any] = []
         self.generate(node, 0, inner, scope, out)

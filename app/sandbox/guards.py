@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 import re
@@ -112,9 +113,16 @@ def _elements_self(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> 
 
 
 ESTIMATORS: dict[str, Callable[[Sequence[Any], dict[str, Any], Any], int | None]] = {
-    "sizes": _elements_sizes, "first": _elements_first, "randint": _elements_randint,
-    "arange": _elements_arange, "steps": _elements_steps, "eye": _elements_eye, "outer": _elements_outer,
-    "expand": _elements_expand, "repeat": _elements_repeat, "one_hot": _elements_one_hot,
+    "sizes": _elements_sizes,
+    "first": _elements_first,
+    "randint": _elements_randint,
+    "arange": _elements_arange,
+    "steps": _elements_steps,
+    "eye": _elements_eye,
+    "outer": _elements_outer,
+    "expand": _elements_expand,
+    "repeat": _elements_repeat,
+    "one_hot": _elements_one_hot,
     "self": _elements_self,
 }
 
@@ -133,10 +141,9 @@ def check_tensor_size(
             estimates.append(found)
     tensors = [a for a in (target, *args) if isinstance(a, torch.Tensor)]
     if len(tensors) > 1:
-        try:  # elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements
+        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements.
+        with contextlib.suppress(RuntimeError):
             estimates.append(math.prod(torch.broadcast_shapes(*(t.shape for t in tensors))))
-        except RuntimeError:
-            pass
     limit = limits.max_tensor_elements
     for count in estimates:
         if count > limit:
@@ -168,9 +175,9 @@ def check_binary(op: Callable[[Any, Any], Any], left: Any, right: Any, limits: L
             length = len(left) * right
         elif type(right) in (str, list, tuple) and type(left) in (int, bool):
             length = len(right) * left
-    elif op in _CONCAT_OPS and type(left) in (str, list, tuple) and type(right) in (str, list, tuple):
-        length = len(left) + len(right)
-    elif op in _CONCAT_OPS and type(left) is list and hasattr(right, "__len__"):
+    elif (op in _CONCAT_OPS and type(left) in (str, list, tuple) and type(right) in (str, list, tuple)) or (
+        op in _CONCAT_OPS and type(left) is list and hasattr(right, "__len__")
+    ):
         length = len(left) + len(right)
     if length is not None:
         check_length(length, limits)

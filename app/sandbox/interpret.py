@@ -14,6 +14,7 @@ from app.errors import GradtraceError
 from app.sandbox import guards
 from app.sandbox.builtins import build_builtins, materialise
 from app.sandbox.expressions import BIN_OPS, Evaluator, runtime_error
+from app.sandbox.functions import bind_arguments, local_names
 from app.sandbox.members import get_attribute, set_attribute
 from app.sandbox.namespaces import MODULE_KEYS, build_namespaces
 from app.sandbox.parse import Program, dotted_name
@@ -56,7 +57,9 @@ class _Return(BaseException):
 _HIDDEN_KINDS = frozenset({"Namespace", "HostFunction", "UserFunction"})
 
 
-def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer) -> Execution:
+def run_program(
+    program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer
+) -> Execution:
     """Run `program` with `inputs` bound as globals; raises GradtraceError only, restores grad mode."""
     grad_enabled = torch.is_grad_enabled()
     interpreter = Interpreter(limits, observer)
@@ -67,7 +70,9 @@ def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, 
     except _Return:
         raise GradtraceError("syntax", "SyntaxError: 'return' outside function", interpreter.line) from None
     except (_Break, _Continue):
-        raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line) from None
+        raise GradtraceError(
+            "syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line
+        ) from None
     except Exception as exc:
         raise runtime_error(exc).at(interpreter.line) from None
     finally:
@@ -95,7 +100,9 @@ class Interpreter(Evaluator):
         """Collect printed text, refusing output past max_stdout_chars."""
         self.output_chars += len(text)
         if self.output_chars > self.limits.max_stdout_chars:
-            raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
+            raise GradtraceError(
+                "limit", f"the program printed more than {self.limits.max_stdout_chars} characters"
+            )
         self.output.append(text)
 
     def run(self, tree: ast.Module, inputs: Mapping[str, object]) -> None:
@@ -110,7 +117,8 @@ class Interpreter(Evaluator):
         """Top-level names the program bound, minus namespaces, functions and builtins."""
         values = self.globals.values
         return {
-            name: values[name] for name in self.bound_order
+            name: values[name]
+            for name in self.bound_order
             if name in values and kind_of(values[name]) not in _HIDDEN_KINDS
         }
 
@@ -163,7 +171,9 @@ class Interpreter(Evaluator):
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
         """`obj[index] = value` for lists, dicts and tensors only."""
         if not (type(obj) in (list, dict) or kind_of(obj) == "tensor"):
-            raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment")
+            raise GradtraceError(
+                "runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment"
+            )
         obj[index] = value
         if type(obj) is dict:
             guards.check_length(len(obj), self.limits)
@@ -175,8 +185,11 @@ class Interpreter(Evaluator):
         if not stars:
             if len(items) != len(targets):
                 few = len(items) < len(targets)
-                msg = (f"not enough values to unpack (expected {len(targets)}, got {len(items)})" if few
-                       else f"too many values to unpack (expected {len(targets)})")
+                msg = (
+                    f"not enough values to unpack (expected {len(targets)}, got {len(items)})"
+                    if few
+                    else f"too many values to unpack (expected {len(targets)})"
+                )
                 raise GradtraceError("runtime", f"ValueError: {msg}")
             for target, item in zip(targets, items, strict=True):
                 self.bind_target(target, item, scope, report)
@@ -185,15 +198,16 @@ class Interpreter(Evaluator):
         after = len(targets) - star - 1
         if len(items) < len(targets) - 1:
             raise GradtraceError(
-                "runtime", f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, "
+                "runtime",
+                f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, "
                 f"got {len(items)})",
             )
         for target, item in zip(targets[:star], items[:star], strict=True):
             self.bind_target(target, item, scope, report)
         starred = targets[star]
         assert isinstance(starred, ast.Starred)
-        self.bind_target(starred.value, items[star:len(items) - after], scope, report)
-        for target, item in zip(targets[star + 1:], items[len(items) - after:], strict=True):
+        self.bind_target(starred.value, items[star : len(items) - after], scope, report)
+        for target, item in zip(targets[star + 1 :], items[len(items) - after :], strict=True):
             self.bind_target(target, item, scope, report)
 
     # --- simple statements ----------------------------------------------------------------------
@@ -240,7 +254,9 @@ class Interpreter(Evaluator):
             elif isinstance(target, ast.Subscript):
                 obj = self.evaluate(target.value, scope)
                 if type(obj) not in (list, dict):
-                    raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object doesn't support item deletion")
+                    raise GradtraceError(
+                        "runtime", f"TypeError: '{type(obj).__name__}' object doesn't support item deletion"
+                    )
                 del obj[self.evaluate(target.slice, scope)]
             else:
                 raise GradtraceError("forbidden", "only names and items can be deleted here")
@@ -317,8 +333,8 @@ class Interpreter(Evaluator):
         manager = self.evaluate(item.context_expr, scope)
         if not isinstance(manager, GradMode):
             raise GradtraceError(
-                "forbidden", "`with` works only with torch.no_grad(), torch.enable_grad() "
-                "and torch.set_grad_enabled(...)",
+                "forbidden",
+                "`with` works only with torch.no_grad(), torch.enable_grad() and torch.set_grad_enabled(...)",
             )
         manager.enter()
         try:
@@ -330,17 +346,18 @@ class Interpreter(Evaluator):
 
     def exec_FunctionDef(self, stmt: ast.FunctionDef, scope: Scope) -> None:
         defaults = [self.evaluate(d, scope) for d in stmt.args.defaults]
-        fn = UserFunction(stmt, defaults, scope, _local_names(stmt))
+        fn = UserFunction(stmt, defaults, scope, local_names(stmt))
         self.bind_name(stmt.name, fn, scope, report=False)
 
     def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
         """Bind arguments like Python does, then run the body in a fresh scope."""
         if self.depth >= self.limits.max_call_depth:
             raise GradtraceError(
-                "limit", f"functions call each other more than {self.limits.max_call_depth} deep",
+                "limit",
+                f"functions call each other more than {self.limits.max_call_depth} deep",
                 getattr(node, "lineno", None),
             )
-        local = Scope(_bind_arguments(fn, args, kwargs), fn.local_names, fn.scope)
+        local = Scope(bind_arguments(fn, args, kwargs), fn.local_names, fn.scope)
         self.depth += 1
         line = self.line
         try:
@@ -348,64 +365,13 @@ class Interpreter(Evaluator):
         except _Return as ret:
             return ret.value
         except (_Break, _Continue):
-            raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line) from None
+            raise GradtraceError(
+                "syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line
+            ) from None
         finally:
             self.depth -= 1
             self.line = line
         return None
-
-
-def _bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> dict[str, object]:
-    """Parameters from positional and keyword arguments and defaults, with Python's messages."""
-    name = fn.node.name
-    params = [a.arg for a in fn.node.args.args]
-    if len(args) > len(params):
-        raise GradtraceError(
-            "runtime", f"TypeError: {name}() takes {len(params)} positional argument{'s' if len(params) != 1 else ''} "
-            f"but {len(args)} {'was' if len(args) == 1 else 'were'} given"
-        )
-    values: dict[str, object] = dict(zip(params, args, strict=False))
-    for key, value in kwargs.items():
-        if key not in params:
-            raise GradtraceError("runtime", f"TypeError: {name}() got an unexpected keyword argument '{key}'")
-        if key in values:
-            raise GradtraceError("runtime", f"TypeError: {name}() got multiple values for argument '{key}'")
-        values[key] = value
-    first_default = len(params) - len(fn.defaults)
-    missing = []
-    for i, param in enumerate(params):
-        if param not in values:
-            if i >= first_default:
-                values[param] = fn.defaults[i - first_default]
-            else:
-                missing.append(param)
-    if missing:
-        raise GradtraceError(
-            "runtime", f"TypeError: {name}() missing {len(missing)} required positional argument"
-            f"{'s' if len(missing) > 1 else ''}: " + ", ".join(f"'{m}'" for m in missing)
-        )
-    return values
-
-
-def _local_names(fn: ast.FunctionDef) -> frozenset[str]:
-    """Names a function binds (Python decides this before running): params, targets, defs, imports."""
-    names = {a.arg for a in fn.args.args}
-    stack: list[ast.AST] = list(fn.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef):
-            names.add(node.name)
-            stack.extend(node.args.defaults)
-            continue  # its body is its own scope
-        elif isinstance(node, ast.alias):
-            names.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, ast.ListComp | ast.GeneratorExp | ast.DictComp):
-            stack.append(node.generators[0].iter)
-            continue  # comprehension targets are local to the comprehension
-        stack.extend(ast.iter_child_nodes(node))
-    return frozenset(names)
 
 
 __all__ = ["Execution", "HostFunction", "Namespace", "Observer", "run_program"]

@@ -12,7 +12,9 @@ from app.sandbox import allowlist, guards
 from app.sandbox.values import HostFunction, Namespace, check_result, kind_of
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
-    list: allowlist.LIST_METHODS, tuple: allowlist.TUPLE_METHODS, dict: allowlist.DICT_METHODS,
+    list: allowlist.LIST_METHODS,
+    tuple: allowlist.TUPLE_METHODS,
+    dict: allowlist.DICT_METHODS,
     str: allowlist.STR_METHODS,
 }
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})

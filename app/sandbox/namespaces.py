@@ -34,7 +34,9 @@ def _manual_seed(seed: int) -> None:
 
 
 _GRAD_MODES: dict[str, Any] = {
-    "no_grad": _no_grad, "enable_grad": _enable_grad, "set_grad_enabled": _set_grad_enabled,
+    "no_grad": _no_grad,
+    "enable_grad": _enable_grad,
+    "set_grad_enabled": _set_grad_enabled,
 }
 
 
@@ -65,9 +67,7 @@ def build_namespaces() -> dict[str, Namespace]:
     torch_members = _functions("torch", torch, allowlist.TORCH_FUNCTIONS, allowlist.SIZED_TORCH)
     torch_members.update(_classes("torch", torch, allowlist.TORCH_CLASSES, allowlist.SIZED_TORCH))
     torch_members.update({name: getattr(torch, name) for name in allowlist.TORCH_CONSTANTS})
-    torch_members.update(
-        {name: HostFunction(f"torch.{name}", fn) for name, fn in _GRAD_MODES.items()}
-    )
+    torch_members.update({name: HostFunction(f"torch.{name}", fn) for name, fn in _GRAD_MODES.items()})
     torch_members.update({"nn": nn_ns, "optim": optim_ns})
     torch_members["manual_seed"] = HostFunction("torch.manual_seed", _manual_seed)
     torch_ns = Namespace("torch", torch_members)
@@ -82,5 +82,9 @@ def build_namespaces() -> dict[str, Namespace]:
 
 # What each importable module name refers to, as a key of build_namespaces().
 MODULE_KEYS: dict[str, str] = {
-    "torch": "torch", "torch.nn": "nn", "torch.nn.functional": "F", "torch.optim": "optim", "math": "math",
+    "torch": "torch",
+    "torch.nn": "nn",
+    "torch.nn.functional": "F",
+    "torch.optim": "optim",
+    "math": "math",
 }

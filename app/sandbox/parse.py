@@ -16,23 +16,78 @@ from app.sandbox import allowlist
 # Node kinds the interpreter knows; anything else is refused by name.
 SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
     {
-        ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.While, ast.Break,
-        ast.Continue, ast.FunctionDef, ast.Return, ast.With, ast.withitem, ast.Import, ast.ImportFrom,
-        ast.alias, ast.Pass, ast.Assert, ast.Delete, ast.Constant, ast.Name, ast.Attribute, ast.Subscript,
-        ast.Slice, ast.Starred, ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp,
-        ast.GeneratorExp, ast.comprehension, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
-        ast.Call, ast.keyword, ast.JoinedStr, ast.FormattedValue, ast.arguments, ast.arg,
-        ast.Load, ast.Store, ast.Del, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+        ast.Module,
+        ast.Expr,
+        ast.Assign,
+        ast.AugAssign,
+        ast.If,
+        ast.For,
+        ast.While,
+        ast.Break,
+        ast.Continue,
+        ast.FunctionDef,
+        ast.Return,
+        ast.With,
+        ast.withitem,
+        ast.Import,
+        ast.ImportFrom,
+        ast.alias,
+        ast.Pass,
+        ast.Assert,
+        ast.Delete,
+        ast.Constant,
+        ast.Name,
+        ast.Attribute,
+        ast.Subscript,
+        ast.Slice,
+        ast.Starred,
+        ast.List,
+        ast.Tuple,
+        ast.Dict,
+        ast.ListComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+        ast.comprehension,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.BoolOp,
+        ast.Compare,
+        ast.IfExp,
+        ast.Call,
+        ast.keyword,
+        ast.JoinedStr,
+        ast.FormattedValue,
+        ast.arguments,
+        ast.arg,
+        ast.Load,
+        ast.Store,
+        ast.Del,
+        ast.operator,
+        ast.unaryop,
+        ast.boolop,
+        ast.cmpop,
     }
 )
 
 # Learner-facing names for refused constructs.
 CONSTRUCT_NAMES: dict[type[ast.AST], str] = {
-    ast.Lambda: "`lambda`", ast.ClassDef: "`class`", ast.Global: "`global`", ast.Nonlocal: "`nonlocal`",
-    ast.Try: "`try`", ast.Raise: "`raise`", ast.Yield: "`yield`", ast.YieldFrom: "`yield from`",
-    ast.Await: "`await`", ast.AsyncFunctionDef: "`async def`", ast.AsyncFor: "`async for`",
-    ast.AsyncWith: "`async with`", ast.NamedExpr: "`:=`", ast.Match: "`match`",
-    ast.AnnAssign: "annotated assignment", ast.Set: "set literals", ast.SetComp: "set comprehensions",
+    ast.Lambda: "`lambda`",
+    ast.ClassDef: "`class`",
+    ast.Global: "`global`",
+    ast.Nonlocal: "`nonlocal`",
+    ast.Try: "`try`",
+    ast.Raise: "`raise`",
+    ast.Yield: "`yield`",
+    ast.YieldFrom: "`yield from`",
+    ast.Await: "`await`",
+    ast.AsyncFunctionDef: "`async def`",
+    ast.AsyncFor: "`async for`",
+    ast.AsyncWith: "`async with`",
+    ast.NamedExpr: "`:=`",
+    ast.Match: "`match`",
+    ast.AnnAssign: "annotated assignment",
+    ast.Set: "set literals",
+    ast.SetComp: "set comprehensions",
 }
 if hasattr(ast, "TryStar"):
     CONSTRUCT_NAMES[ast.TryStar] = "`try`"
@@ -82,7 +137,8 @@ def _check_tokens(source: str, limits: Limits) -> None:
                     raise GradtraceError(
                         "limit",
                         f"brackets are nested more than {limits.max_ast_depth} deep",
-                        tok.start[0], tok.start[1],
+                        tok.start[0],
+                        tok.start[1],
                     )
             elif tok.type == tokenize.OP and tok.string in ")]}":
                 depth -= 1
@@ -95,8 +151,10 @@ def _check_tokens(source: str, limits: Limits) -> None:
 def _non_ascii(name: str, line: int) -> GradtraceError:
     normal = unicodedata.normalize("NFKC", name)
     return GradtraceError(
-        "forbidden", f"line {line}: the name `{name}` (read by Python as `{normal}`) is not plain ASCII; "
-        "use ASCII letters for names", line,
+        "forbidden",
+        f"line {line}: the name `{name}` (read by Python as `{normal}`) is not plain ASCII; "
+        "use ASCII letters for names",
+        line,
     )
 
 
@@ -111,7 +169,9 @@ def _check_size(tree: ast.Module, limits: Limits) -> None:
             raise GradtraceError("limit", f"the program has more than {limits.max_ast_nodes} syntax nodes")
         if depth > limits.max_ast_depth:
             line = getattr(node, "lineno", None)
-            raise GradtraceError("limit", f"the program is nested more than {limits.max_ast_depth} deep", line)
+            raise GradtraceError(
+                "limit", f"the program is nested more than {limits.max_ast_depth} deep", line
+            )
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth if isinstance(child, _DEPTH_IGNORED) else depth + 1))
 
@@ -141,9 +201,7 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
             raise _forbid(f"`{node.id}`", line, "is not available here; gradtrace runs only tensor code")
     elif isinstance(node, ast.Attribute):
         _check_attribute_chain(node)
-    elif isinstance(node, ast.keyword) and node.arg is not None:
-        _check_name(node.arg, line)
-    elif isinstance(node, ast.arg):
+    elif (isinstance(node, ast.keyword) and node.arg is not None) or isinstance(node, ast.arg):
         _check_name(node.arg, line)
     elif isinstance(node, ast.FunctionDef):
         _check_function(node)
@@ -193,15 +251,23 @@ def _check_import(node: ast.Import | ast.ImportFrom) -> None:
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.name not in allowlist.IMPORTABLE_MODULES:
-                raise _forbid(f"`import {alias.name}`", node.lineno, "is not available here; "
-                              "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported")
+                raise _forbid(
+                    f"`import {alias.name}`",
+                    node.lineno,
+                    "is not available here; "
+                    "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
+                )
             if alias.asname:
                 _check_name(alias.asname, node.lineno)
         return
     module = node.module or ""
     if node.level or module not in allowlist.IMPORTABLE_MODULES:
-        raise _forbid(f"`from {'.' * node.level}{module} import ...`", node.lineno, "is not available here; "
-                      "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported")
+        raise _forbid(
+            f"`from {'.' * node.level}{module} import ...`",
+            node.lineno,
+            "is not available here; "
+            "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
+        )
     for alias in node.names:
         if alias.name == "*":
             raise _forbid("`import *`", node.lineno, "is not supported here")
@@ -228,9 +294,12 @@ def _bound_names(tree: ast.Module) -> set[str]:
 def _free_names(tree: ast.Module, bound: set[str]) -> tuple[str, ...]:
     """Names read but never bound, not builtins or namespaces, in source order."""
     reads = [
-        node for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-        and node.id not in bound and node.id not in allowlist.BUILTINS
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and node.id not in bound
+        and node.id not in allowlist.BUILTINS
         and node.id not in allowlist.PREBOUND_NAMESPACES
     ]
     reads.sort(key=lambda n: (n.lineno, n.col_offset))

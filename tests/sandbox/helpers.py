@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-
 from app.config import Limits
 from app.sandbox import Execution, parse_program, run_program
 
@@ -26,5 +25,3 @@ def run(source: str, inputs: Mapping[str, object] | None = None, limits: Limits 
     """Parse and run `source` with default limits."""
     limits = limits or Limits()
     return run_program(parse_program(source, limits), inputs or {}, limits, RecordingObserver())
-
-
