@@ -28,18 +28,18 @@ export function renderInspector(panel, node, precision) {
   addFact(facts, "line", text(node.line ? `line ${node.line}` : "—"));
   panel.append(facts);
 
-  if (node.kind !== "op" || node.value !== null) panel.append(section("value", node.value, precision));
-  if (node.kind !== "op" || node.grad !== null) panel.append(section("grad", node.grad, precision));
+  if (node.kind !== "op" || node.value !== null) panel.append(section("value", node.value, precision, node.dtype));
+  if (node.kind !== "op" || node.grad !== null) panel.append(section("grad", node.grad, precision, node.dtype));
 }
 
-function section(title, value, precision) {
+function section(title, value, precision, dtype) {
   const wrapper = document.createElement("section");
   wrapper.className = `inspector-${title}`;
   const heading = document.createElement("h4");
   heading.textContent = title === "grad" ? "gradient (.grad)" : "value";
   const scroller = document.createElement("div");
   scroller.className = "value-scroll";
-  scroller.append(valueElement(value, precision));
+  scroller.append(valueElement(value, precision, dtype));
   wrapper.append(heading, scroller);
   return wrapper;
 }

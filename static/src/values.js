@@ -1,10 +1,11 @@
 // Turning API values (numbers, nested lists, "NaN"/"Infinity" strings) into text and tables.
 
-export function formatNumber(value, precision) {
+export function formatNumber(value, precision, isFloat = true) {
   if (typeof value === "string") return value; // non-finite numbers arrive as strings
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value !== "number") return String(value);
-  if (Number.isInteger(value)) return String(value);
+  // JSON turns 1.0 into 1; a float tensor's entries should still read as floats.
+  if (Number.isInteger(value) && !isFloat) return String(value);
   const fixed = value.toFixed(precision);
   // Very large or tiny numbers read better in exponent form than as 0.0000.
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 10 ** -precision)) {
@@ -22,7 +23,8 @@ export function formatShape(shape) {
  * A DOM element showing `value`: a number as text, a vector or matrix as a table,
  * higher ranks as a stack of matrices labelled with their leading indices.
  */
-export function valueElement(value, precision) {
+export function valueElement(value, precision, dtype) {
+  const isFloat = !dtype || /float|double|half|complex/.test(dtype);
   if (value === null || value === undefined) {
     const none = document.createElement("span");
     none.className = "value-none";
@@ -32,23 +34,23 @@ export function valueElement(value, precision) {
   if (!Array.isArray(value)) {
     const scalar = document.createElement("code");
     scalar.className = "value-scalar";
-    scalar.textContent = formatNumber(value, precision);
+    scalar.textContent = formatNumber(value, precision, isFloat);
     return scalar;
   }
-  if (!value.some(Array.isArray)) return matrixTable([value], precision);
-  if (!value.some((row) => Array.isArray(row) && row.some(Array.isArray))) return matrixTable(value, precision);
+  if (!value.some(Array.isArray)) return matrixTable([value], precision, isFloat);
+  if (!value.some((row) => Array.isArray(row) && row.some(Array.isArray))) return matrixTable(value, precision, isFloat);
   const stack = document.createElement("div");
   stack.className = "value-stack";
   value.forEach((slice, index) => {
     const label = document.createElement("div");
     label.className = "value-slice-label";
     label.textContent = `[${index}]`;
-    stack.append(label, valueElement(slice, precision));
+    stack.append(label, valueElement(slice, precision, dtype));
   });
   return stack;
 }
 
-function matrixTable(rows, precision) {
+function matrixTable(rows, precision, isFloat) {
   const table = document.createElement("table");
   table.className = "value-table";
   const body = table.createTBody();
@@ -56,7 +58,7 @@ function matrixTable(rows, precision) {
     const tr = body.insertRow();
     for (const cell of row) {
       const td = tr.insertCell();
-      td.textContent = formatNumber(cell, precision);
+      td.textContent = formatNumber(cell, precision, isFloat);
       if (typeof cell === "number" && cell < 0) td.className = "negative";
     }
   }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import (
     AUTOGRAD_BASICS,
     graph_node_labels,
@@ -58,6 +59,8 @@ def test_forbidden_code_shows_the_error_at_its_line_and_keeps_the_old_graph_dimm
     expect(page.locator("#editor .cm-error-line")).to_have_text("import os")
     expect(page.locator("#graph svg")).to_have_count(1)
     expect(page.locator(".stale-note")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "playground-error.png"))
 
 
 def test_a_permalink_reproduces_the_view_in_a_fresh_page(page: Page) -> None:
@@ -70,11 +73,12 @@ def test_a_permalink_reproduces_the_view_in_a_fresh_page(page: Page) -> None:
     wait_for_graph(page)
     labels = graph_node_labels(page)
     link = page.url
+    typed = page.locator("#editor .cm-content").inner_text()
     fresh = page.context.browser.new_context(base_url=page.url).new_page()  # type: ignore[union-attr]
     open_playground(fresh, link)
     wait_for_graph(fresh)
     assert graph_node_labels(fresh) == labels
-    assert fresh.locator("#editor .cm-content").inner_text().strip() == AUTOGRAD_BASICS.strip()
+    assert fresh.locator("#editor .cm-content").inner_text() == typed
     expect(fresh.locator("#opt-direction")).to_have_value("LR")
     fresh.context.close()
 
