@@ -143,7 +143,8 @@ def check_tensor_size(
     if len(tensors) > 1:
         # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements.
         with contextlib.suppress(RuntimeError):
-            estimates.append(math.prod(torch.broadcast_shapes(*(t.shape for t in tensors))))
+            shape = torch.broadcast_shapes(*(t.shape for t in tensors))  # type: ignore[no-untyped-call]
+            estimates.append(math.prod(shape))
     limit = limits.max_tensor_elements
     for count in estimates:
         if count > limit:

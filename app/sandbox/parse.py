@@ -201,7 +201,7 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
             raise _forbid(f"`{node.id}`", line, "is not available here; gradtrace runs only tensor code")
     elif isinstance(node, ast.Attribute):
         _check_attribute_chain(node)
-    elif (isinstance(node, ast.keyword) and node.arg is not None) or isinstance(node, ast.arg):
+    elif isinstance(node, ast.keyword | ast.arg) and node.arg is not None:
         _check_name(node.arg, line)
     elif isinstance(node, ast.FunctionDef):
         _check_function(node)

@@ -142,7 +142,7 @@ def check_result(value: object, source: str, budget: list[int] | None = None) ->
             "forbidden", f"`{source}` returned a {type(value).__name__}, which gradtrace does not handle"
         )
     if kind in ("container", "return_types"):
-        items = value.items() if isinstance(value, dict) else value  # type: ignore[attr-defined]
+        items: Any = value.items() if isinstance(value, dict) else value
         for item in items:
             budget[0] -= 1
             if budget[0] < 0:
@@ -168,7 +168,7 @@ def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 
             "forbidden", f"`{callee}` cannot be given {shown}; pass tensors, numbers or lists"
         )
     if kind in ("container", "return_types") and seen < 10_000:
-        items = list(value.values()) if isinstance(value, dict) else value  # type: ignore[attr-defined]
+        items: Any = list(value.values()) if isinstance(value, dict) else value
         for item in items:
             if not isinstance(item, (int, float)):
                 check_argument(item, callee, allow_modules, seen + 1)
