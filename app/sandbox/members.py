@@ -58,6 +58,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     elif type(obj) in _PYTHON_METHODS and name in _PYTHON_METHODS[type(obj)]:
         value = HostFunction(shown, _guarded_method(obj, name, limits), policy="builtin")
         return value
+    if obj is None:  # the common learner slip (`x.grad_fn` of a leaf): say it as Python does
+        raise GradtraceError("runtime", f"AttributeError: 'NoneType' object has no attribute '{name}'")
     raise _not_available(shown)
 
 

@@ -245,3 +245,10 @@ def test_printing_namespaces_and_functions_hides_internals() -> None:
         "<module 'torch'> <module 'torch.nn'> <module 'torch.nn.functional'> <module 'math'> "
         "<function f> <built-in function print>\n"
     )
+
+
+def test_attribute_of_none_is_python_attribute_error() -> None:
+    with pytest.raises(GradtraceError) as info:
+        run("x = torch.ones(2)\ny = x.grad_fn.next_functions")
+    assert info.value.kind == "runtime"
+    assert str(info.value) == "line 2: AttributeError: 'NoneType' object has no attribute 'next_functions'"
