@@ -169,6 +169,7 @@ class Recorder(TorchFunctionMode):
 
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         leaf_values = {id(v): v.detach().clone() for v in leaves}
+        self._read_saved_results(nodes)
         handles = [n.register_prehook(hook_for(n)) for n in nodes]
         try:
             leaf_grads = run()
@@ -185,6 +186,19 @@ class Recorder(TorchFunctionMode):
             leaf_values=leaf_values,
             leaf_grads={id(v): None if g is None else g.detach().clone() for v, g in zip(leaves, leaf_grads)},
         )
+
+    def _read_saved_results(self, nodes: list[AutogradNode]) -> None:
+        # Ops run inside a composite (cross_entropy's log_softmax) never reach the mode, but many
+        # keep their output as a saved tensor; read it now, before backward() frees it.
+        for node in nodes:
+            if node in self.seen.node_values:
+                continue
+            try:
+                saved = getattr(node, "_saved_result", None)
+            except RuntimeError:  # already freed by an earlier backward()
+                continue
+            if isinstance(saved, torch.Tensor):
+                self.seen.node_values[node] = saved.detach().clone()
 
     def capture_without_backward(self) -> Capture | None:
         """For a program that never calls backward(): back-propagate from the last bound tensor
