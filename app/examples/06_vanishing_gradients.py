@@ -5,15 +5,17 @@ x = torch.tensor(1.0, requires_grad=True)
 
 # Five sigmoids in a row: each multiplies the gradient by at most 0.25.
 h = x
-for i in range(5):
+for layer in range(1, 6):
     h = torch.sigmoid(h)
+    print("after sigmoid", layer, h)
 h.backward()
-print("through sigmoids:", x.grad)
+print("gradient through sigmoids:", x.grad)
 
 # The same stack with ReLU passes the gradient through unchanged.
 x2 = torch.tensor(1.0, requires_grad=True)
 r = x2
-for i in range(5):
+for layer in range(1, 6):
     r = torch.relu(r)
+    print("after relu", layer, r)
 r.backward()
-print("through ReLUs:", x2.grad)
+print("gradient through ReLUs:", x2.grad)

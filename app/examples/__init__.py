@@ -30,5 +30,7 @@ def load_examples() -> list[Example]:
         first_line = code.split("\n", 1)[0]
         if not first_line.startswith("# "):
             raise ValueError(f"example {entry.name} must start with a `# Title` line")
-        found.append((int(match.group(1)), Example(match.group(2).replace("_", "-"), first_line[2:].strip(), code)))
+        found.append(
+            (int(match.group(1)), Example(match.group(2).replace("_", "-"), first_line[2:].strip(), code))
+        )
     return [example for _, example in sorted(found, key=lambda pair: pair[0])]

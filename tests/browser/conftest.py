@@ -75,7 +75,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Debian's Chromium; its absence is a loud failure, never a skip."""
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (`make system-deps`, i.e. apt-get install chromium)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `make system-deps` (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -88,7 +90,10 @@ def browser() -> Iterator[object]:
 def page(browser: object, base_url: str) -> Iterator[object]:
     """A fresh desktop-sized page at the playground, in light theme."""
     context = browser.new_context(  # type: ignore[attr-defined]
-        base_url=base_url, viewport={"width": 1280, "height": 800}, color_scheme="light", accept_downloads=True
+        base_url=base_url,
+        viewport={"width": 1280, "height": 800},
+        color_scheme="light",
+        accept_downloads=True,
     )
     tab = context.new_page()
     yield tab

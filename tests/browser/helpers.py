@@ -46,5 +46,7 @@ def wait_for_graph(page: Page) -> None:
 
 
 def graph_node_labels(page: Page) -> list[str]:
-    labels: Any = page.locator("#graph g.node").evaluate_all("(nodes) => nodes.map((n) => n.getAttribute('aria-label'))")
+    labels: Any = page.locator("#graph g.node").evaluate_all(
+        "(nodes) => nodes.map((n) => n.getAttribute('aria-label'))"
+    )
     return list(labels)

@@ -20,6 +20,13 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
+TWO_BACKWARD_CALLS = """a = torch.ones(2, requires_grad=True)
+b = (a * 3).sum()
+b.backward()
+c = (a * a).sum()
+c.backward()
+"""
+
 
 def test_typed_code_renders_named_nodes_with_gradients(page: Page) -> None:
     open_playground(page)
@@ -126,7 +133,7 @@ def test_switching_examples_draws_the_new_program_and_back_returns(page: Page) -
 
 def test_several_backward_calls_offer_a_graph_picker(page: Page) -> None:
     open_playground(page)
-    set_code(page, "a = torch.ones(2, requires_grad=True)\nb = (a * 3).sum()\nb.backward()\nc = (a * a).sum()\nc.backward()\n")
+    set_code(page, TWO_BACKWARD_CALLS)
     wait_for_graph(page)
     picker = page.locator("#graph-picker")
     expect(picker).to_be_visible()
@@ -143,6 +150,7 @@ def test_free_names_appear_in_the_inputs_panel(page: Page) -> None:
     wait_for_graph(page)
     field = page.locator("#inputs-form input[data-input-name='scale']")
     expect(field).to_be_visible()
+    expect(page.locator("#warnings")).to_contain_text("scale")
     field.fill("3")
     # d(sum(w * 3))/dw = 3 for each element.
     expect(node_named(page, "w")).to_contain_text("3", timeout=30_000)
