@@ -155,3 +155,14 @@ def test_free_names_appear_in_the_inputs_panel(page: Page) -> None:
     # d(sum(w * 3))/dw = 3 for each element.
     expect(node_named(page, "w")).to_contain_text("3", timeout=30_000)
     expect(page).to_have_url(re.compile(r"inputs="))
+
+
+def test_every_example_renders_without_an_error(page: Page) -> None:
+    open_playground(page)
+    slugs = page.locator("#examples option").evaluate_all("(os) => os.map((o) => o.value).filter(Boolean)")
+    for slug in slugs:
+        page.select_option("#examples", slug)
+        expect(page.locator("body.is-busy")).to_have_count(0, timeout=30_000)
+        expect(page.locator("#status")).to_contain_text("Rendered", timeout=30_000)
+        expect(page.locator("#error")).to_be_hidden()
+        assert page.locator("#graph g.node").count() > 0, slug
