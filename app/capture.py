@@ -42,6 +42,10 @@ class Observations:
     pinned: list[torch.Tensor] = field(default_factory=list)
 
 
+def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
+    return None if t is None else t.detach().clone()
+
+
 def reachable_nodes(root_node: AutogradNode) -> Iterator[AutogradNode]:
     """Every autograd node below `root_node`, each once, depth-first (iterative: chains can be long)."""
     seen: set[AutogradNode] = {root_node}
@@ -184,7 +188,7 @@ class Recorder(TorchFunctionMode):
             root_node=root.grad_fn,
             grads=grads,
             leaf_values=leaf_values,
-            leaf_grads={id(v): None if g is None else g.detach().clone() for v, g in zip(leaves, leaf_grads)},
+            leaf_grads={id(v): _copy(g) for v, g in zip(leaves, leaf_grads, strict=True)},
         )
 
     def _read_saved_results(self, nodes: list[AutogradNode]) -> None:

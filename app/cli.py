@@ -82,7 +82,8 @@ def _render(args: argparse.Namespace) -> str:
         return json.dumps(result_to_json(result), indent=1) + "\n"
     if args.format == "dot":
         pick_graph_svg(result, args.graph)  # same checks as the SVG
-        return result.graphs[args.graph].dot
+        dot: str = result.graphs[args.graph].dot
+        return dot
     return pick_graph_svg(result, args.graph)
 
 

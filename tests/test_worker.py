@@ -82,7 +82,11 @@ def test_busy_pool_says_so() -> None:
     pool = WorkerPool(Limits(timeout_seconds=2.0), size=1)
     pool.start()
     try:
-        runner = threading.Thread(target=lambda: pytest.raises(GradtraceError, pool.run, Job(SLOW)))
+        def overrun() -> None:
+            with pytest.raises(GradtraceError):
+                pool.run(Job(SLOW))
+
+        runner = threading.Thread(target=overrun)
         runner.start()
         time.sleep(0.2)
         with pytest.raises(GradtraceError) as caught:

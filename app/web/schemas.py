@@ -16,7 +16,7 @@ class OptionsBody(BaseModel):
 
     theme: Literal["light", "dark", "auto"] = "light"
     direction: Literal["TB", "LR", "BT", "RL"] = "TB"
-    precision: int = Field(4, ge=1, le=10)
+    precision: int = Field(default=4, ge=1, le=10)
     show_values: bool = True
     show_grads: bool = True
     graph: int = -1
@@ -35,4 +35,4 @@ class GraphRequest(BaseModel):
     inputs: dict[str, Any] = Field(
         default_factory=dict, description="values (numbers or nested lists) for names the code reads but never assigns"
     )
-    options: OptionsBody = Field(default_factory=OptionsBody)
+    options: OptionsBody = Field(default_factory=lambda: OptionsBody())

@@ -17,6 +17,7 @@ print(z, out)
 out.backward()
 print(x.grad)
 """
+TWICE = "a = torch.ones(2, requires_grad=True)\nb = (a * a).sum()\nb.backward()\nb.backward()"
 
 
 def nodes_named(graph: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -88,7 +89,7 @@ def test_non_finite_numbers_are_json_strings(client: TestClient) -> None:
         ({"code": "x = 1\nimport os"}, "forbidden", 403, 2),
         ({"code": "a = torch.ones(2, requires_grad=True)\nb = a.__class__"}, "forbidden", 403, 2),
         ({"code": "a = torch.ones(2)\nb = torch.ones(3)\nc = a + b"}, "runtime", 422, 3),
-        ({"code": "a = torch.ones(2, requires_grad=True)\nb = (a * a).sum()\nb.backward()\nb.backward()"}, "runtime", 422, 4),
+        ({"code": TWICE}, "runtime", 422, 4),
         ({"code": "while True:\n    pass"}, "limit", 422, None),
         ({"code": 123}, "request", 400, None),
         ({}, "request", 400, None),
@@ -96,7 +97,9 @@ def test_non_finite_numbers_are_json_strings(client: TestClient) -> None:
         ({"code": "y = x * 2", "inputs": {"x": [[1, 2], [3]]}}, "request", 400, None),
     ],
 )
-def test_errors_have_one_shape(client: TestClient, body: dict[str, Any], kind: str, status: int, line: int | None) -> None:
+def test_errors_have_one_shape(
+    client: TestClient, body: dict[str, Any], kind: str, status: int, line: int | None
+) -> None:
     response = client.post("/api/graph", json=body)
     assert response.status_code == status
     error = response.json()["error"]
@@ -108,8 +111,7 @@ def test_errors_have_one_shape(client: TestClient, body: dict[str, Any], kind: s
 
 
 def test_runtime_error_says_what_pytorch_said(client: TestClient) -> None:
-    code = "a = torch.ones(2, requires_grad=True)\nb = (a * a).sum()\nb.backward()\nb.backward()"
-    message = client.post("/api/graph", json={"code": code}).json()["error"]["message"]
+    message = client.post("/api/graph", json={"code": TWICE}).json()["error"]["message"]
     assert message.startswith("line 4:") and "backward through the graph a second time" in message
 
 
