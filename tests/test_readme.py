@@ -1,0 +1,35 @@
+"""The README's example is run and its stated output checked, so the two cannot drift."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from app import pipeline
+from app.result import result_to_json
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def block_after(marker: str) -> str:
+    match = re.search(rf"<!-- {marker} -->\s*```\w*\n(.*?)```", README, re.S)
+    assert match, f"README lost its {marker} block"
+    return match.group(1)
+
+
+def test_readme_example_output_is_what_gradtrace_gives() -> None:
+    code = block_after("example:code")
+    expected = json.loads(block_after("example:output"))
+    got = result_to_json(pipeline.run(code))
+    assert got["stdout"] == expected["stdout"]
+    assert got["variables"]["x"] == expected["variables"]["x"]
+    nodes = [" ".join(str(n[k]) for k in ("id", "kind", "op", "name") if n[k]) for n in got["graphs"][0]["nodes"]]
+    assert nodes == expected["nodes"]
+
+
+def test_readme_curl_sends_the_same_code() -> None:
+    code = block_after("example:code")
+    payload = re.search(r"-d '(\{.*?\})'", README, re.S)
+    assert payload is not None
+    assert json.loads(payload.group(1))["code"] == code.rstrip("\n")
