@@ -16,7 +16,7 @@ from app.graph.tensors import to_tensor_data
 from app.graph.walk import walk_graph
 from app.render.dot import graph_to_dot
 from app.render.options import RenderOptions
-from app.render.svg import layout_svg
+from app.render.svg import ImageFormat, layout, layout_svg
 from app.result import RenderedGraph, Result, Variable
 from app.sandbox.interpret import run_program
 from app.sandbox.parse import parse_program
@@ -144,7 +144,8 @@ def _render(capture: Capture, recorder: Recorder, options: RenderOptions, limits
     title = f"Autograd graph of {graph.root or 'the result'}"
     leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
     description = f"{ops} autograd nodes; leaf tensors: {', '.join(leaves) or 'none'}"
-    return RenderedGraph(graph, dot, layout_svg(dot, title, description))
+    svg = layout_svg(dot, title, description, auto_dark=options.theme == "auto")
+    return RenderedGraph(graph, dot, svg)
 
 
 def describe_variables(names: Mapping[str, object], limits: Limits) -> dict[str, Variable]:
@@ -191,3 +192,11 @@ def pick_graph_svg(result: Result, index: int) -> str:
     if not -len(result.graphs) <= index < len(result.graphs):
         raise GradtraceError("request", f"there are {len(result.graphs)} graphs; graph={index} is not one of them")
     return result.graphs[index].svg
+
+
+def draw_image(result: Result, index: int, fmt: ImageFormat) -> bytes:
+    """Graph `index` as image bytes: its SVG, or its DOT drawn again as PNG or PDF."""
+    svg = pick_graph_svg(result, index)
+    if fmt == "svg":
+        return svg.encode("utf-8")
+    return layout(result.graphs[index].dot, fmt)

@@ -37,6 +37,7 @@ class Result:
     inputs: dict[str, Any]  # the free names and the values they were given
     stdout: str
     warnings: tuple[str, ...]
+    image: bytes | None = None  # the drawn graph, when the job asked for an image format
 
 
 def json_safe(values: Any) -> Any:

@@ -13,7 +13,7 @@ import resource
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from app.config import Limits
 from app.errors import GradtraceError
 from app.render.options import RenderOptions
+from app.render.svg import ImageFormat
 from app.result import Result
 
 GRACE_SECONDS = 1.0  # the worker's own limits fire first; the parent's kill is the last line
@@ -34,6 +35,7 @@ class Job:
     source: str
     inputs: dict[str, Any] = field(default_factory=dict)
     options: RenderOptions = field(default_factory=RenderOptions)
+    image_format: ImageFormat | None = None  # also draw graph `options.graph` as this image
 
 
 def _set_caps(limits: Limits) -> None:
@@ -55,7 +57,12 @@ def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
     from app import pipeline  # preloaded by the forkserver; cheap here
 
     try:
-        return "ok", pipeline.run(job.source, job.inputs, job.options, limits)
+        result = pipeline.run(job.source, job.inputs, job.options, limits)
+        if job.image_format is not None:
+            # Drawn here, not in the web process: Graphviz is neither thread-safe nor time-bounded.
+            image = pipeline.draw_image(result, job.options.graph, job.image_format)
+            result = replace(result, image=image)
+        return "ok", result
     except GradtraceError as exc:
         return "error", exc
     except MemoryError:

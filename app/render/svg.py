@@ -9,10 +9,14 @@ from typing import Literal
 import pygraphviz
 
 from app.errors import GradtraceError
+from app.render.dot import PALETTES
 
 ImageFormat = Literal["svg", "png", "pdf"]
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_ID_ATTR = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
+_ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+AUTO_CLASS = "gt-auto"  # marks an SVG whose colours follow prefers-color-scheme
 
 
 def layout(dot: str, fmt: ImageFormat) -> bytes:
@@ -27,10 +31,13 @@ def layout(dot: str, fmt: ImageFormat) -> bytes:
     return data
 
 
-def layout_svg(dot: str, title: str, description: str) -> str:
-    """The SVG of a DOT graph, with a <title> and <desc> for screen readers, no scripts or links."""
+def layout_svg(dot: str, title: str, description: str, auto_dark: bool = False) -> str:
+    """The SVG of a DOT graph, with a <title> and <desc> for screen readers, no scripts or links.
+
+    With `auto_dark` (theme=auto, DOT drawn light) the SVG carries its own dark variant."""
     svg = layout(dot, "svg").decode("utf-8")
-    return add_title(svg, title, description)
+    svg = add_title(svg, title, description)
+    return add_dark_scheme(svg) if auto_dark else svg
 
 
 def add_title(svg: str, title: str, description: str) -> str:
@@ -43,3 +50,47 @@ def add_title(svg: str, title: str, description: str) -> str:
         opening = opening[:-1] + ' role="img" aria-labelledby="gt-title gt-desc">'
     head = f'\n<title id="gt-title">{escape(title)}</title>\n<desc id="gt-desc">{escape(description)}</desc>'
     return svg[: match.start()] + opening + head + svg[match.end() :]
+
+
+def dark_scheme_css() -> str:
+    """CSS that repaints a light-drawn graph in the dark palette when the viewer prefers dark.
+
+    CSS beats SVG presentation attributes, so it works inside <img> with no script. Nodes are
+    matched by the role classes graph_to_dot sets (later rules win: a root is also an op), text by
+    its light colour; every rule is scoped to `svg.gt-auto` so inlined pages are not restyled."""
+    light, dark = PALETTES["light"], PALETTES["dark"]
+    scope = f"svg.{AUTO_CLASS}"
+    rules = [f"{scope} .graph > polygon {{ fill: {dark['bg']}; }}"]
+    for role in ("op", "named", "root", "leaf"):
+        rules.append(
+            f"{scope} .node.{role} > path, {scope} .node.{role} > polygon "
+            f"{{ fill: {dark[role + '_fill']}; stroke: {dark[role + '_line']}; }}"
+        )
+    rules.append(f"{scope} .edge > path {{ stroke: {dark['edge']}; }}")
+    rules.append(f"{scope} .edge > polygon {{ fill: {dark['edge']}; stroke: {dark['edge']}; }}")
+    for key in ("text", "muted", "grad"):
+        rules.append(f'{scope} text[fill="{light[key]}"] {{ fill: {dark[key]}; }}')
+    return "@media (prefers-color-scheme: dark) {\n" + "\n".join(rules) + "\n}"
+
+
+def add_dark_scheme(svg: str) -> str:
+    """Add the `gt-auto` class and the dark-scheme <style> to a light-drawn SVG."""
+    match = _SVG_OPEN.search(svg)
+    if match is None:
+        raise GradtraceError("render", "Graphviz produced no <svg> element")
+    opening = match.group(0)[:-1] + f' class="{AUTO_CLASS}">'
+    style = f'\n<style type="text/css">\n{dark_scheme_css()}\n</style>'
+    return svg[: match.start()] + opening + style + svg[match.end() :]
+
+
+def prefix_svg_ids(svg: str, prefix: str) -> str:
+    """Prefix every id and id reference, so several SVGs inlined in one HTML page never collide."""
+    if not prefix:
+        return svg
+
+    def rename_ids(match: re.Match[str]) -> str:
+        names = " ".join(prefix + name for name in match.group(2).split())
+        return f'{match.group(1)}="{names}"'
+
+    svg = _ID_ATTR.sub(rename_ids, svg)
+    return _ID_REF.sub(lambda m: m.group(1) + prefix + m.group(2), svg)

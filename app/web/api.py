@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import GradtraceError
-from app.pipeline import parse_inputs, pick_graph_svg
 from app.result import Result, result_to_json
-from app.web.errors import error_svg
-from app.web.schemas import GraphRequest, OptionsBody
+from app.web.image_query import ImageQuery, image_query
+from app.web.image_response import ImageRequest, answer_image
+from app.web.schemas import GraphRequest
 from app.worker import Job, WorkerPool
 
 router = APIRouter()
@@ -43,30 +42,15 @@ async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
 @router.get("/graph.svg", responses={200: {"content": {"image/svg+xml": {}}}, **ERROR_RESPONSES})
 async def get_graph_svg(
     request: Request,
-    code: Annotated[str, Query(description="PyTorch code")],
-    inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
-    theme: Annotated[str, Query(pattern="^(light|dark|auto)$")] = "light",
-    direction: Annotated[str, Query(pattern="^(TB|LR|BT|RL)$")] = "TB",
-    precision: Annotated[int, Query(ge=1, le=10)] = 4,
-    values: Annotated[bool, Query()] = True,
-    grads: Annotated[bool, Query()] = True,
-    graph: Annotated[int, Query(ge=-100, le=100)] = -1,
+    query: Annotated[ImageQuery, Depends(image_query)],
+    code: Annotated[str, Query(description="PyTorch code")] = "",
 ) -> Response:
     """The last (or chosen) graph as an SVG image; a bad snippet answers an error picture."""
-    options = OptionsBody(
-        theme=theme,  # type: ignore[arg-type]
-        direction=direction,  # type: ignore[arg-type]
-        precision=precision,
-        show_values=values,
-        show_grads=grads,
-        graph=graph,
-    )
-    try:
-        result = await run_job(request, Job(code, parse_inputs(inputs), options.to_options()))
-        svg = pick_graph_svg(result, graph)
-    except GradtraceError as exc:
-        return error_svg(exc)
-    return Response(svg, media_type="image/svg+xml")
+
+    async def load() -> ImageRequest:
+        return ImageRequest(code, query.input_values(), query.options(), "svg")
+
+    return await answer_image(request, "svg", load)
 
 
 @router.get("/healthz")

@@ -22,7 +22,7 @@ def error_json(error: GradtraceError) -> JSONResponse:
 def error_svg(error: GradtraceError) -> Response:
     """A small SVG that shows the error where the graph would have been (for <img> tags)."""
     text = error.display_message()
-    lines = _wrap(text, 70)[:8]
+    lines = wrap_lines(text, 70)[:8]
     width = 40 + 7 * max(len(line) for line in lines)
     height = 46 + 18 * len(lines)
     rows = "".join(
@@ -41,7 +41,8 @@ def error_svg(error: GradtraceError) -> Response:
     return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=NO_STORE)
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_lines(text: str, width: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` characters."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         while len(paragraph) > width:

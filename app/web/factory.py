@@ -17,9 +17,12 @@ from starlette.responses import Response
 from app import __version__
 from app.config import Settings
 from app.errors import GradtraceError
-from app.web import api
+from app.snippets import SnippetStore
+from app.web import api, embed
 from app.web.errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
 from app.web.guards import BodyTooLarge, RequestSizeGuard, body_too_large
+from app.web.headers import CommonHeaders
+from app.web.image_cache import RenderedImageCache
 from app.web.resources import resource_dir
 from app.worker import WorkerPool
 
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url="/api/docs")
     app.state.settings = settings
     app.state.pool = worker_pool
+    app.state.snippets = SnippetStore(settings.snippet_db)
+    app.state.image_cache = RenderedImageCache(settings.image_cache_bytes)
     app.state.templates = Jinja2Templates(directory=str(resource_dir("templates")))
     app.add_exception_handler(GradtraceError, on_gradtrace_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
@@ -54,9 +59,11 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
 
     app.add_exception_handler(BodyTooLarge, on_body_too_large)
     app.include_router(api.router)
+    app.include_router(embed.router)
     _include_pages(app)
     app.mount("/static", StaticFiles(directory=str(resource_dir("static")), check_dir=False), name="static")
     app.add_middleware(RequestSizeGuard, max_url=settings.max_url_chars, max_body=settings.max_body_bytes)
+    app.add_middleware(CommonHeaders)  # outermost: the guard's own 413/414 answers get the headers too
     return app
 
 

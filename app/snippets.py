@@ -1,0 +1,106 @@
+"""Stored snippets: content-addressed rows in SQLite, so a short /s/{id} URL names code+inputs+options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app.render.options import RenderOptions
+
+SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
+BUSY_SECONDS = 30.0  # how long a writer waits for another writer's lock before giving up
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snippets (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+def canonical_request(code: str, inputs: Mapping[str, Any], options: RenderOptions) -> str:
+    """One JSON text per (code, inputs, options): the key of snippet ids, ETags and the image cache."""
+    body = {"code": code, "inputs": dict(inputs), "options": asdict(options)}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def snippet_id(canonical: str) -> str:
+    """The id of a snippet: the first 16 hex digits of the SHA-256 of its canonical JSON."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A stored snippet: what `POST /api/snippets` was given."""
+
+    id: str
+    code: str
+    inputs: dict[str, Any]
+    options: RenderOptions
+
+
+class SnippetStore:
+    """Snippets in one SQLite file: WAL mode, one connection per operation, INSERT OR IGNORE.
+
+    Safe for several threads and processes writing at once; the same snippet twice is one row."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        try:
+            self._prepare(connection)
+            yield connection
+        finally:
+            connection.close()
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        with self._ready_lock:
+            if self._ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # WAL lets readers go on while one process writes; it is a property of the file.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(_SCHEMA)
+            self._ready = True
+
+    def put(self, code: str, inputs: Mapping[str, Any], options: RenderOptions) -> tuple[str, bool]:
+        """Store a snippet; answer its id and whether this call added the row."""
+        canonical = canonical_request(code, inputs, options)
+        key = snippet_id(canonical)
+        with self._connect() as connection:
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO snippets (id, body, created) VALUES (?, ?, ?)", (key, canonical, time.time())
+            )
+            return key, cursor.rowcount == 1
+
+    def get(self, key: str) -> Snippet | None:
+        """The snippet stored under `key`, or None."""
+        if not SNIPPET_ID.match(key):
+            return None
+        with self._connect() as connection:
+            row = connection.execute("SELECT body FROM snippets WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        body = json.loads(row[0])
+        return Snippet(key, body["code"], body["inputs"], RenderOptions(**body["options"]))
+
+    def count(self) -> int:
+        """How many snippets are stored."""
+        with self._connect() as connection:
+            (number,) = connection.execute("SELECT COUNT(*) FROM snippets").fetchone()
+        return int(number)

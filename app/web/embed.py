@@ -1,0 +1,123 @@
+"""Image URLs for course pages: /svg|png|pdf/{encoded}, stored snippets at /s/{id}.svg|png|pdf."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.errors import GradtraceError
+from app.render.svg import ImageFormat
+from app.snippets import SnippetStore
+from app.web.image_query import ImageQuery, image_query
+from app.web.image_response import ImageRequest, answer_image, remember_image
+from app.web.schemas import GraphRequest
+from app.web.source_encoding import decode_source
+from app.worker import Job, WorkerPool
+
+router = APIRouter()
+
+FORMATS: tuple[ImageFormat, ...] = ("svg", "png", "pdf")
+IMAGE_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/pdf": {}}},
+    304: {"description": "not modified (If-None-Match named the ETag)"},
+    **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422)},
+}
+Query = Annotated[ImageQuery, Depends(image_query)]
+
+
+def _store(request: Request) -> SnippetStore:
+    store: SnippetStore = request.app.state.snippets
+    return store
+
+
+async def _encoded_image(request: Request, fmt: ImageFormat, encoded: str, query: ImageQuery) -> Response:
+    async def load() -> ImageRequest:
+        source = decode_source(encoded, request.app.state.settings.limits.max_source_chars)
+        return ImageRequest(source, query.input_values(), query.options(), fmt)
+
+    return await answer_image(request, fmt, load)
+
+
+@router.get("/svg/{encoded}", responses=IMAGE_CONTENT)
+async def get_encoded_svg(request: Request, encoded: str, query: Query) -> Response:
+    """SVG of `base64url(zlib.compress(source))`, with the query options of /graph.svg."""
+    return await _encoded_image(request, "svg", encoded, query)
+
+
+@router.get("/png/{encoded}", responses=IMAGE_CONTENT)
+async def get_encoded_png(request: Request, encoded: str, query: Query) -> Response:
+    """PNG of `base64url(zlib.compress(source))`."""
+    return await _encoded_image(request, "png", encoded, query)
+
+
+@router.get("/pdf/{encoded}", responses=IMAGE_CONTENT)
+async def get_encoded_pdf(request: Request, encoded: str, query: Query) -> Response:
+    """PDF of `base64url(zlib.compress(source))` (for LaTeX and PDF builds)."""
+    return await _encoded_image(request, "pdf", encoded, query)
+
+
+@router.get("/s/{filename}", responses=IMAGE_CONTENT)
+async def get_snippet_image(request: Request, filename: str, query: Query) -> Response:
+    """A stored snippet as `{id}.svg`, `{id}.png` or `{id}.pdf`; query options override stored ones."""
+    key, _, extension = filename.rpartition(".")
+    fmt: ImageFormat = extension if extension in FORMATS else "svg"
+
+    async def load() -> ImageRequest:
+        if extension not in FORMATS:
+            raise GradtraceError("request", "snippet images end in .svg, .png or .pdf", status=404)
+        snippet = await run_in_threadpool(_store(request).get, key)
+        if snippet is None:
+            raise GradtraceError("request", f"there is no stored snippet {key!r}", status=404)
+        inputs = query.input_values() if query.inputs is not None else snippet.inputs
+        return ImageRequest(snippet.code, inputs, query.options(snippet.options), fmt)
+
+    return await answer_image(request, fmt, load)
+
+
+@router.post("/api/snippets", status_code=201)
+async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
+    """Run the snippet once (a broken one is refused with its error), store it, answer its URLs."""
+    options = body.options.to_options()
+    pool: WorkerPool = request.app.state.pool
+    result = await run_in_threadpool(pool.run, Job(body.code, body.inputs, options, image_format="svg"))
+    assert result.image is not None
+    remember_image(request, ImageRequest(body.code, body.inputs, options, "svg"), result.image)
+    key, created = await run_in_threadpool(_store(request).put, body.code, body.inputs, options)
+    root = result.graphs[options.graph].graph.root
+    alt = f"Autograd graph of {root}" if root else "Autograd graph"
+    payload = {"id": key, "created": created, **snippet_links(str(request.base_url).rstrip("/"), key, alt)}
+    return JSONResponse(payload, status_code=201 if created else 200, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/snippets/{key}")
+async def get_snippet(key: str, request: Request) -> JSONResponse:
+    """The stored snippet's code, inputs and options (what POST /api/snippets was given)."""
+    snippet = await run_in_threadpool(_store(request).get, key)
+    if snippet is None:
+        raise GradtraceError("request", f"there is no stored snippet {key!r}", status=404)
+    body = {"id": snippet.id, "code": snippet.code, "inputs": snippet.inputs, "options": asdict(snippet.options)}
+    return JSONResponse(body, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+def snippet_links(base: str, key: str, alt: str) -> dict[str, dict[str, str]]:
+    """Ready-made URLs and embed snippets (HTML, Markdown, light/dark <picture>) for a stored id."""
+    urls: dict[str, str] = {fmt: f"{base}/s/{key}.{fmt}" for fmt in FORMATS}
+    urls["svg_light"] = f"{urls['svg']}?theme=light"
+    urls["svg_dark"] = f"{urls['svg']}?theme=dark"
+    urls["svg_auto"] = f"{urls['svg']}?theme=auto"
+    text = escape(alt)
+    picture = (
+        f'<picture>\n  <source media="(prefers-color-scheme: dark)" srcset="{escape(urls["svg_dark"])}">\n'
+        f'  <img src="{escape(urls["svg_light"])}" alt="{text}">\n</picture>'
+    )
+    embed = {
+        "html": f'<img src="{escape(urls["svg"])}" alt="{text}">',
+        "markdown": f"![{alt}]({urls['svg']})",
+        "picture": picture,
+    }
+    return {"urls": urls, "embed": embed}

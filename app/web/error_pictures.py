@@ -1,0 +1,52 @@
+"""Errors as pictures in every image format, so an <img> shows the author what went wrong."""
+
+from __future__ import annotations
+
+import threading
+from html import escape
+
+import pygraphviz
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from app.errors import GradtraceError
+from app.render.svg import ImageFormat
+from app.web.errors import NO_STORE, error_svg, wrap_lines
+
+MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+MAX_LINES = 8
+LINE_CHARS = 70
+
+# Graphviz is not thread-safe. Only our own fixed-size error text is drawn in the web process;
+# user graphs are always drawn in workers.
+_GRAPHVIZ = threading.Lock()
+
+
+def error_dot(error: GradtraceError) -> str:
+    """A one-node DOT graph that shows the error kind, message and line, bounded in size."""
+    lines = wrap_lines(error.display_message(), LINE_CHARS)[:MAX_LINES]
+    rows = "".join(f'<BR ALIGN="LEFT"/>{escape(line, quote=False) or " "}' for line in lines)
+    heading = f"<B>gradtrace: {escape(error.kind)} error</B>"
+    label = f'<{heading}<BR ALIGN="LEFT"/><FONT FACE="Courier">{rows}</FONT><BR ALIGN="LEFT"/>>'
+    return (
+        'digraph error { bgcolor="white" pad=0.1;\n'
+        '  node [shape=box style="rounded,filled" fillcolor="#fef2f2" color="#dc2626" fontname="Helvetica" '
+        'fontcolor="#7f1d1d" fontsize=12 margin="0.2,0.12"];\n'
+        f"  error [label={label}];\n}}\n"
+    )
+
+
+def draw_error(error: GradtraceError, fmt: ImageFormat) -> bytes:
+    """The error drawn as PNG or PDF bytes."""
+    with _GRAPHVIZ:
+        data = pygraphviz.AGraph(string=error_dot(error)).draw(format=fmt, prog="dot")
+    assert isinstance(data, bytes)
+    return data
+
+
+async def error_picture(error: GradtraceError, fmt: ImageFormat) -> Response:
+    """The error's status with a picture of it in `fmt`; never cached."""
+    if fmt == "svg":
+        return error_svg(error)
+    body = await run_in_threadpool(draw_error, error, fmt)
+    return Response(body, status_code=error.status, media_type=MEDIA_TYPES[fmt], headers=NO_STORE)

@@ -1,0 +1,89 @@
+"""The query options every image endpoint shares: one parser, errors as GradtraceError (a picture)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from app.errors import GradtraceError
+from app.pipeline import parse_inputs
+from app.render.options import RenderOptions
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_CHOICES = {"theme": ("light", "dark", "auto"), "direction": ("TB", "LR", "BT", "RL")}
+
+
+@dataclass(frozen=True)
+class ImageQuery:
+    """The raw query values; None where the URL does not set one (a stored snippet's option stays)."""
+
+    theme: str | None = None
+    direction: str | None = None
+    precision: str | None = None
+    values: str | None = None
+    grads: str | None = None
+    graph: str | None = None
+    inputs: str | None = None
+
+    def options(self, base: RenderOptions | None = None) -> RenderOptions:
+        """`base` with every option this query sets; a bad value is a `request` error."""
+        changes: dict[str, Any] = {}
+        for name in ("theme", "direction"):
+            raw = getattr(self, name)
+            if raw is not None:
+                changes[name] = _choice(name, raw)
+        if self.precision is not None:
+            changes["precision"] = _integer("precision", self.precision, 1, 10)
+        if self.graph is not None:
+            changes["graph"] = _integer("graph", self.graph, -100, 100)
+        if self.values is not None:
+            changes["show_values"] = _flag("values", self.values)
+        if self.grads is not None:
+            changes["show_grads"] = _flag("grads", self.grads)
+        return RenderOptions(**{**asdict(base or RenderOptions()), **changes})
+
+    def input_values(self) -> dict[str, Any]:
+        """The `inputs` JSON object, or {}."""
+        return parse_inputs(self.inputs)
+
+
+def image_query(
+    theme: Annotated[str | None, Query(description="light, dark, or auto (follows prefers-color-scheme)")] = None,
+    direction: Annotated[str | None, Query(description="layout direction: TB or LR (also BT, RL)")] = None,
+    precision: Annotated[str | None, Query(description="significant digits, 1 to 10 (default 4)")] = None,
+    values: Annotated[str | None, Query(description="false hides the values")] = None,
+    grads: Annotated[str | None, Query(description="false hides the gradients")] = None,
+    graph: Annotated[str | None, Query(description="which graph when backward() runs often (-1: last)")] = None,
+    inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
+) -> ImageQuery:
+    """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
+    return ImageQuery(theme, direction, precision, values, grads, graph, inputs)
+
+
+def _choice(name: str, raw: str) -> str:
+    allowed = _CHOICES[name]
+    if raw not in allowed:
+        raise GradtraceError("request", f"{name}={raw!r} is not one of {', '.join(allowed)}")
+    return raw
+
+
+def _integer(name: str, raw: str, low: int, high: int) -> int:
+    try:
+        number = int(raw)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise GradtraceError("request", f"{name}={raw!r} must be a whole number from {low} to {high}")
+    return number
+
+
+def _flag(name: str, raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise GradtraceError("request", f"{name}={raw!r} must be true or false")
