@@ -94,9 +94,10 @@ export function createGraphView(container, { onInspect }) {
       select(nodeOf(event));
     }
   });
-  window.addEventListener("resize", () => {
+  // The stage changes size with the window and the panels around it; keep an untouched view fitted.
+  new ResizeObserver(() => {
     if (!userMoved) fit();
-  });
+  }).observe(container);
 
   return {
     show,
