@@ -14,6 +14,8 @@ from app.render.dot import PALETTES
 ImageFormat = Literal["svg", "png", "pdf"]
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_PDF_DATE = re.compile(rb"/CreationDate \(D:\d{14}Z\)")
+FIXED_PDF_DATE = b"/CreationDate (D:20000101000000Z)"  # same length: the xref byte offsets stay right
 _ID_ATTR = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
 _ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 AUTO_CLASS = "gt-auto"  # marks an SVG whose colours follow prefers-color-scheme
@@ -28,6 +30,9 @@ def layout(dot: str, fmt: ImageFormat) -> bytes:
         raise GradtraceError("render", f"Graphviz could not draw this graph: {exc}") from None
     if not isinstance(data, bytes) or not data:
         raise GradtraceError("render", "Graphviz returned no image")
+    if fmt == "pdf":
+        # cairo stamps the time into every PDF; the same request must give the same bytes.
+        data = _PDF_DATE.sub(FIXED_PDF_DATE, data, count=1)
     return data
 
 

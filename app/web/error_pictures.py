@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 from html import escape
 
-import pygraphviz
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.errors import GradtraceError
-from app.render.svg import ImageFormat
+from app.render.svg import ImageFormat, layout
 from app.web.errors import NO_STORE, error_svg, wrap_lines
 
 MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
@@ -39,9 +38,7 @@ def error_dot(error: GradtraceError) -> str:
 def draw_error(error: GradtraceError, fmt: ImageFormat) -> bytes:
     """The error drawn as PNG or PDF bytes."""
     with _GRAPHVIZ:
-        data = pygraphviz.AGraph(string=error_dot(error)).draw(format=fmt, prog="dot")
-    assert isinstance(data, bytes)
-    return data
+        return layout(error_dot(error), fmt)
 
 
 async def error_picture(error: GradtraceError, fmt: ImageFormat) -> Response:

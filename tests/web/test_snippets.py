@@ -1,0 +1,157 @@
+"""Stored snippets: POST /api/snippets, /s/{id}.svg|png|pdf, idempotence, persistence, concurrency."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.render.options import RenderOptions
+from app.snippets import SnippetStore
+from app.web.factory import create_app
+from app.web.source_encoding import encode_source
+from app.worker import WorkerPool
+from tests.conftest import TEST_LIMITS
+
+REPO = Path(__file__).resolve().parents[2]
+CODE = "w = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (w * w).sum()\nloss.backward()"
+
+
+def store_of(client: TestClient) -> SnippetStore:
+    store: SnippetStore = client.app.state.snippets  # type: ignore[attr-defined]
+    return store
+
+
+def test_post_answers_id_urls_and_embed_snippets(client: TestClient) -> None:
+    response = client.post("/api/snippets", json={"code": CODE})
+    assert response.status_code == 201
+    body = response.json()
+    key = body["id"]
+    assert len(key) == 16 and int(key, 16) >= 0 and body["created"] is True
+    assert body["urls"]["svg"] == f"http://testserver/s/{key}.svg"
+    assert body["urls"]["svg_dark"].endswith(f"/s/{key}.svg?theme=dark")
+    assert body["embed"]["html"] == f'<img src="http://testserver/s/{key}.svg" alt="Autograd graph of loss">'
+    assert body["embed"]["markdown"] == f"![Autograd graph of loss](http://testserver/s/{key}.svg)"
+    picture = body["embed"]["picture"]
+    assert '<source media="(prefers-color-scheme: dark)"' in picture and "theme=light" in picture
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_stored_snippet_renders_like_the_encoded_url(client: TestClient) -> None:
+    key = client.post("/api/snippets", json={"code": CODE, "options": {"direction": "LR"}}).json()["id"]
+    stored = client.get(f"/s/{key}.svg")
+    assert stored.status_code == 200 and stored.headers["cache-control"].endswith("immutable")
+    assert stored.content == client.get(f"/svg/{encode_source(CODE)}?direction=LR").content
+    assert stored.headers["etag"] == client.get(f"/svg/{encode_source(CODE)}?direction=LR").headers["etag"]
+    assert client.get(f"/s/{key}.png").content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert client.get(f"/s/{key}.pdf").content.startswith(b"%PDF")
+    dark = client.get(f"/s/{key}.svg?theme=dark")  # the query overrides a stored option
+    assert dark.status_code == 200 and dark.content != stored.content and "#0f172a" in dark.text
+    assert client.get(f"/s/{key}.svg", headers={"If-None-Match": stored.headers["etag"]}).status_code == 304
+
+
+def test_same_snippet_is_one_row_and_one_id(client: TestClient) -> None:
+    first = client.post("/api/snippets", json={"code": CODE}).json()
+    again = client.post("/api/snippets", json={"code": CODE})
+    assert again.status_code == 200 and again.json()["id"] == first["id"] and again.json()["created"] is False
+    assert store_of(client).count() == 1
+    other = client.post("/api/snippets", json={"code": CODE, "options": {"theme": "dark"}}).json()
+    with_inputs = client.post("/api/snippets", json={"code": "y = (x * 3).sum()", "inputs": {"x": [1, 2]}}).json()
+    assert len({first["id"], other["id"], with_inputs["id"]}) == 3
+    assert store_of(client).count() == 3
+
+
+def test_stored_snippet_reads_back(client: TestClient) -> None:
+    key = client.post("/api/snippets", json={"code": CODE, "inputs": {}, "options": {"precision": 3}}).json()["id"]
+    body = client.get(f"/api/snippets/{key}").json()
+    assert body["code"] == CODE and body["options"]["precision"] == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "kind"),
+    [("import os", 403, "forbidden"), ("x = (1", 400, "syntax"), ("a = torch.ones(2) + torch.ones(3)", 422, "runtime"),
+     ("a = 1", 422, "render")],
+)  # fmt: skip
+def test_broken_snippet_is_refused_with_its_error(client: TestClient, code: str, status: int, kind: str) -> None:
+    response = client.post("/api/snippets", json={"code": code})
+    assert response.status_code == status and response.json()["error"]["type"] == kind
+    assert store_of(client).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt_check"),
+    [
+        ("/s/0123456789abcdef.svg", lambda r: r.text.startswith("<svg") and "no stored snippet" in r.text),
+        ("/s/0123456789abcdef.png", lambda r: r.content.startswith(b"\x89PNG")),
+        ("/s/../../etc/passwd.svg", lambda r: True),
+        ("/s/0123456789abcdef.gif", lambda r: "end in .svg, .png or .pdf" in r.text),
+        ("/s/nothing", lambda r: True),
+    ],
+)
+def test_unknown_snippet_is_a_404_picture(client: TestClient, path: str, fmt_check: object) -> None:
+    response = client.get(path)
+    assert response.status_code == 404 and response.headers["cache-control"] == "no-store"
+    assert callable(fmt_check) and fmt_check(response)
+
+
+def test_snippets_survive_a_restart(pool: WorkerPool, tmp_path: Path) -> None:
+    settings = Settings(limits=TEST_LIMITS, snippet_db=tmp_path / "course.sqlite3")
+    with TestClient(create_app(settings, pool=pool)) as first:
+        key = first.post("/api/snippets", json={"code": CODE}).json()["id"]
+        drawn = first.get(f"/s/{key}.svg").content
+    with TestClient(create_app(settings, pool=pool)) as second:  # a new app on the same file
+        again = second.get(f"/s/{key}.svg")
+        assert again.status_code == 200 and again.content == drawn
+
+
+def test_threads_writing_the_same_and_different_snippets(tmp_path: Path) -> None:
+    path = tmp_path / "threads.sqlite3"
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        store = SnippetStore(path)  # like a separate process: its own store, same file
+        try:
+            for i in range(15):
+                store.put(f"shared = {i}", {}, RenderOptions())
+                store.put(f"own = {worker}, {i}", {}, RenderOptions())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SnippetStore(path).count() == 15 + 6 * 15
+
+
+WRITER = """
+import sys
+from app.render.options import RenderOptions
+from app.snippets import SnippetStore
+store = SnippetStore(__import__("pathlib").Path(sys.argv[1]))
+for i in range(25):
+    store.put(f"shared = {i}", {}, RenderOptions())
+    store.put(f"mine = {sys.argv[2]}, {i}", {}, RenderOptions(theme="dark"))
+"""
+
+
+def test_processes_writing_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "processes.sqlite3"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n)], cwd=REPO, stderr=subprocess.PIPE)
+        for n in range(4)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err.decode()
+    store = SnippetStore(path)
+    assert store.count() == 25 + 4 * 25
+    snippet = store.get(store.put("shared = 3", {}, RenderOptions())[0])
+    assert snippet is not None and snippet.code == "shared = 3"
