@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.config import Settings
 from app.errors import CLI_EXIT, GradtraceError
+from app.render.options import RenderOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,13 +19,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the web service")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
-    render = commands.add_parser("render", help="render a file (or - for standard input) without a server")
-    render.add_argument("source", help="a .py file of PyTorch code, or - to read standard input")
-    render.add_argument("-o", "--output", help="where to write (default: standard output)")
-    render.add_argument("--format", choices=("svg", "dot", "json"), default="svg")
+    render = commands.add_parser(
+        "render",
+        help="render files without a server",
+        description="Render one file (or - for standard input) to -o FILE or standard output, or several "
+        "files and folders (every *.py inside) to the folder -o DIR, skipping snippets that did not change.",
+    )
+    render.add_argument("source", nargs="+", help="a .py file of PyTorch code, a folder of them, or -")
+    render.add_argument("-o", "--output", help="file to write (default: standard output); a folder for several")
+    render.add_argument("--format", choices=("svg", "png", "pdf", "dot", "json"), default="svg")
     render.add_argument("--inputs", help='JSON object of input values, e.g. \'{"x": [1, 2]}\'')
     render.add_argument("--theme", choices=("light", "dark", "auto"), default="light")
     render.add_argument("--direction", choices=("TB", "LR", "BT", "RL"), default="TB")
+    render.add_argument("--precision", type=int, choices=range(1, 11), default=4, metavar="1..10")
+    render.add_argument("--no-values", action="store_true", help="hide the values")
+    render.add_argument("--no-grads", action="store_true", help="hide the gradients")
     render.add_argument("--graph", type=int, default=-1, help="which graph when the code calls backward() often")
     return parser
 
@@ -35,16 +43,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if _is_batch(args.source):
+        return _render_batch(args)
     try:
         output = _render(args)
     except GradtraceError as exc:
         print(f"gradtrace: {exc.kind} error: {exc}", file=sys.stderr)
         return CLI_EXIT[exc.kind]
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
+        Path(args.output).write_bytes(output)
     else:
-        sys.stdout.write(output)
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
     return 0
+
+
+def _is_batch(sources: list[str]) -> bool:
+    return len(sources) > 1 or Path(sources[0]).is_dir()
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -69,22 +84,38 @@ def _read_source(name: str) -> str:
         raise GradtraceError("request", f"cannot read {name}: {exc}") from None
 
 
-def _render(args: argparse.Namespace) -> str:
-    from app import pipeline
-    from app.pipeline import parse_inputs, pick_graph_svg
-    from app.render.options import RenderOptions
-    from app.result import result_to_json
+def _options(args: argparse.Namespace) -> RenderOptions:
+    return RenderOptions(
+        theme=args.theme, direction=args.direction, precision=args.precision,
+        show_values=not args.no_values, show_grads=not args.no_grads, graph=args.graph,
+    )  # fmt: skip
 
-    settings = Settings.from_env()
-    options = RenderOptions(theme=args.theme, direction=args.direction, graph=args.graph)
-    result = pipeline.run(_read_source(args.source), parse_inputs(args.inputs), options, settings.limits)
-    if args.format == "json":
-        return json.dumps(result_to_json(result), indent=1) + "\n"
-    if args.format == "dot":
-        pick_graph_svg(result, args.graph)  # same checks as the SVG
-        dot: str = result.graphs[args.graph].dot
-        return dot
-    return pick_graph_svg(result, args.graph)
+
+def _render(args: argparse.Namespace) -> bytes:
+    from app.batch_render import render_output
+    from app.pipeline import parse_inputs
+
+    source = _read_source(args.source[0])
+    limits = Settings.from_env().limits
+    return render_output(source, parse_inputs(args.inputs), _options(args), args.format, limits)
+
+
+def _render_batch(args: argparse.Namespace) -> int:
+    from app.batch_render import render_folder
+
+    if not args.output or "-" in args.source or args.inputs:
+        print("gradtrace: several sources need -o FOLDER (and no - or --inputs)", file=sys.stderr)
+        return CLI_EXIT["request"]
+    sources = [Path(s) for s in args.source]
+    report = render_folder(sources, Path(args.output), _options(args), args.format, Settings.from_env().limits)
+    for path, exc in report.failed:
+        print(f"gradtrace: {path}: {exc.kind} error: {exc}", file=sys.stderr)
+    print(
+        f"gradtrace: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.failed)} failed in {args.output}",
+        file=sys.stderr,
+    )
+    return CLI_EXIT[report.failed[0][1].kind] if report.failed else 0
 
 
 if __name__ == "__main__":

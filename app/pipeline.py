@@ -194,6 +194,15 @@ def pick_graph_svg(result: Result, index: int) -> str:
     return result.graphs[index].svg
 
 
+def renderer_version() -> str:
+    """Everything that can change the bytes of a drawing: our version, torch's and Graphviz's."""
+    import pygraphviz
+
+    from app import __version__
+
+    return f"gradtrace {__version__}; torch {torch.__version__}; pygraphviz {pygraphviz.__version__}"
+
+
 def draw_image(result: Result, index: int, fmt: ImageFormat) -> bytes:
     """Graph `index` as image bytes: its SVG, or its DOT drawn again as PNG or PDF."""
     svg = pick_graph_svg(result, index)

@@ -70,3 +70,69 @@ def test_installed_command_reads_stdin() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "MulBackward0" in done.stdout
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF")])
+def test_render_png_and_pdf(tutorial_file: Path, tmp_path: Path, fmt: str, magic: bytes) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    assert main(["render", str(tutorial_file), "-o", str(out), "--format", fmt]) == 0
+    assert out.read_bytes().startswith(magic)
+
+
+def test_render_options(tutorial_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["render", str(tutorial_file), "--theme", "auto", "--no-values", "--precision", "2", "--direction", "LR"]
+    assert main(args) == 0
+    svg = capsys.readouterr().out
+    assert "prefers-color-scheme: dark" in svg and ">value " not in svg and ">grad " in svg
+
+
+def make_course(folder: Path) -> None:
+    (folder / "week1").mkdir(parents=True)
+    (folder / "intro.py").write_text(TUTORIAL)
+    (folder / "week1" / "chain.py").write_text("out = (x.exp() * 2).sum()\n")
+    (folder / "notes.txt").write_text("not a snippet")
+
+
+def test_render_folder_writes_one_image_per_snippet_and_skips_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course, site = tmp_path / "course", tmp_path / "site"
+    make_course(course)
+    assert main(["render", str(course), "-o", str(site), "--theme", "dark"]) == 0
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.svg")) == ["intro.svg", "week1/chain.svg"]
+    assert "2 written, 0 unchanged" in capsys.readouterr().err
+    chain = site / "week1" / "chain.svg"
+    stamp = chain.stat().st_mtime_ns
+    assert main(["render", str(course), "-o", str(site), "--theme", "dark"]) == 0
+    assert "0 written, 2 unchanged" in capsys.readouterr().err and chain.stat().st_mtime_ns == stamp
+    (course / "week1" / "chain.py").write_text("out = (x.exp() * 3).sum()\n")
+    assert main(["render", str(course), "-o", str(site), "--theme", "dark"]) == 0
+    assert "1 written, 1 unchanged" in capsys.readouterr().err
+    assert main(["render", str(course), "-o", str(site), "--theme", "light"]) == 0  # options count too
+    assert "2 written, 0 unchanged" in capsys.readouterr().err
+    chain.unlink()  # a deleted output is drawn again
+    assert main(["render", str(course), "-o", str(site), "--theme", "light"]) == 0
+    assert "1 written, 1 unchanged" in capsys.readouterr().err and chain.exists()
+
+
+def test_render_several_files_as_png(tmp_path: Path, tutorial_file: Path) -> None:
+    other = tmp_path / "other.py"
+    other.write_text("out = (x * 3).sum()\n")
+    site = tmp_path / "site"
+    assert main(["render", str(tutorial_file), str(other), "-o", str(site), "--format", "png"]) == 0
+    assert (site / "tutorial.png").read_bytes().startswith(b"\x89PNG") and (site / "other.png").exists()
+
+
+def test_render_folder_reports_broken_snippets_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    course, site = tmp_path / "course", tmp_path / "site"
+    make_course(course)
+    (course / "broken.py").write_text("import os\n")
+    assert main(["render", str(course), "-o", str(site)]) == 3
+    err = capsys.readouterr().err
+    assert "broken.py: forbidden error: line 1" in err and "2 written, 0 unchanged, 1 failed" in err
+    assert not (site / "broken.svg").exists() and (site / "intro.svg").exists()
+
+
+def test_several_sources_need_an_output_folder(tutorial_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(tutorial_file), str(tutorial_file)]) == 2
+    assert "need -o FOLDER" in capsys.readouterr().err

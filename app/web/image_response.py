@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from fastapi import Request
@@ -13,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.errors import GradtraceError
+from app.pipeline import renderer_version
 from app.render.options import RenderOptions
 from app.render.svg import ImageFormat
 from app.snippets import canonical_request
@@ -31,17 +31,6 @@ class ImageRequest:
     inputs: dict[str, Any]
     options: RenderOptions
     fmt: ImageFormat
-
-
-@cache
-def renderer_version() -> str:
-    """Everything that can change the bytes of a drawing: our version, torch's and Graphviz's."""
-    import pygraphviz
-    import torch
-
-    from app import __version__
-
-    return f"gradtrace {__version__}; torch {torch.__version__}; pygraphviz {pygraphviz.__version__}"
 
 
 def image_etag(image: ImageRequest) -> str:

@@ -1,0 +1,100 @@
+"""`gradtrace render` for a course build: many snippets -> one image each, unchanged ones skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from app import pipeline
+from app.config import Limits
+from app.errors import GradtraceError
+from app.render.options import RenderOptions
+from app.result import result_to_json
+from app.snippets import canonical_request
+
+OutputFormat = Literal["svg", "png", "pdf", "dot", "json"]
+MANIFEST = ".gradtrace-hashes.json"  # output path -> hash of what it was drawn from
+
+
+def render_output(
+    source: str, inputs: Mapping[str, Any], options: RenderOptions, fmt: OutputFormat, limits: Limits
+) -> bytes:
+    """One snippet drawn in `fmt` (graph `options.graph`), or its JSON result."""
+    result = pipeline.run(source, inputs, options, limits)
+    if fmt == "json":
+        return (json.dumps(result_to_json(result), indent=1) + "\n").encode("utf-8")
+    if fmt == "dot":
+        pipeline.pick_graph_svg(result, options.graph)  # same checks as the image
+        return result.graphs[options.graph].dot.encode("utf-8")
+    return pipeline.draw_image(result, options.graph, fmt)
+
+
+def input_hash(source: str, options: RenderOptions, fmt: OutputFormat) -> str:
+    """What an output depends on: the source, the options, the format and the renderer's versions."""
+    text = f"{canonical_request(source, {}, options)}\n{fmt}\n{pipeline.renderer_version()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def snippet_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+    """(snippet file, output name without suffix): every *.py below a folder keeps its relative path."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*.py")):
+                yield found, found.relative_to(path).with_suffix("")
+        else:
+            yield path, Path(path.stem)
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did, file by file."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, GradtraceError]] = field(default_factory=list)
+
+
+def render_folder(
+    paths: Iterable[Path], out_dir: Path, options: RenderOptions, fmt: OutputFormat, limits: Limits
+) -> BatchReport:
+    """Write `out_dir/<name>.<fmt>` for each snippet whose source, options or versions changed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = out_dir / MANIFEST
+    manifest = _read_manifest(manifest_path)
+    report = BatchReport()
+    for source_path, name in snippet_files(paths):
+        target = out_dir / name.with_name(f"{name.name}.{fmt}")
+        key = target.relative_to(out_dir).as_posix()
+        try:
+            source = source_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report.failed.append((source_path, GradtraceError("request", f"cannot read {source_path}: {exc}")))
+            continue
+        digest = input_hash(source, options, fmt)
+        if manifest.get(key) == digest and target.exists():
+            report.unchanged.append(target)
+            continue
+        try:
+            data = render_output(source, {}, options, fmt, limits)
+        except GradtraceError as exc:
+            report.failed.append((source_path, exc))
+            manifest.pop(key, None)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        manifest[key] = digest
+        report.written.append(target)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return report
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
