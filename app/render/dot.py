@@ -78,15 +78,12 @@ def _label(node: Node, options: RenderOptions, palette: dict[str, str]) -> str:
 
 
 def _title_row(node: Node, palette: dict[str, str]) -> str:
-    parts: list[str] = []
-    if node.name:
-        parts.append(f'<B><FONT POINT-SIZE="13">{escape(node.name)}</FONT></B>')
+    # Op name and shape share one span: every span is measured separately, so fewer is faster.
+    name = f'<B><FONT POINT-SIZE="13">{escape(node.name)}</FONT></B>  ' if node.name else ""
     title = node.op if node.kind == "op" else node.kind
-    parts.append(f'<FONT COLOR="{palette["muted"]}">{escape(title or "")}</FONT>')
     shape = node.value.shape if node.value is not None else None
-    if shape is not None:
-        parts.append(f'<FONT COLOR="{palette["muted"]}">{escape(format_shape(shape))}</FONT>')
-    return "  ".join(parts)
+    detail = f"{title}  {format_shape(shape)}" if shape is not None else title or ""
+    return f'{name}<FONT COLOR="{palette["muted"]}">{escape(detail)}</FONT>'
 
 
 def _tensor_rows(caption: str, data: TensorData, precision: int, colour: str) -> list[str]:
