@@ -27,6 +27,7 @@ class Capture:
     leaf_values: dict[int, torch.Tensor]  # id(leaf) -> value at the call
     leaf_grads: dict[int, torch.Tensor | None]  # id(leaf) -> leaf.grad right after the call
     automatic: bool = False
+    more_roots: tuple[AutogradNode, ...] = ()  # further roots drawn in the same graph (notebook API)
 
 
 @dataclass
@@ -46,9 +47,16 @@ def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
     return None if t is None else t.detach().clone()
 
 
-def reachable_nodes(root_node: AutogradNode) -> Iterator[AutogradNode]:
-    """Every autograd node below `root_node`, each once, depth-first (iterative: chains can be long)."""
-    seen: set[AutogradNode] = {root_node}
+def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode) -> Iterator[AutogradNode]:
+    """Every autograd node below the roots, each once, depth-first (iterative: chains can be long)."""
+    seen: set[AutogradNode] = set()
+    for root in (root_node, *more_roots):
+        if root not in seen:
+            seen.add(root)
+            yield from _below(root, seen)
+
+
+def _below(root_node: AutogradNode, seen: set[AutogradNode]) -> Iterator[AutogradNode]:
     stack = [root_node]
     while stack:
         node = stack.pop()
@@ -103,9 +111,12 @@ class Recorder(TorchFunctionMode):
         if func is torch.Tensor.backward:
             return self._backward(func, args, kwargs)
         out = func(*args, **kwargs)
-        for leaf in tree_flatten(out)[0]:
-            if isinstance(leaf, torch.Tensor):
-                self._record(leaf)
+        if isinstance(out, torch.Tensor):  # the common case, without flattening
+            self._record(out)
+        elif isinstance(out, tuple | list | dict):
+            for leaf in tree_flatten(out)[0]:
+                if isinstance(leaf, torch.Tensor):
+                    self._record(leaf)
         return out
 
     def _record(self, tensor: torch.Tensor) -> None:
