@@ -1,0 +1,30 @@
+"""The wheel carries what serving needs: templates, the built front-end bundle and the examples."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_templates_static_bundle_and_examples(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [wheel] = tmp_path.glob("gradtrace-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in (
+        "app/templates/index.html",
+        "app/static/build/playground.js",
+        "app/static/build/playground.css",
+        "app/examples/01_autograd_basics.py",
+        "app/sandbox/allowlist.py",
+    ):
+        assert required in names, required
+    assert not any(name.startswith("tests/") for name in names)
