@@ -12,7 +12,8 @@ from app.graph.tensors import to_tensor_data
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:
     """Build the Graph below a capture's root: one `op` node per autograd node, one `leaf` node
     per leaf tensor, ids n0, n1, ... in depth-first order from the root (never id())."""
-    order = list(reachable_nodes(capture.root_node))
+    order = list(reachable_nodes(capture.root_node, *capture.more_roots))
+    roots = {capture.root_node, *capture.more_roots}
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -32,7 +33,7 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
                 value=data(seen.node_values.get(node)),
                 grad=data(_flowed_grad(node, capture)),
                 line=seen.node_lines.get(node),
-                is_root=node is capture.root_node,
+                is_root=node in roots,
             )
         )
         for child, _ in node.next_functions:

@@ -1,0 +1,150 @@
+"""The notebook and library API: draw the autograd graph of tensors from one's own PyTorch code.
+
+No sandbox here: this runs in the user's own process on tensors they already made. Values are those
+of the traced tensors, of the tensors the caller's variables hold and of results autograd saved
+(`_saved_result`); other intermediates show no value. Gradients are what one backward() from the
+traced tensors would send, computed with torch.autograd.grad and hooks on the autograd nodes, so
+no `.grad` changes. If backward() already freed the graph, leaves show their `.grad` instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from types import FrameType
+from typing import Any
+
+import torch
+
+from app.capture import AutogradNode, Capture, Observations, reachable_nodes
+from app.config import Limits
+from app.graph.walk import walk_graph
+from app.render.options import Direction, RenderOptions, Theme
+
+from .picture import GraphPicture
+
+FREED_NOTE = (
+    "backward() already freed this graph, so leaves show their .grad and intermediate gradients are absent "
+    "(call backward(retain_graph=True), or trace before backward)"
+)
+
+
+def trace(
+    *tensors: torch.Tensor,
+    names: Mapping[str, torch.Tensor] | None = None,
+    theme: Theme = "light",
+    direction: Direction = "TB",
+    precision: int = 4,
+    values: bool = True,
+    grads: bool = True,
+) -> GraphPicture:
+    """The autograd graph below `tensors`, named after the caller's variables; shows itself in Jupyter
+    and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`."""
+    roots = _check_roots(tensors)
+    caller = inspect.currentframe()
+    seen = Observations()
+    try:
+        _take_names(seen, names or {}, caller.f_back if caller is not None else None)
+    finally:
+        del caller  # a frame kept alive keeps every local of the caller alive
+    for root in roots:
+        seen.node_values.setdefault(root.grad_fn, root.detach().clone())
+    nodes = list(reachable_nodes(*(r.grad_fn for r in roots)))
+    _take_saved_results(seen, nodes)
+    capture, notes = _capture_gradients(roots, nodes)
+    graph = walk_graph(capture, seen, Limits().json_value_elements)
+    options = RenderOptions(theme, direction, precision, values, grads)
+    return GraphPicture(graph, options, tuple(notes))
+
+
+def _check_roots(tensors: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
+    if not tensors:
+        raise TypeError("trace() needs at least one tensor, e.g. gradtrace.trace(loss)")
+    roots = []
+    for position, tensor in enumerate(tensors):
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"argument {position + 1} is a {type(tensor).__name__}, not a tensor")
+        if tensor.grad_fn is None:
+            raise ValueError(
+                f"argument {position + 1} has no grad_fn: it is a leaf or was computed without gradients "
+                "(pass a tensor computed from one with requires_grad=True)"
+            )
+        roots.append(tensor)
+    return roots
+
+
+def _take_names(seen: Observations, names: Mapping[str, torch.Tensor], frame: FrameType | None) -> None:
+    """Names from `names` first, then the caller's locals, then its globals (no `_x`: Jupyter's `_1`)."""
+    scopes: list[Mapping[str, Any]] = [names]
+    if frame is not None:
+        scopes += [frame.f_locals, frame.f_globals]
+    for scope in scopes:
+        for name, value in list(scope.items()):
+            if not name.startswith("_"):
+                _name(seen, name, value)
+
+
+def _name(seen: Observations, name: str, value: Any) -> None:
+    if isinstance(value, torch.Tensor):
+        if value.grad_fn is not None:
+            seen.node_names.setdefault(value.grad_fn, name)
+            seen.node_values.setdefault(value.grad_fn, value.detach().clone())
+        elif value.requires_grad:
+            seen.leaf_names.setdefault(id(value), name)
+            seen.pinned.append(value)
+    elif isinstance(value, torch.nn.Module):
+        for parameter_name, parameter in value.named_parameters():
+            seen.leaf_names.setdefault(id(parameter), f"{name}.{parameter_name}")
+            seen.pinned.append(parameter)
+
+
+def _take_saved_results(seen: Observations, nodes: list[AutogradNode]) -> None:
+    # Some nodes keep their own output for backward (exp, tanh, sigmoid...): that is its value.
+    for node in nodes:
+        if node in seen.node_values:
+            continue
+        try:
+            saved = getattr(node, "_saved_result", None)
+        except RuntimeError:  # freed by backward()
+            continue
+        if isinstance(saved, torch.Tensor):
+            seen.node_values[node] = saved.detach().clone()
+
+
+def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> tuple[Capture, list[str]]:
+    leaves = [n.variable for n in nodes if hasattr(n, "variable")]
+    grads: dict[AutogradNode, torch.Tensor] = {}
+    notes: list[str] = []
+    leaf_grads: list[torch.Tensor | None] = [None] * len(leaves)
+
+    def hook_for(node: AutogradNode) -> Any:
+        def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
+            if grad_outputs and grad_outputs[0] is not None:
+                grads[node] = grad_outputs[0].detach().clone()
+
+        return hook
+
+    handles = [n.register_prehook(hook_for(n)) for n in nodes]
+    try:
+        if leaves:
+            with torch.enable_grad():
+                seeds = [torch.ones_like(r) for r in roots]
+                found = torch.autograd.grad(roots, leaves, grad_outputs=seeds, allow_unused=True, retain_graph=True)
+            leaf_grads = list(found)
+    except RuntimeError:
+        grads.clear()
+        leaf_grads = [leaf.grad for leaf in leaves]
+        notes.append(FREED_NOTE)
+    finally:
+        for handle in handles:
+            handle.remove()
+    capture = Capture(
+        root=roots[0],
+        root_node=roots[0].grad_fn,
+        grads=grads,
+        leaf_values={id(v): v.detach().clone() for v in leaves},
+        leaf_grads={id(v): None if g is None else g.detach().clone() for v, g in zip(leaves, leaf_grads, strict=True)},
+        automatic=True,
+        more_roots=tuple(r.grad_fn for r in roots[1:]),
+    )
+    return capture, notes
