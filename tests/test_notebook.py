@@ -8,11 +8,10 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import gradtrace
 import pytest
 import torch
 import torchviz
-
-import gradtrace
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -120,9 +119,10 @@ def test_same_graph_as_the_sandboxed_pipeline() -> None:
     """The notebook draws what the service draws for the same code (same names, values, grads)."""
     from app import pipeline
 
-    x, out = tutorial()
+    _, out = tutorial()
     ours = gradtrace.trace(out).graph
-    served = pipeline.run("x = torch.ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout = z.mean()").graphs[0]
+    code = "x = torch.ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout = z.mean()"
+    served = pipeline.run(code).graphs[0]
     assert [n.op for n in ours.nodes] == [n.op for n in served.graph.nodes]
     assert [n.grad for n in ours.nodes] == [n.grad for n in served.graph.nodes]
     assert ours.edges == served.graph.edges
