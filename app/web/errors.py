@@ -23,7 +23,7 @@ def error_svg(error: GradtraceError) -> Response:
     """A small SVG that shows the error where the graph would have been (for <img> tags)."""
     text = error.display_message()
     lines = wrap_lines(text, 70)[:8]
-    width = 40 + 7 * max(len(line) for line in lines)
+    width = 40 + 8 * max(len(line) for line in lines)  # 13px monospace: ~7.8px per character
     height = 46 + 18 * len(lines)
     rows = "".join(
         f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">'
