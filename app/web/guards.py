@@ -7,6 +7,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import GradtraceError
+from app.render.svg import ImageFormat
 
 
 class RequestSizeGuard:
@@ -27,7 +28,14 @@ class RequestSizeGuard:
                 f"the URL is {url_length} characters; the limit is {self.max_url}. "
                 "Use the compressed /svg/{encoded} form or store the snippet with POST /api/snippets"
             )
-            await _refuse(send, GradtraceError("limit", message, status=414))
+            error = GradtraceError("limit", message, status=414)
+            picture = image_format_of(scope.get("path", ""))
+            if picture is None:
+                await _refuse(send, error)
+            else:  # an <img> shows the message instead of a broken-image icon
+                from app.web.error_pictures import error_picture
+
+                await (await error_picture(error, picture))(scope, receive, send)
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
@@ -48,6 +56,14 @@ class RequestSizeGuard:
             return message
 
         return counted
+
+
+def image_format_of(path: str) -> ImageFormat | None:
+    """The image format an image URL asks for (/svg/..., /png/..., /s/{id}.pdf, /graph.svg), or None."""
+    for fmt in ("svg", "png", "pdf"):
+        if path.startswith(f"/{fmt}/") or (path.startswith("/s/") and path.endswith(f".{fmt}")):
+            return fmt
+    return "svg" if path == "/graph.svg" else None
 
 
 class BodyTooLarge(Exception):

@@ -137,11 +137,17 @@ def test_error_pictures_in_every_format(client: TestClient, fmt: str, magic: byt
     assert response.content.startswith(magic)
 
 
-def test_over_long_url_is_414_pointing_to_the_short_form(client: TestClient) -> None:
-    response = client.get("/svg/" + "A" * 9_000)
-    assert response.status_code == 414
-    message = response.json()["error"]["message"]
-    assert "POST /api/snippets" in message and "8192" in message
+@pytest.mark.parametrize(("path", "media"), [("/svg/", "image/svg+xml"), ("/png/", "image/png"),
+                                           ("/api/nothing/", "application/json")])  # fmt: skip
+def test_over_long_url_is_414_pointing_to_the_short_form(client: TestClient, path: str, media: str) -> None:
+    response = client.get(path + "A" * 9_000)
+    assert response.status_code == 414 and response.headers["content-type"].startswith(media)
+    assert response.headers["cache-control"] == "no-store"
+    if media == "image/svg+xml":
+        assert "POST /api/snippets" in response.text and "8192" in response.text
+    if media == "application/json":
+        message = response.json()["error"]["message"]
+        assert "POST /api/snippets" in message and "8192" in message
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["x-content-type-options"] == "nosniff"
 
