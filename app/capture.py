@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,8 @@ class Recorder(TorchFunctionMode):
         self.line: int | None = None
         self.last_root: torch.Tensor | None = None
         self.elements_made = 0
+        self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
+        self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
 
     # -- the interpreter's Observer protocol --------------------------------------------------
     def at_line(self, line: int) -> None:
@@ -112,12 +115,36 @@ class Recorder(TorchFunctionMode):
             return self._backward(func, args, kwargs)
         out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):  # the common case, without flattening
-            self._record(out)
+            made = [out]
         elif isinstance(out, tuple | list | dict):
-            for leaf in tree_flatten(out)[0]:
-                if isinstance(leaf, torch.Tensor):
-                    self._record(leaf)
+            made = [leaf for leaf in tree_flatten(out)[0] if isinstance(leaf, torch.Tensor)]
+        else:
+            return out
+        self._count_new_elements(func, args, kwargs, made)
+        for leaf in made:
+            self._record(leaf)
         return out
+
+    def _count_new_elements(
+        self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], made: list[torch.Tensor]
+    ) -> None:
+        """Add the elements of newly allocated outputs to the program's total; refuse past the limit.
+
+        Every allocation counts, with or without a grad_fn (a list of big constant tensors is memory
+        too); views, in-place results and `.grad`/`.data` reads share memory that was counted already."""
+        if not made or getattr(func, "__name__", "") == "__get__":
+            return
+        given = tree_flatten((args, kwargs))[0]
+        shared = {t.untyped_storage().data_ptr() for t in given if isinstance(t, torch.Tensor)}
+        for tensor in made:
+            if not tensor._is_view() and tensor.untyped_storage().data_ptr() not in shared:
+                self.elements_made += tensor.numel()
+        if self.elements_made > self.limits.max_total_elements:
+            raise GradtraceError(
+                "limit",
+                f"the program made more than {self.limits.max_total_elements} tensor elements in all",
+                self.line,
+            )
 
     def _record(self, tensor: torch.Tensor) -> None:
         numel = tensor.numel()
@@ -136,13 +163,6 @@ class Recorder(TorchFunctionMode):
             return
         if node in self.seen.node_values:
             return
-        self.elements_made += numel
-        if self.elements_made > self.limits.max_total_elements:
-            raise GradtraceError(
-                "limit",
-                f"the program made more than {self.limits.max_total_elements} tensor elements in all",
-                self.line,
-            )
         self.seen.node_values[node] = tensor.detach().clone()
         self._assign_lines(node)
 
@@ -160,6 +180,11 @@ class Recorder(TorchFunctionMode):
         root = args[0]
         if root.grad_fn is None:
             return func(*args, **kwargs)  # torch raises its own clear error
+        if len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes:
+            # A training loop may call backward() thousands of times; drawing each would cost
+            # a layout apiece. Later calls still run, undrawn (the pipeline says so).
+            self.undrawn += 1
+            return func(*args, **kwargs)
         capture = self._observe(root, lambda: func(*args, **kwargs))
         self.captures.append(capture)
         return None
@@ -167,13 +192,16 @@ class Recorder(TorchFunctionMode):
     def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
         """Run a backward pass with hooks on every node below `root`; return what flowed."""
         grads: dict[AutogradNode, torch.Tensor] = {}
-        nodes = list(reachable_nodes(root.grad_fn))
+        # Stop walking one past the limit: a graph of 10^6 nodes is refused as fast as one of 5,001.
+        nodes = list(itertools.islice(reachable_nodes(root.grad_fn), self.limits.max_graph_nodes + 1))
         if len(nodes) > self.limits.max_graph_nodes:
             raise GradtraceError(
                 "limit",
-                f"the graph has {len(nodes)} autograd nodes; the limit is {self.limits.max_graph_nodes}",
+                f"the graph has more than {self.limits.max_graph_nodes} autograd nodes, the limit; "
+                "draw a smaller part of it",
                 self.line,
             )
+        self.nodes_drawn += len(nodes)
 
         def hook_for(node: AutogradNode) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
             def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:

@@ -25,7 +25,9 @@ class Limits:
     max_sequence_length: int = 100_000  # Python lists/strings/ranges built by the program
     max_int_bits: int = 256  # Python ints the program computes
     max_stdout_chars: int = 100_000
-    max_graph_nodes: int = 5_000  # before layout
+    max_graph_nodes: int = 5_000  # one graph, counted before layout
+    max_graphs: int = 20  # backward() calls drawn per request; later ones run undrawn
+    max_drawn_nodes: int = 10_000  # nodes of all drawn graphs together; later backward() calls run undrawn
     max_inputs_elements: int = 100_000  # all `inputs` values together
     timeout_seconds: float = 10.0  # wall clock for one request in a worker
     worker_memory_mb: int = 3_072  # address-space cap of a worker process

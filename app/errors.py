@@ -39,6 +39,8 @@ class GradtraceError(Exception):
         col: int | None = None,
         status: int | None = None,
     ) -> None:
+        # Messages can quote user text; lone surrogates in it would make every response encoder fail.
+        message = message.encode("utf-8", "replace").decode("utf-8")
         super().__init__(message)
         self.kind: ErrorKind = kind
         self.message = message

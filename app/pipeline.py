@@ -47,6 +47,11 @@ def run(
             execution = run_program(program, tensors, limits, recorder)
         warnings.extend(_torch_warning_texts(torch_warnings))
         captures = list(recorder.captures)
+        if recorder.undrawn:
+            warnings.append(
+                f"only the first {len(captures)} backward() calls are drawn; "
+                f"{recorder.undrawn} later ones ran but are not drawn"
+            )
         if not captures:
             captures = _automatic_capture(recorder, warnings)
         graphs = tuple(_render(c, recorder, options, limits) for c in captures)
@@ -76,6 +81,8 @@ def make_inputs(
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0."""
     for name in inputs:
+        if not (name.isascii() and name.isidentifier()):  # it is echoed in warnings: keep it plain
+            raise GradtraceError("request", "input names must be plain Python names such as `x` or `w1`")
         if name not in free_names:
             warnings.append(f"input `{name}` is not used: the code assigns it or never reads it")
     given: dict[str, Any] = {}

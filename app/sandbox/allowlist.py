@@ -506,6 +506,10 @@ IMPORTABLE_MODULES: frozenset[str] = frozenset(
     {"torch", "torch.nn", "torch.nn.functional", "torch.optim", "math"}
 )
 
+# Creation functions whose memory is not initialised: the sandbox zero-fills their result so
+# one request can never read bytes an earlier request left in the worker's heap.
+UNINITIALISED: frozenset[str] = frozenset({"empty", "empty_like", "Tensor"})
+
 # Callables whose arguments give the size of the tensor they make: name -> how to read it.
 # The estimators live in app/sandbox/guards.py; checked before torch allocates anything.
 SIZED_TORCH: dict[str, str] = {
@@ -522,6 +526,12 @@ SIZED_TORCH: dict[str, str] = {
     "eye": "eye",
     "outer": "outer",
     "kron": "outer",
+    "cat": "joined",
+    "stack": "joined",
+    "diag": "diag",
+    "einsum": "einsum",
+    "tensor": "data",
+    "as_tensor": "data",
 }
 SIZED_TENSOR_METHODS: dict[str, str] = {
     "expand": "expand",
@@ -530,8 +540,11 @@ SIZED_TENSOR_METHODS: dict[str, str] = {
     "new_zeros": "sizes",
     "new_full": "first",
     "tolist": "self",
+    "diag": "diag",
+    "new_tensor": "data",
 }
-SIZED_F: dict[str, str] = {"one_hot": "one_hot"}
+SIZED_F: dict[str, str] = {"one_hot": "one_hot", "linear": "linear", "pad": "pad"}
+SIZED_NN: dict[str, str] = {"Linear": "linear_module"}
 
 
 def all_attribute_names() -> frozenset[str]:

@@ -104,6 +104,13 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
     def str_(value: object = "") -> str:
         return to_text(value, limits)
 
+    def sum_(iterable: Iterable[Any], start: Any = 0) -> Any:
+        items = materialise(iterable, limits)
+        if type(start) in (list, tuple, str):  # sum(lists, []) concatenates: check the length first
+            total = py.len(start) + py.sum(py.len(i) if hasattr(i, "__len__") else 0 for i in items)
+            guards.check_length(total, limits)
+        return py.sum(items, start)
+
     def seq_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
             if len(args) == 1 and not is_tensor(args[0]):
@@ -119,7 +126,7 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
         "abs": (py.abs, None),
         "min": (_no_key("min", seq_fn(py.min)), None),
         "max": (_no_key("max", seq_fn(py.max)), None),
-        "sum": (seq_fn(py.sum), None),
+        "sum": (sum_, None),
         "round": (py.round, None),
         "float": (py.float, float),
         "int": (int_, int),

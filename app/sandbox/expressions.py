@@ -57,6 +57,8 @@ COMPARE_OPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.NotIn: lambda a, b: a not in b,
 }
 _CONVERSIONS: dict[int, Callable[[object], str]] = {115: str, 114: repr, 97: ascii}
+_ALLOCATION_FAILED = "can't allocate memory"  # torch's DefaultCPUAllocator under RLIMIT_AS
+MAX_MESSAGE_CHARS = 500
 
 
 def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceError:
@@ -64,9 +66,13 @@ def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceE
     if isinstance(exc, GradtraceError):
         return exc
     line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
-    if isinstance(exc, RecursionError | MemoryError):
+    if isinstance(exc, RecursionError | MemoryError) or _ALLOCATION_FAILED in str(exc):
+        # The worker's memory cap made torch's allocator fail: a limit, not a bug in the program.
         return GradtraceError("limit", "the program needs more memory or nesting than gradtrace allows", line)
-    return GradtraceError("runtime", f"{type(exc).__name__}: {exc}", line, col)
+    text = str(exc)
+    if len(text) > MAX_MESSAGE_CHARS:  # messages can echo user data (`[].index('a' * 10**5)`)
+        text = text[:MAX_MESSAGE_CHARS] + " ..."
+    return GradtraceError("runtime", f"{type(exc).__name__}: {text}", line, col)
 
 
 def checked(value: object, source: str, limits: Limits) -> object:

@@ -98,6 +98,11 @@ class Interpreter(Evaluator):
 
     def write(self, text: str) -> None:
         """Collect printed text, refusing output past max_stdout_chars."""
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate ('\ud800'): Python's print fails too
+                raise GradtraceError("runtime", f"UnicodeEncodeError: {exc.reason}") from None
         self.output_chars += len(text)
         if self.output_chars > self.limits.max_stdout_chars:
             raise GradtraceError(

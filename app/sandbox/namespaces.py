@@ -40,9 +40,29 @@ _GRAD_MODES: dict[str, Any] = {
 }
 
 
+def _zero_filled(fn: Any) -> Any:
+    """`fn` (torch.empty & co.) with its result zeroed: fresh memory may hold an earlier request's data."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        tensor = fn(*args, **kwargs)
+        # torch.Tensor([1, 2]) copies data and torch.Tensor(t) aliases t: only a size leaves garbage.
+        sized = all(type(a) is int for a in args) or (len(args) == 1 and type(args[0]) is torch.Size)
+        if fn is not torch.Tensor or sized:
+            with torch.no_grad():
+                tensor.zero_()
+        return tensor
+
+    return make
+
+
+def _callable(owner: object, name: str) -> Any:
+    fn = getattr(owner, name)
+    return _zero_filled(fn) if owner is torch and name in allowlist.UNINITIALISED else fn
+
+
 def _functions(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
-        name: HostFunction(f"{prefix}.{name}", getattr(owner, name), sized=sized.get(name))
+        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), sized=sized.get(name))
         for name in sorted(names)
     }
 
@@ -50,7 +70,7 @@ def _functions(prefix: str, owner: object, names: frozenset[str], sized: dict[st
 def _classes(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
         name: HostFunction(
-            f"{prefix}.{name}", getattr(owner, name), cls=getattr(owner, name), sized=sized.get(name)
+            f"{prefix}.{name}", _callable(owner, name), cls=getattr(owner, name), sized=sized.get(name)
         )
         for name in sorted(names)
     }
@@ -60,7 +80,7 @@ def build_namespaces() -> dict[str, Namespace]:
     """Fresh namespaces for one run: torch, nn, F, math and optim (keyed by their usual names)."""
     f_members = _functions("torch.nn.functional", functional, allowlist.F_FUNCTIONS, allowlist.SIZED_F)
     f_ns = Namespace("torch.nn.functional", f_members)
-    nn_members = _classes("torch.nn", nn, allowlist.NN_CLASSES, {})
+    nn_members = _classes("torch.nn", nn, allowlist.NN_CLASSES, allowlist.SIZED_NN)
     nn_members["functional"] = f_ns
     nn_ns = Namespace("torch.nn", nn_members)
     optim_ns = Namespace("torch.optim", _classes("torch.optim", torch.optim, allowlist.OPTIM_CLASSES, {}))

@@ -111,6 +111,7 @@ def parse_program(source: str, limits: Limits) -> Program:
         raise GradtraceError(
             "limit", f"the program has {len(source)} characters; the limit is {limits.max_source_chars}"
         )
+    _check_encoding(source)
     _check_tokens(source, limits)
     try:
         tree = ast.parse(source, mode="exec")
@@ -124,6 +125,17 @@ def parse_program(source: str, limits: Limits) -> Program:
     for node in ast.walk(tree):
         _check_node(node, bound)
     return Program(tree=tree, source=source, free_names=_free_names(tree, bound))
+
+
+def _check_encoding(source: str) -> None:
+    """Refuse text that is not Unicode a file could hold (a lone surrogate such as U+D800)."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = source.count("\n", 0, exc.start) + 1
+        raise GradtraceError(
+            "syntax", f"the program contains U+{ord(source[exc.start]):04X}, which is not a character", line
+        ) from None
 
 
 def _check_tokens(source: str, limits: Limits) -> None:

@@ -1,0 +1,215 @@
+"""Element counts of the tensors a call would make, read from its arguments before torch runs it.
+
+Each estimator takes (args, kwargs, target) -- target is the tensor a method is bound to --
+and returns an upper estimate of the largest tensor the call makes, or None when it cannot
+tell (torch then refuses odd arguments itself). Shape arithmetic only: nothing is allocated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+Estimator = Callable[[Sequence[Any], dict[str, Any], Any], int | None]
+
+
+def _sizes(args: Sequence[Any], kwargs: dict[str, Any]) -> list[int] | None:
+    """Read a size given as `f(2, 3)`, `f((2, 3))` or `f(size=(2, 3))`."""
+    if "size" in kwargs:
+        raw = kwargs["size"]
+    elif args and isinstance(args[0], (list, tuple)):
+        raw = args[0]
+    else:
+        raw = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+        if len(raw) != len(args):
+            raw = []
+    if isinstance(raw, int):
+        raw = [raw]
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(n, int) for n in raw):
+        return None
+    return [int(n) for n in raw]
+
+
+def _product(dims: Sequence[int]) -> int:
+    return math.prod(max(int(d), 0) for d in dims)
+
+
+def _elements_sizes(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    dims = _sizes(args, kwargs)
+    return None if dims is None else _product(dims)
+
+
+def _elements_first(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    return _elements_sizes(args[:1], {k: v for k, v in kwargs.items() if k == "size"}, target)
+
+
+def _elements_randint(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    shaped = [a for a in args if isinstance(a, (list, tuple))]
+    if "size" in kwargs or shaped:
+        return _elements_sizes(shaped[:1], {k: v for k, v in kwargs.items() if k == "size"}, target)
+    return None
+
+
+def _number(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def _elements_arange(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    nums = [_number(a) for a in args[:3]]
+    start, end, step = 0.0, 0.0, _number(kwargs.get("step", 1))
+    if len(nums) == 1:
+        end = nums[0]
+    elif len(nums) >= 2:
+        start, end = nums[0], nums[1]
+        step = nums[2] if len(nums) == 3 else step
+    start, end = _number(kwargs.get("start", start)), _number(kwargs.get("end", end))
+    if step == 0 or not all(map(math.isfinite, (start, end, step))):
+        return None  # torch refuses these itself
+    return max(math.ceil((end - start) / step), 0)
+
+
+def _elements_steps(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    steps = kwargs.get("steps", args[2] if len(args) > 2 else None)
+    return int(steps) if isinstance(steps, int) else None
+
+
+def _elements_eye(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    n = args[0] if args else kwargs.get("n", 0)
+    m = args[1] if len(args) > 1 and isinstance(args[1], int) else kwargs.get("m", n)
+    return _product([n, m]) if isinstance(n, int) and isinstance(m, int) else None
+
+
+def _elements_outer(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    tensors = [a for a in (target, *args) if isinstance(a, torch.Tensor)]
+    return math.prod(t.numel() for t in tensors) if tensors else None
+
+
+def _elements_expand(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    dims = _sizes(args, kwargs)
+    if dims is None:
+        return None
+    own = list(target.shape)
+    offset = len(dims) - len(own)
+    real = [own[i - offset] if d == -1 and i >= offset else d for i, d in enumerate(dims)]
+    return _product(real)
+
+
+def _elements_repeat(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    dims = _sizes(args, kwargs)
+    return None if dims is None else _product(dims) * int(target.numel())
+
+
+def _elements_one_hot(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
+    if not args or not isinstance(args[0], torch.Tensor) or not isinstance(classes, int) or classes < 0:
+        return None
+    return int(args[0].numel()) * classes
+
+
+def _elements_self(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    return int(target.numel())
+
+
+def _elements_joined(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # cat/stack: the result holds every input's elements (a list of one big tensor repeated counts each time).
+    tensors = args[0] if args else kwargs.get("tensors")
+    if not isinstance(tensors, (list, tuple)):
+        return None
+    return sum(t.numel() for t in tensors if isinstance(t, torch.Tensor))
+
+
+def _elements_diag(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    source = target if isinstance(target, torch.Tensor) else (args[0] if args else kwargs.get("input"))
+    if not isinstance(source, torch.Tensor) or source.dim() != 1:
+        return None  # a matrix's diagonal is smaller than the matrix
+    offset = [a for a in (args[1:] if target is None else args) if isinstance(a, int)]
+    n = source.numel() + abs(int(kwargs.get("diagonal", offset[0] if offset else 0)))
+    return n * n
+
+
+def _elements_einsum(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # torch contracts operands pairwise, so an intermediate can hold every label at once: bound by that.
+    if not args or not isinstance(args[0], str):
+        return None
+    operands = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:]
+    inputs = args[0].replace(" ", "").split("->")[0].split(",")
+    sizes: dict[str, int] = {}
+    for labels, operand in zip(inputs, operands, strict=False):
+        if not isinstance(operand, torch.Tensor) or "." in labels or len(labels) != operand.dim():
+            return None  # ellipses and mismatches: torch explains its own errors
+        for label, size in zip(labels, operand.shape, strict=True):
+            sizes[label] = max(sizes.get(label, 1), int(size))
+    return _product(list(sizes.values()))
+
+
+def _elements_linear(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    x = args[0] if args else kwargs.get("input")
+    w = args[1] if len(args) > 1 else kwargs.get("weight")
+    if not isinstance(x, torch.Tensor) or not isinstance(w, torch.Tensor) or x.dim() == 0 or w.dim() == 0:
+        return None
+    rows = x.numel() // max(int(x.shape[-1]), 1)
+    return rows * int(w.shape[0]) if w.dim() == 2 else rows
+
+
+def _elements_linear_module(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    rows = kwargs.get("in_features", args[0] if args else None)
+    cols = args[1] if len(args) > 1 else kwargs.get("out_features")
+    return rows * cols if isinstance(rows, int) and isinstance(cols, int) else None
+
+
+def _elements_pad(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    x = args[0] if args else kwargs.get("input")
+    pad = args[1] if len(args) > 1 else kwargs.get("pad")
+    if not isinstance(x, torch.Tensor) or not isinstance(pad, (list, tuple)) or len(pad) > 2 * x.dim():
+        return None
+    if not all(isinstance(p, int) for p in pad):
+        return None
+    dims = list(x.shape)
+    for i in range(0, len(pad) - 1, 2):  # pad pairs start at the last dimension
+        dims[-1 - i // 2] += pad[i] + pad[i + 1]
+    return _product(dims)
+
+
+def nested_length(value: Any, depth: int = 0) -> int | None:
+    """Elements of a nested list/tuple/range (the first item's shape at each level, as torch reads it)."""
+    if isinstance(value, range):
+        return len(value)
+    if isinstance(value, torch.Tensor):
+        return int(value.numel())
+    if not isinstance(value, (list, tuple)):
+        return 1
+    if not value or depth > 64:
+        return len(value)
+    inner = nested_length(value[0], depth + 1)
+    return None if inner is None else len(value) * inner
+
+
+def _elements_data(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # torch.tensor(range(10**9)) would read a billion Python ints before failing to allocate.
+    data = args[0] if args else kwargs.get("data")
+    return nested_length(data)
+
+
+ESTIMATORS: dict[str, Estimator] = {
+    "sizes": _elements_sizes,
+    "first": _elements_first,
+    "randint": _elements_randint,
+    "arange": _elements_arange,
+    "steps": _elements_steps,
+    "eye": _elements_eye,
+    "outer": _elements_outer,
+    "expand": _elements_expand,
+    "repeat": _elements_repeat,
+    "one_hot": _elements_one_hot,
+    "self": _elements_self,
+    "joined": _elements_joined,
+    "diag": _elements_diag,
+    "einsum": _elements_einsum,
+    "linear": _elements_linear,
+    "linear_module": _elements_linear_module,
+    "pad": _elements_pad,
+    "data": _elements_data,
+}
