@@ -255,3 +255,21 @@ def test_same_request_same_bytes_across_processes(client: TestClient, tmp_path: 
     assert answers[0] == answers[1]
     here = client.get(f"/svg/{kroki(TUTORIAL)}?theme=auto")
     assert answers[0]["svg"] == [200, here.headers["etag"], hashlib.sha256(here.content).hexdigest()]
+
+
+def test_documented_python_recipe_makes_a_working_url(client: TestClient) -> None:
+    """docs/embedding.md's first Python block, run as a reader would; its URL must render."""
+    docs = (REPO / "docs" / "embedding.md").read_text()
+    recipe = docs.split("```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run([sys.executable, "-c", recipe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    url = done.stdout.strip()
+    assert url.startswith("https://gradtrace.example.org/svg/")
+    response = client.get(url.removeprefix("https://gradtrace.example.org"))
+    assert response.status_code == 200 and "SumBackward0" in response.text
+
+
+def test_documented_url_limit_is_the_setting(client: TestClient) -> None:
+    docs = (REPO / "docs" / "embedding.md").read_text()
+    limit = client.app.state.settings.max_url_chars  # type: ignore[attr-defined]
+    assert f"at most **{limit:,} characters**" in docs
