@@ -8,7 +8,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,6 +49,28 @@ class Snippet:
     options: RenderOptions
 
 
+def _make_wal_with_table(connection: sqlite3.Connection) -> None:
+    # WAL lets readers go on while one process writes; it is a property of the file, set once.
+    (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+    if str(mode).lower() != "wal":
+        connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(_SCHEMA)
+
+
+def _retry_while_locked(step: Callable[[], None]) -> None:
+    # Switching to WAL needs the file to itself and SQLite answers "locked" at once, without its
+    # busy timeout, when another process is opening the same new file: wait and try again.
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SnippetStore:
     """Snippets in one SQLite file: WAL mode, one connection per operation, INSERT OR IGNORE.
 
@@ -73,9 +95,7 @@ class SnippetStore:
             if self._ready:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # WAL lets readers go on while one process writes; it is a property of the file.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(_SCHEMA)
+            _retry_while_locked(lambda: _make_wal_with_table(connection))
             self._ready = True
 
     def put(self, code: str, inputs: Mapping[str, Any], options: RenderOptions) -> tuple[str, bool]:
