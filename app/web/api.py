@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.errors import GradtraceError
 from app.result import Result, result_to_json
 from app.web.image_query import ImageQuery, image_query
 from app.web.image_response import ImageRequest, answer_image
@@ -43,11 +44,13 @@ async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
 async def get_graph_svg(
     request: Request,
     query: Annotated[ImageQuery, Depends(image_query)],
-    code: Annotated[str, Query(description="PyTorch code")] = "",
+    code: Annotated[str | None, Query(description="PyTorch code")] = None,
 ) -> Response:
     """The last (or chosen) graph as an SVG image; a bad snippet answers an error picture."""
 
     async def load() -> ImageRequest:
+        if code is None:
+            raise GradtraceError("request", "give the PyTorch code as ?code=... (or use /svg/{encoded})")
         return ImageRequest(code, query.input_values(), query.options(), "svg")
 
     return await answer_image(request, "svg", load)

@@ -27,7 +27,7 @@ IMAGE_CONTENT: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match named the ETag)"},
     **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422)},
 }
-Query = Annotated[ImageQuery, Depends(image_query)]
+QueryOptions = Annotated[ImageQuery, Depends(image_query)]
 
 
 def _store(request: Request) -> SnippetStore:
@@ -44,25 +44,25 @@ async def _encoded_image(request: Request, fmt: ImageFormat, encoded: str, query
 
 
 @router.get("/svg/{encoded}", responses=IMAGE_CONTENT)
-async def get_encoded_svg(request: Request, encoded: str, query: Query) -> Response:
+async def get_encoded_svg(request: Request, encoded: str, query: QueryOptions) -> Response:
     """SVG of `base64url(zlib.compress(source))`, with the query options of /graph.svg."""
     return await _encoded_image(request, "svg", encoded, query)
 
 
 @router.get("/png/{encoded}", responses=IMAGE_CONTENT)
-async def get_encoded_png(request: Request, encoded: str, query: Query) -> Response:
+async def get_encoded_png(request: Request, encoded: str, query: QueryOptions) -> Response:
     """PNG of `base64url(zlib.compress(source))`."""
     return await _encoded_image(request, "png", encoded, query)
 
 
 @router.get("/pdf/{encoded}", responses=IMAGE_CONTENT)
-async def get_encoded_pdf(request: Request, encoded: str, query: Query) -> Response:
+async def get_encoded_pdf(request: Request, encoded: str, query: QueryOptions) -> Response:
     """PDF of `base64url(zlib.compress(source))` (for LaTeX and PDF builds)."""
     return await _encoded_image(request, "pdf", encoded, query)
 
 
 @router.get("/s/{filename}", responses=IMAGE_CONTENT)
-async def get_snippet_image(request: Request, filename: str, query: Query) -> Response:
+async def get_snippet_image(request: Request, filename: str, query: QueryOptions) -> Response:
     """A stored snippet as `{id}.svg`, `{id}.png` or `{id}.pdf`; query options override stored ones."""
     key, _, extension = filename.rpartition(".")
     fmt: ImageFormat = extension if extension in FORMATS else "svg"

@@ -273,3 +273,9 @@ def test_documented_url_limit_is_the_setting(client: TestClient) -> None:
     docs = (REPO / "docs" / "embedding.md").read_text()
     limit = client.app.state.settings.max_url_chars  # type: ignore[attr-defined]
     assert f"at most **{limit:,} characters**" in docs
+
+
+def test_graph_svg_without_code_is_a_request_picture(client: TestClient) -> None:
+    response = client.get("/graph.svg")
+    assert response.status_code == 400 and "?code=" in response.text
+    assert response.headers["content-type"].startswith("image/svg+xml")
