@@ -163,6 +163,14 @@ class Recorder(TorchFunctionMode):
             return
         if node in self.seen.node_values:
             return
+        if len(self.seen.node_values) >= self.limits.max_autograd_nodes:
+            # Freeing a chain of ~45,000 autograd nodes recurses deep enough in C++ to overflow the
+            # worker's stack: refuse long before that, as the nodes are made.
+            raise GradtraceError(
+                "limit",
+                f"the program made more than {self.limits.max_autograd_nodes} autograd nodes",
+                self.line,
+            )
         self.seen.node_values[node] = tensor.detach().clone()
         self._assign_lines(node)
 

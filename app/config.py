@@ -26,6 +26,7 @@ class Limits:
     max_int_bits: int = 256  # Python ints the program computes
     max_stdout_chars: int = 100_000
     max_graph_nodes: int = 5_000  # one graph, counted before layout
+    max_autograd_nodes: int = 20_000  # made by one program, counted as ops run
     max_graphs: int = 20  # backward() calls drawn per request; later ones run undrawn
     max_drawn_nodes: int = 10_000  # nodes of all drawn graphs together; later backward() calls run undrawn
     max_inputs_elements: int = 100_000  # all `inputs` values together

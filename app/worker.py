@@ -6,6 +6,7 @@ pipeline, so a replacement for a killed worker starts in milliseconds instead of
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -82,6 +83,7 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
 
     torch.set_num_threads(1)
     _answer(Job("y = (x * 2).sum()"), limits)  # warm up torch and Graphviz before the first user
+    gc.freeze()  # torch's own objects are never garbage: later collections skip them
     conn.send("ready")
     while True:
         try:
@@ -90,6 +92,9 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
             return
         _cap_cpu_for_next_job(limits)
         reply = _answer(job, limits)
+        # Free this job's garbage (cycles through autograd graphs) now, so if freeing fails the
+        # crash answers this job, not the next one.
+        gc.collect()
         try:
             conn.send(reply)
         except (OSError, ValueError):
@@ -134,7 +139,11 @@ class WorkerPool:
         worker = _Worker(process, parent)
         with self._lock:
             self._live.add(worker)
-        if not parent.poll(START_SECONDS) or parent.recv() != "ready":
+        try:
+            ready = parent.poll(START_SECONDS) and parent.recv() == "ready"
+        except (EOFError, OSError):  # it died while starting
+            ready = False
+        if not ready:
             self._retire(worker)
             raise RuntimeError("a gradtrace worker did not start")
         return worker
