@@ -1,4 +1,4 @@
-"""Headers every answer carries: nosniff everywhere, CORS `*` on images and JSON, API preflights."""
+"""Headers every answer carries: nosniff everywhere, CORS `*` on images and JSON; preflights and HEAD."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ class CommonHeaders:
             await send({"type": "http.response.body", "body": b""})
             return
 
+        head = scope.get("method") == "HEAD"
+        if head:  # link checkers and proxies ask HEAD first: answer what GET would, without the body
+            scope = {**scope, "method": "GET"}
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -39,6 +43,8 @@ class CommonHeaders:
                 if headers.get("content-type", "").encode().startswith(CORS_TYPES):
                     headers["access-control-allow-origin"] = "*"
                     headers["access-control-expose-headers"] = "ETag"
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -279,3 +279,11 @@ def test_graph_svg_without_code_is_a_request_picture(client: TestClient) -> None
     response = client.get("/graph.svg")
     assert response.status_code == 400 and "?code=" in response.text
     assert response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_head_answers_the_get_headers_without_a_body(client: TestClient) -> None:
+    url = f"/svg/{kroki(TUTORIAL)}"
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"] and head.headers["content-type"] == got.headers["content-type"]
