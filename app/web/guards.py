@@ -41,21 +41,37 @@ class RequestSizeGuard:
         if declared is not None and declared > self.max_body:
             await _refuse(send, body_too_large(self.max_body))
             return
-        await self.app(scope, self._counting(receive, send), send)
+        messages = await self._read_body(receive)
+        if messages is None:
+            await _refuse(send, body_too_large(self.max_body))
+            return
+        await self.app(scope, _replay(messages, receive), send)
 
-    def _counting(self, receive: Receive, send: Send) -> Receive:
+    async def _read_body(self, receive: Receive) -> list[Message] | None:
+        """The body's messages, or None once it passes max_body. A chunked body has no Content-Length
+        to check first; reading it here (at most max_body bytes) answers 413 rather than a parse error."""
+        messages: list[Message] = []
         seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise BodyTooLarge(self.max_body)
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages
+            seen += len(message.get("body", b""))
+            if seen > self.max_body:
+                return None
+            if not message.get("more_body", False):
+                return messages
 
-        return counted
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive that hands out the body read already, then listens on (for disconnects)."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 def image_format_of(path: str) -> ImageFormat | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 Case = tuple[str, str, str]
 
 LEAF = "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
+OPT = "w = torch.ones(2, requires_grad=True)\no = optim.SGD([w], lr=0.1)\n"
 
 # Breaking out of the interpreter: every path to a Python object that is not data.
 ESCAPE: list[Case] = [
@@ -124,9 +125,9 @@ ESCAPE: list[Case] = [
     ("module-forward-hook", "m = nn.Linear(2, 2)\nm.register_forward_hook(print)", "forbidden"),
     ("module-sequential-fn", "m = nn.Sequential(nn.Linear(2, 2), print)", "forbidden"),
     ("module-sequential-user", "def f(t):\n    return t\nm = nn.Sequential(f)", "forbidden"),
-    ("optimizer-closure", "w = torch.ones(2, requires_grad=True)\no = optim.SGD([w], lr=0.1)\no.step(print)", "forbidden"),
-    ("optimizer-state", "w = torch.ones(2, requires_grad=True)\no = optim.SGD([w], lr=0.1)\na = o.state", "forbidden"),
-    ("optimizer-groups", "w = torch.ones(2, requires_grad=True)\no = optim.SGD([w], lr=0.1)\na = o.param_groups", "forbidden"),
+    ("optimizer-closure", OPT + "o.step(print)", "forbidden"),
+    ("optimizer-state", OPT + "a = o.state", "forbidden"),
+    ("optimizer-groups", OPT + "a = o.param_groups", "forbidden"),
     ("isinstance-fn", "a = isinstance(1, print)", "runtime"),
     ("print-host-fn", "print(torch.ones, print)", "ok"),
     ("kwargs-non-str", "a = torch.ones(2, **{1: 2})", "runtime"),
