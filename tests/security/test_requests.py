@@ -74,7 +74,9 @@ def check(response: Any, status: int, kind: str | None) -> None:
 @pytest.mark.parametrize(
     ("body", "headers", "status", "kind"), [pytest.param(*case[1:], id=case[0]) for case in RAW_BODIES]
 )
-def test_malformed_body(app_client: TestClient, body: bytes, headers: dict[str, str], status: int, kind: str | None) -> None:
+def test_malformed_body(
+    app_client: TestClient, body: bytes, headers: dict[str, str], status: int, kind: str | None
+) -> None:
     check(app_client.post("/api/graph", content=body, headers=headers), status, kind)
 
 
