@@ -7,11 +7,15 @@ Usage: python -m tests.bench [--repeat N]
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import runpy
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 
 import pygraphviz
 import torch
@@ -19,71 +23,35 @@ import torchviz
 
 from app import pipeline
 from app.config import Limits
+from tests.oracle import PRELUDE
 
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    source: str
-    build: Callable[[], tuple[torch.Tensor, dict[str, torch.Tensor]]]  # the same tensors for torchviz
-
-
-def _tutorial() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    x = torch.ones(2, 2, requires_grad=True)
-    y = x + 2
-    z = y * y * 3
-    return z.mean(), {"x": x}
-
-
-def _chain(n: int) -> Callable[[], tuple[torch.Tensor, dict[str, torch.Tensor]]]:
-    def build() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        x = torch.tensor(0.5, requires_grad=True)
-        h = x
-        for _ in range(n):
-            h = torch.sin(h)
-        return h, {"x": x}
-
-    return build
-
-
-def _mlp() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    torch.manual_seed(0)
-    X = torch.randn(4, 3)
-    target = torch.tensor([0, 2, 1, 2])
-    W1 = torch.randn(3, 5, requires_grad=True)
-    b1 = torch.zeros(5, requires_grad=True)
-    W2 = torch.randn(5, 3, requires_grad=True)
-    b2 = torch.zeros(3, requires_grad=True)
-    logits = torch.tanh(X @ W1 + b1) @ W2 + b2
-    loss = torch.nn.functional.cross_entropy(logits, target)
-    return loss, {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-
-
-TUTORIAL = """x = torch.ones(2, 2, requires_grad=True)
-y = x + 2
-z = y * y * 3
-out = z.mean()
-out.backward()
-"""
+PROGRAMS = Path(__file__).parent / "programs"
 CHAIN = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range({n}):\n    h = torch.sin(h)\nh.backward()\n"
-MLP = """torch.manual_seed(0)
-X = torch.randn(4, 3)
-target = torch.tensor([0, 2, 1, 2])
-W1 = torch.randn(3, 5, requires_grad=True)
-b1 = torch.zeros(5, requires_grad=True)
-W2 = torch.randn(5, 3, requires_grad=True)
-b2 = torch.zeros(3, requires_grad=True)
-logits = torch.tanh(X @ W1 + b1) @ W2 + b2
-loss = F.cross_entropy(logits, target)
-loss.backward()
-"""
 
+# (case, source, the variable holding the root)
 CASES = [
-    Case("tutorial snippet", TUTORIAL, _tutorial),
-    Case("chain of 100 ops", CHAIN.format(n=100), _chain(100)),
-    Case("chain of 1,000 ops", CHAIN.format(n=1000), _chain(1000)),
-    Case("MLP + cross-entropy", MLP, _mlp),
+    ("tutorial snippet", (PROGRAMS / "tutorial.py").read_text(), "out"),
+    ("chain of 100 ops", CHAIN.format(n=100), "h"),
+    ("chain of 1,000 ops", CHAIN.format(n=1000), "h"),
+    ("MLP + cross-entropy", (PROGRAMS / "mlp_cross_entropy.py").read_text(), "loss"),
 ]
+
+
+def real_tensors(source: str, root: str) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """Run the source with real Python + PyTorch; return its root and its named leaf tensors."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py") as fh:
+        fh.write(source)
+        fh.flush()
+        torch.manual_seed(0)
+        with contextlib.redirect_stdout(io.StringIO()):
+            names = runpy.run_path(fh.name, init_globals=dict(PRELUDE))
+    params = {k: v for k, v in names.items() if isinstance(v, torch.Tensor) and v.is_leaf and v.requires_grad}
+    return names[root], params
+
+
+def layout_plain(dot: str) -> bytes:
+    svg: bytes = pygraphviz.AGraph(string=dot).draw(format="svg", prog="dot")
+    return svg
 
 
 def median_seconds(fn: Callable[[], object], repeat: int) -> float:
@@ -102,26 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.setrecursionlimit(20_000)  # torchviz recurses once per node; let it finish the long chain
     limits = Limits()
-    print(f"torch {torch.__version__}; medians of {args.repeat} runs, both measured in this process, interleaved")
+    print(f"torch {torch.__version__}; medians of {args.repeat} runs, both measured in this process")
     print(f"{'case':<22} {'nodes':>6} {'gradtrace':>11} {'torchviz':>11} {'ratio':>7} {'floor':>10}")
     worst = 0.0
-    for case in CASES:
-        result = pipeline.run(case.source, limits=limits)
-        nodes = len(result.graphs[0].graph.nodes)
-        ours = median_seconds(lambda c=case: pipeline.run(c.source, limits=limits), args.repeat)
-
-        def theirs(c: Case = case) -> bytes:
-            root, params = c.build()
-            return torchviz.make_dot(root, params=params).pipe("svg")
-
-        reference = median_seconds(theirs, args.repeat)
+    for name, source, root_name in CASES:
+        nodes = len(pipeline.run(source, limits=limits).graphs[0].graph.nodes)
+        ours = median_seconds(lambda s=source: pipeline.run(s, limits=limits), args.repeat)
+        root, params = real_tensors(source, root_name)
+        reference = median_seconds(lambda r=root, p=params: torchviz.make_dot(r, params=p).pipe("svg"), args.repeat)
         # The floor: in-process Graphviz alone on torchviz's own (unannotated) DOT text.
-        plain_dot = torchviz.make_dot(*case.build()).source
-        floor = median_seconds(lambda d=plain_dot: pygraphviz.AGraph(string=d).draw(format="svg", prog="dot"), args.repeat)
+        plain_dot = torchviz.make_dot(root, params=params).source
+        floor = median_seconds(lambda d=plain_dot: layout_plain(d), args.repeat)
         ratio = ours / reference
         worst = max(worst, ratio)
         print(
-            f"{case.name:<22} {nodes:>6} {ours * 1000:>9.2f}ms {reference * 1000:>9.2f}ms {ratio:>6.2f}x"
+            f"{name:<22} {nodes:>6} {ours * 1000:>9.2f}ms {reference * 1000:>9.2f}ms {ratio:>6.2f}x"
             f" {floor * 1000:>8.2f}ms"
         )
     print(f"gradtrace / torchviz time ratio, worst case: {worst:.2f}x (target: <= 0.5x)")
