@@ -54,5 +54,16 @@ lint: install
 bench: install system-deps
 	$(PY) -m tests.bench
 
+# Long property-based fuzzing of the sandbox, request bodies and the OpenAPI schema (`make test` runs a short one).
+FUZZ_PROFILE ?= long
+fuzz: install
+	GRADTRACE_HYPOTHESIS_PROFILE=$(FUZZ_PROFILE) $(PY) -m pytest -q tests/security/test_fuzz.py tests/security/test_schema.py
+
+# The real service under concurrent hostile load on loopback; fails on any 5xx, dropped connection or leaked worker.
+LOAD_CLIENTS ?= 32
+LOAD_SECONDS ?= 60
+load: install
+	$(PY) -m tests.load --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info static/build node_modules
