@@ -185,14 +185,22 @@ class WorkerPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise GradtraceError(
-                "limit", "the program was stopped: it used more memory or CPU time than gradtrace allows"
-            ) from None
+            raise self._death_error(worker.process.exitcode) from None
         self._idle.put(worker)
         if status == "error":
             raise payload
         assert isinstance(payload, Result)
         return payload
+
+    def _death_error(self, exitcode: int | None) -> GradtraceError:
+        # RLIMIT_CPU (SIGXCPU) and the wall clock race for a busy loop: both are a timeout to the user.
+        if exitcode == -signal.SIGXCPU:
+            return GradtraceError(
+                "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
+            )
+        return GradtraceError(
+            "limit", "the program was stopped: it used more memory or CPU time than gradtrace allows"
+        )
 
     def close(self) -> None:
         """Stop every worker; no process is left behind."""
