@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_wheel_contains_templates_static_bundle_and_examples(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), ROOT],
         check=True,
         capture_output=True,
         timeout=300,
@@ -25,6 +25,7 @@ def test_wheel_contains_templates_static_bundle_and_examples(tmp_path: Path) -> 
         "app/static/build/playground.css",
         "app/examples/01_autograd_basics.py",
         "app/sandbox/allowlist.py",
+        "app/notebook/__init__.py",
     ):
         assert required in names, required
     assert not any(name.startswith("tests/") for name in names)

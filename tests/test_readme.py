@@ -33,3 +33,15 @@ def test_readme_curl_sends_the_same_code() -> None:
     payload = re.search(r"-d '(\{.*?\})'", README, re.S)
     assert payload is not None
     assert json.loads(payload.group(1))["code"] == code.rstrip("\n")
+
+
+def test_readme_limits_table_matches_the_settings() -> None:
+    from dataclasses import fields
+
+    from app.config import Limits
+
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", README, re.M))
+    defaults = {f.name: getattr(Limits(), f.name) for f in fields(Limits)}
+    assert set(documented) == set(defaults)
+    for name, value in defaults.items():
+        assert float(documented[name]) == float(value), name
