@@ -41,7 +41,7 @@ $(ASSET_BUNDLE): $(ASSET_SOURCES)
 serve: install
 	$(VENV)/bin/gradtrace serve
 
-test: install system-deps
+test: install system-deps lint
 	$(PY) -m pytest -q
 
 test-fast: install
@@ -49,6 +49,7 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/mypy
 
 bench: install system-deps

@@ -151,8 +151,7 @@ class Recorder(TorchFunctionMode):
         if numel > self.limits.max_tensor_elements:
             raise GradtraceError(
                 "limit",
-                f"an operation made a tensor of {numel} elements; the limit is "
-                f"{self.limits.max_tensor_elements}",
+                f"an operation made a tensor of {numel} elements; the limit is {self.limits.max_tensor_elements}",
                 self.line,
             )
         node = tensor.grad_fn

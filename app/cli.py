@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("source", nargs="+", help="a .py file of PyTorch code, a folder of them, or -")
     render.add_argument("-o", "--output", help="file to write (default: standard output); a folder for several")
     render.add_argument("--format", choices=("svg", "png", "pdf", "dot", "json"), default="svg")
-    render.add_argument("--inputs", help='JSON object of input values, e.g. \'{"x": [1, 2]}\'')
+    render.add_argument("--inputs", help="JSON object of input values, e.g. '{\"x\": [1, 2]}'")
     render.add_argument("--theme", choices=("light", "dark", "auto"), default="light")
     render.add_argument("--direction", choices=("TB", "LR", "BT", "RL"), default="TB")
     render.add_argument("--precision", type=int, choices=range(1, 11), default=4, metavar="1..10")

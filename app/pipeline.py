@@ -187,7 +187,7 @@ def parse_inputs(raw: str | None) -> dict[str, Any]:
     except ValueError as exc:
         raise GradtraceError("request", f"`inputs` is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise GradtraceError("request", "`inputs` must be a JSON object such as {\"x\": [1, 2]}")
+        raise GradtraceError("request", '`inputs` must be a JSON object such as {"x": [1, 2]}')
     return value
 
 

@@ -198,9 +198,7 @@ class WorkerPool:
             return GradtraceError(
                 "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
             )
-        return GradtraceError(
-            "limit", "the program was stopped: it used more memory or CPU time than gradtrace allows"
-        )
+        return GradtraceError("limit", "the program was stopped: it used more memory or CPU time than gradtrace allows")
 
     def close(self) -> None:
         """Stop every worker; no process is left behind."""

@@ -26,11 +26,23 @@ VALID = [
     "m = nn.Linear(4, 3)\nloss = F.cross_entropy(m(torch.randn(5, 4)), torch.tensor([0, 1, 2, 0, 1]))\nloss.backward()",
     "y = (x * 3).sum()",
 ]
-FORBIDDEN = ["import os", "a = ().__class__.__bases__", "torch.save(torch.ones(1), 'pwned.pt')", "a = torch._C",
-             "open('/etc/passwd')", "a = eval('1')"]
-BOMBS = ["x = torch.ones(10**10)", "while True:\n    pass", "s = 'a' * 10**9", "x = torch.ones(1).expand(10**9)",
-         "def f(n):\n    return f(n + 1)\nf(0)", "x = " + "(" * 500 + "1" + ")" * 500,
-         "xs = [torch.ones(4000000) for i in range(1000)]"]
+FORBIDDEN = [
+    "import os",
+    "a = ().__class__.__bases__",
+    "torch.save(torch.ones(1), 'pwned.pt')",
+    "a = torch._C",
+    "open('/etc/passwd')",
+    "a = eval('1')",
+]
+BOMBS = [
+    "x = torch.ones(10**10)",
+    "while True:\n    pass",
+    "s = 'a' * 10**9",
+    "x = torch.ones(1).expand(10**9)",
+    "def f(n):\n    return f(n + 1)\nf(0)",
+    "x = " + "(" * 500 + "1" + ")" * 500,
+    "xs = [torch.ones(4000000) for i in range(1000)]",
+]
 # Burns the whole time budget of a worker (killed and replaced): rare, or it would starve the pool.
 OVERRUN = "a = torch.ones(4000000)\nwhile True:\n    a.add_(1)"
 

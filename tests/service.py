@@ -75,9 +75,7 @@ class Service:
         command = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
         # A file, not a pipe: a pipe nobody reads would block the service once full.
         self.log = tempfile.NamedTemporaryFile(prefix="gradtrace-service-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT
-        )
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
         self.seen: set[int] = set()
 
     def wait_ready(self, seconds: float = 120.0) -> None:

@@ -65,8 +65,12 @@ def test_installed_command_reads_stdin() -> None:
     """The console script itself, as a user runs it: `gradtrace render - --format dot`."""
     script = Path(sys.executable).parent / "gradtrace"
     done = subprocess.run(
-        [str(script), "render", "-", "--format", "dot"], input="out = (x * 3).sum()", capture_output=True,
-        text=True, timeout=120, check=False,
+        [str(script), "render", "-", "--format", "dot"],
+        input="out = (x * 3).sum()",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "MulBackward0" in done.stdout

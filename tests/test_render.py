@@ -61,8 +61,10 @@ def test_svg_is_self_contained_and_accessible() -> None:
     ns = "{http://www.w3.org/2000/svg}"
     assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
     assert root.get("viewBox") and root.get("width") and root.get("height")
-    assert "<script" not in svg and "@import" not in svg and "http://" not in svg.split("<svg", 1)[1].replace(
-        "http://www.w3.org/", ""
+    assert (
+        "<script" not in svg
+        and "@import" not in svg
+        and "http://" not in svg.split("<svg", 1)[1].replace("http://www.w3.org/", "")
     )
     node_ids = {g.get("id") for g in root.iter(f"{ns}g") if "node" in (g.get("class") or "")}
     assert node_ids == {f"n{i}" for i in range(6)}

@@ -83,6 +83,7 @@ def test_busy_pool_says_so() -> None:
     pool = WorkerPool(Limits(timeout_seconds=2.0), size=1)
     pool.start()
     try:
+
         def overrun() -> None:
             with pytest.raises(GradtraceError):
                 pool.run(Job(SLOW))

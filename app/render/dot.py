@@ -49,7 +49,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions) -> str:
     lines = [
         "digraph gradtrace {",
         f'  graph [rankdir={options.direction} bgcolor="{palette["bg"]}" fontname="{FONT}" '
-        f'nodesep=0.25 ranksep=0.35 ordering=out newrank=true{" nslimit=0.02" if big else ""}];',
+        f"nodesep=0.25 ranksep=0.35 ordering=out newrank=true{' nslimit=0.02' if big else ''}];",
         f'  node [shape=box style="rounded,filled" fontname="{FONT}" fontsize=11 '
         f'fontcolor="{palette["text"]}" margin="0.08,0.04" penwidth=1.2];',
         f'  edge [color="{palette["edge"]}" arrowsize=0.7 penwidth=1.1];',

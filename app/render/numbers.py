@@ -59,9 +59,7 @@ def _flatten(values: Any) -> Any:
     if isinstance(values, list):
         for item in values:
             yield from _flatten(item)
-    elif isinstance(values, int | float) and not isinstance(values, bool):
-        yield float(values)
-    elif isinstance(values, bool):
+    elif (isinstance(values, int | float) and not isinstance(values, bool)) or isinstance(values, bool):
         yield float(values)
 
 

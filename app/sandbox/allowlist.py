@@ -6,147 +6,33 @@ interpreter looks them up only after finding them here.
 
 from __future__ import annotations
 
+
+def names(text: str) -> frozenset[str]:
+    """The whitespace-separated names of a block (grouped by theme, one entry each)."""
+    return frozenset(text.split())
+
+
 # Tensor creation, math, reductions, linear algebra and shape ops under `torch.`.
-TORCH_FUNCTIONS: frozenset[str] = frozenset(
-    [
-        "tensor",
-        "as_tensor",
-        "ones",
-        "zeros",
-        "empty",
-        "ones_like",
-        "zeros_like",
-        "empty_like",
-        "full",
-        "full_like",
-        "rand_like",
-        "randn_like",
-        "arange",
-        "linspace",
-        "eye",
-        "rand",
-        "randn",
-        "randint",
-        "manual_seed",
-        "exp",
-        "log",
-        "log1p",
-        "log2",
-        "log10",
-        "sqrt",
-        "rsqrt",
-        "abs",
-        "sin",
-        "cos",
-        "tan",
-        "tanh",
-        "sigmoid",
-        "relu",
-        "clamp",
-        "clip",
-        "pow",
-        "maximum",
-        "minimum",
-        "where",
-        "sign",
-        "neg",
-        "reciprocal",
-        "square",
-        "add",
-        "sub",
-        "mul",
-        "div",
-        "floor",
-        "ceil",
-        "round",
-        "erf",
-        "logsumexp",
-        "softmax",
-        "log_softmax",
-        "dist",
-        "allclose",
-        "isclose",
-        "equal",
-        "argmax",
-        "argmin",
-        "topk",
-        "sort",
-        "cumsum",
-        "cumprod",
-        "outer",
-        "diag",
-        "trace",
-        "tril",
-        "triu",
-        "einsum",
-        "sum",
-        "mean",
-        "max",
-        "min",
-        "norm",
-        "prod",
-        "std",
-        "var",
-        "matmul",
-        "mm",
-        "bmm",
-        "mv",
-        "dot",
-        "t",
-        "transpose",
-        "permute",
-        "reshape",
-        "cat",
-        "stack",
-        "squeeze",
-        "unsqueeze",
-        "flatten",
-        "chunk",
-        "split",
-        "unbind",
-        "narrow",
-        "gather",
-        "index_select",
-        "masked_fill",
-        "is_tensor",
-        "numel",
-        "broadcast_tensors",
-        "atan",
-        "asin",
-        "acos",
-        "sinh",
-        "cosh",
-        "exp2",
-        "expm1",
-        "trunc",
-        "frac",
-        "is_grad_enabled",
-        "kron",
-    ]
+TORCH_FUNCTIONS: frozenset[str] = names(
+    """
+    tensor as_tensor ones zeros empty ones_like zeros_like empty_like full full_like rand_like
+    randn_like arange linspace eye rand randn randint manual_seed exp log log1p log2 log10 sqrt
+    rsqrt abs sin cos tan tanh sigmoid relu clamp clip pow maximum minimum where sign neg
+    reciprocal square add sub mul div floor ceil round erf logsumexp softmax log_softmax dist
+    allclose isclose equal argmax argmin topk sort cumsum cumprod outer diag trace tril triu
+    einsum sum mean max min norm prod std var matmul mm bmm mv dot t transpose permute reshape
+    cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
+    masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
+    is_grad_enabled kron
+    """
 )
 
 # Non-callable values under `torch.` (dtypes and constants).
-TORCH_CONSTANTS: frozenset[str] = frozenset(
-    [
-        "float",
-        "float32",
-        "float64",
-        "double",
-        "long",
-        "int64",
-        "int32",
-        "int16",
-        "int8",
-        "uint8",
-        "bool",
-        "half",
-        "float16",
-        "bfloat16",
-        "pi",
-        "e",
-        "inf",
-        "nan",
-    ]
+TORCH_CONSTANTS: frozenset[str] = names(
+    """
+    float float32 float64 double long int64 int32 int16 int8 uint8 bool half float16 bfloat16 pi
+    e inf nan
+    """
 )
 
 # Classes under `torch.`: callable, and usable with isinstance.
@@ -156,272 +42,60 @@ TORCH_CLASSES: frozenset[str] = frozenset({"Tensor", "Size"})
 GRAD_MODE_FUNCTIONS: frozenset[str] = frozenset({"no_grad", "enable_grad", "set_grad_enabled"})
 
 # torch.nn.functional
-F_FUNCTIONS: frozenset[str] = frozenset(
-    [
-        "relu",
-        "sigmoid",
-        "tanh",
-        "softmax",
-        "log_softmax",
-        "linear",
-        "cross_entropy",
-        "mse_loss",
-        "l1_loss",
-        "binary_cross_entropy",
-        "binary_cross_entropy_with_logits",
-        "nll_loss",
-        "leaky_relu",
-        "gelu",
-        "elu",
-        "silu",
-        "softplus",
-        "dropout",
-        "one_hot",
-        "normalize",
-        "pad",
-        "relu6",
-        "hardtanh",
-        "smooth_l1_loss",
-        "huber_loss",
-        "kl_div",
-        "cosine_similarity",
-        "logsigmoid",
-        "softsign",
-        "mish",
-        "selu",
-    ]
+F_FUNCTIONS: frozenset[str] = names(
+    """
+    relu sigmoid tanh softmax log_softmax linear cross_entropy mse_loss l1_loss
+    binary_cross_entropy binary_cross_entropy_with_logits nll_loss leaky_relu gelu elu silu
+    softplus dropout one_hot normalize pad relu6 hardtanh smooth_l1_loss huber_loss kl_div
+    cosine_similarity logsigmoid softsign mish selu
+    """
 )
 
 # torch.nn classes whose instances user code may build, call and inspect.
-NN_CLASSES: frozenset[str] = frozenset(
-    [
-        "Linear",
-        "ReLU",
-        "Sigmoid",
-        "Tanh",
-        "LeakyReLU",
-        "GELU",
-        "Softmax",
-        "LogSoftmax",
-        "Sequential",
-        "Identity",
-        "Flatten",
-        "MSELoss",
-        "L1Loss",
-        "BCELoss",
-        "BCEWithLogitsLoss",
-        "CrossEntropyLoss",
-        "NLLLoss",
-        "Parameter",
-        "ELU",
-        "SiLU",
-        "Softplus",
-        "Dropout",
-    ]
+NN_CLASSES: frozenset[str] = names(
+    """
+    Linear ReLU Sigmoid Tanh LeakyReLU GELU Softmax LogSoftmax Sequential Identity Flatten
+    MSELoss L1Loss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss Parameter ELU SiLU
+    Softplus Dropout
+    """
 )
 
 # torch.optim classes.
 OPTIM_CLASSES: frozenset[str] = frozenset({"SGD", "Adam", "AdamW"})
 
 # math: functions (numbers only) and constants.
-MATH_FUNCTIONS: frozenset[str] = frozenset(
-    [
-        "sqrt",
-        "exp",
-        "log",
-        "log2",
-        "log10",
-        "log1p",
-        "expm1",
-        "sin",
-        "cos",
-        "tan",
-        "asin",
-        "acos",
-        "atan",
-        "atan2",
-        "sinh",
-        "cosh",
-        "tanh",
-        "erf",
-        "erfc",
-        "floor",
-        "ceil",
-        "fabs",
-        "trunc",
-        "isclose",
-        "isfinite",
-        "isnan",
-        "isinf",
-        "hypot",
-        "copysign",
-        "degrees",
-        "radians",
-        "pow",
-    ]
+MATH_FUNCTIONS: frozenset[str] = names(
+    """
+    sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 sinh cosh tanh erf erfc
+    floor ceil fabs trunc isclose isfinite isnan isinf hypot copysign degrees radians pow
+    """
 )
 MATH_CONSTANTS: frozenset[str] = frozenset({"pi", "e", "tau", "inf", "nan"})
 
 # Tensor attributes that are values, not methods.
-TENSOR_ATTRIBUTES: frozenset[str] = frozenset(
-    [
-        "requires_grad",
-        "grad",
-        "grad_fn",
-        "is_leaf",
-        "data",
-        "shape",
-        "ndim",
-        "dtype",
-        "device",
-        "T",
-        "mT",
-        "retains_grad",
-        "real",
-        "imag",
-    ]
+TENSOR_ATTRIBUTES: frozenset[str] = names(
+    """
+    requires_grad grad grad_fn is_leaf data shape ndim dtype device T mT retains_grad real imag
+    """
 )
 
 # Tensor attributes that user code may assign.
 TENSOR_SETTABLE: frozenset[str] = frozenset({"requires_grad", "grad", "data"})
 
 # Tensor methods.
-TENSOR_METHODS: frozenset[str] = frozenset(
-    [
-        "backward",
-        "detach",
-        "detach_",
-        "requires_grad_",
-        "item",
-        "tolist",
-        "zero_",
-        "fill_",
-        "clone",
-        "retain_grad",
-        "size",
-        "dim",
-        "numel",
-        "add_",
-        "mul_",
-        "sub_",
-        "div_",
-        "clamp_",
-        "copy_",
-        "normal_",
-        "uniform_",
-        "pow_",
-        "neg_",
-        "exp_",
-        "relu_",
-        "sigmoid_",
-        "tanh_",
-        "abs_",
-        "sum",
-        "mean",
-        "max",
-        "min",
-        "argmax",
-        "argmin",
-        "prod",
-        "std",
-        "var",
-        "norm",
-        "cumsum",
-        "cumprod",
-        "logsumexp",
-        "topk",
-        "sort",
-        "exp",
-        "log",
-        "log1p",
-        "log2",
-        "sqrt",
-        "rsqrt",
-        "abs",
-        "sin",
-        "cos",
-        "tan",
-        "tanh",
-        "sigmoid",
-        "relu",
-        "clamp",
-        "clip",
-        "pow",
-        "sign",
-        "neg",
-        "reciprocal",
-        "square",
-        "add",
-        "sub",
-        "mul",
-        "div",
-        "floor",
-        "ceil",
-        "round",
-        "erf",
-        "softmax",
-        "log_softmax",
-        "maximum",
-        "minimum",
-        "where",
-        "view",
-        "view_as",
-        "reshape",
-        "reshape_as",
-        "squeeze",
-        "unsqueeze",
-        "flatten",
-        "transpose",
-        "permute",
-        "contiguous",
-        "expand",
-        "expand_as",
-        "repeat",
-        "chunk",
-        "split",
-        "unbind",
-        "narrow",
-        "gather",
-        "index_select",
-        "masked_fill",
-        "t",
-        "matmul",
-        "mm",
-        "bmm",
-        "mv",
-        "dot",
-        "outer",
-        "float",
-        "double",
-        "long",
-        "int",
-        "bool",
-        "half",
-        "to",
-        "type",
-        "type_as",
-        "eq",
-        "ne",
-        "gt",
-        "lt",
-        "ge",
-        "le",
-        "all",
-        "any",
-        "is_floating_point",
-        "new_ones",
-        "new_zeros",
-        "new_full",
-        "new_tensor",
-        "diag",
-        "trace",
-        "tril",
-        "triu",
-        "allclose",
-        "isclose",
-        "equal",
-        "dist",
-    ]
+TENSOR_METHODS: frozenset[str] = names(
+    """
+    backward detach detach_ requires_grad_ item tolist zero_ fill_ clone retain_grad size dim
+    numel add_ mul_ sub_ div_ clamp_ copy_ normal_ uniform_ pow_ neg_ exp_ relu_ sigmoid_ tanh_
+    abs_ sum mean max min argmax argmin prod std var norm cumsum cumprod logsumexp topk sort exp
+    log log1p log2 sqrt rsqrt abs sin cos tan tanh sigmoid relu clamp clip pow sign neg
+    reciprocal square add sub mul div floor ceil round erf softmax log_softmax maximum minimum
+    where view view_as reshape reshape_as squeeze unsqueeze flatten transpose permute contiguous
+    expand expand_as repeat chunk split unbind narrow gather index_select masked_fill t matmul
+    mm bmm mv dot outer float double long int bool half to type type_as eq ne gt lt ge le all
+    any is_floating_point new_ones new_zeros new_full new_tensor diag trace tril triu allclose
+    isclose equal dist
+    """
 )
 
 # Methods and attributes of allowlisted nn.Module instances.
@@ -473,38 +147,16 @@ STR_METHODS: frozenset[str] = frozenset(
 SIZE_METHODS: frozenset[str] = frozenset({"numel", "index", "count"})
 
 # Builtins user code may call (implemented in app/sandbox/builtins.py).
-BUILTINS: frozenset[str] = frozenset(
-    [
-        "print",
-        "range",
-        "len",
-        "abs",
-        "min",
-        "max",
-        "sum",
-        "round",
-        "float",
-        "int",
-        "bool",
-        "str",
-        "list",
-        "tuple",
-        "dict",
-        "zip",
-        "enumerate",
-        "reversed",
-        "sorted",
-        "isinstance",
-        "any",
-        "all",
-    ]
+BUILTINS: frozenset[str] = names(
+    """
+    print range len abs min max sum round float int bool str list tuple dict zip enumerate
+    reversed sorted isinstance any all
+    """
 )
 
 # Namespaces available without import, and the modules `import` may name.
 PREBOUND_NAMESPACES: frozenset[str] = frozenset({"torch", "nn", "F", "math", "optim"})
-IMPORTABLE_MODULES: frozenset[str] = frozenset(
-    {"torch", "torch.nn", "torch.nn.functional", "torch.optim", "math"}
-)
+IMPORTABLE_MODULES: frozenset[str] = frozenset({"torch", "torch.nn", "torch.nn.functional", "torch.optim", "math"})
 
 # Creation functions whose memory is not initialised: the sandbox zero-fills their result so
 # one request can never read bytes an earlier request left in the worker's heap.

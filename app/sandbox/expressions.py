@@ -130,9 +130,7 @@ class Evaluator:
             current = current.parent
         if name in self.builtins:
             return self.builtins[name]
-        raise GradtraceError(
-            "runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None)
-        )
+        raise GradtraceError("runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None))
 
     def eval_Constant(self, node: ast.Constant, scope: Scope) -> object:
         return node.value
@@ -279,18 +277,14 @@ class Evaluator:
             elif isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("_") for k in value):
                 kwargs.update(value)
             else:
-                raise GradtraceError(
-                    "runtime", "TypeError: argument after ** must be a dict of names", node.lineno
-                )
+                raise GradtraceError("runtime", "TypeError: argument after ** must be a dict of names", node.lineno)
         if isinstance(func, UserFunction):
             return self.call_user(func, args, kwargs, node)
         if isinstance(func, HostFunction):
             return self.call_host(func, args, kwargs, node)
         if kind_of(func) == "module":
             return self.call_host(HostFunction(type(func).__name__, func), args, kwargs, node)
-        raise GradtraceError(
-            "runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno
-        )
+        raise GradtraceError("runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno)
 
     def call_host(self, fn: HostFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """Call torch or a builtin: check arguments and sizes first, then the result."""
@@ -302,9 +296,7 @@ class Evaluator:
                 fn.name, fn.sized, args, kwargs, target if is_tensor(target) else None, self.limits
             )
         elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
-            raise GradtraceError(
-                "forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors"
-            )
+            raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
         try:
             result = fn.fn(*args, **kwargs)
             if fn.listing:
@@ -318,9 +310,7 @@ class Evaluator:
 
     def comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> list[Any]:
         """Run a comprehension eagerly in its own scope; yields a list of values or (key, value) pairs."""
-        targets = frozenset(
-            n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
-        )
+        targets = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
         inner = Scope({}, targets, scope)
         out: list[Any] = []
         self.generate(node, 0, inner, scope, out)

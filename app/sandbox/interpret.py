@@ -57,9 +57,7 @@ class _Return(BaseException):
 _HIDDEN_KINDS = frozenset({"Namespace", "HostFunction", "UserFunction"})
 
 
-def run_program(
-    program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer
-) -> Execution:
+def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer) -> Execution:
     """Run `program` with `inputs` bound as globals; raises GradtraceError only, restores grad mode."""
     grad_enabled = torch.is_grad_enabled()
     interpreter = Interpreter(limits, observer)
@@ -70,9 +68,7 @@ def run_program(
     except _Return:
         raise GradtraceError("syntax", "SyntaxError: 'return' outside function", interpreter.line) from None
     except (_Break, _Continue):
-        raise GradtraceError(
-            "syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line
-        ) from None
+        raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line) from None
     except Exception as exc:
         raise runtime_error(exc).at(interpreter.line) from None
     finally:
@@ -105,9 +101,7 @@ class Interpreter(Evaluator):
                 raise GradtraceError("runtime", f"UnicodeEncodeError: {exc.reason}") from None
         self.output_chars += len(text)
         if self.output_chars > self.limits.max_stdout_chars:
-            raise GradtraceError(
-                "limit", f"the program printed more than {self.limits.max_stdout_chars} characters"
-            )
+            raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
         self.output.append(text)
 
     def run(self, tree: ast.Module, inputs: Mapping[str, object]) -> None:
@@ -204,8 +198,7 @@ class Interpreter(Evaluator):
         if len(items) < len(targets) - 1:
             raise GradtraceError(
                 "runtime",
-                f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, "
-                f"got {len(items)})",
+                f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, got {len(items)})",
             )
         for target, item in zip(targets[:star], items[:star], strict=True):
             self.bind_target(target, item, scope, report)
@@ -370,9 +363,7 @@ class Interpreter(Evaluator):
         except _Return as ret:
             return ret.value
         except (_Break, _Continue):
-            raise GradtraceError(
-                "syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line
-            ) from None
+            raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line) from None
         finally:
             self.depth -= 1
             self.line = line

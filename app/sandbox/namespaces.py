@@ -62,16 +62,13 @@ def _callable(owner: object, name: str) -> Any:
 
 def _functions(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
-        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), sized=sized.get(name))
-        for name in sorted(names)
+        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), sized=sized.get(name)) for name in sorted(names)
     }
 
 
 def _classes(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
-        name: HostFunction(
-            f"{prefix}.{name}", _callable(owner, name), cls=getattr(owner, name), sized=sized.get(name)
-        )
+        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), cls=getattr(owner, name), sized=sized.get(name))
         for name in sorted(names)
     }
 

@@ -181,9 +181,7 @@ def _check_size(tree: ast.Module, limits: Limits) -> None:
             raise GradtraceError("limit", f"the program has more than {limits.max_ast_nodes} syntax nodes")
         if depth > limits.max_ast_depth:
             line = getattr(node, "lineno", None)
-            raise GradtraceError(
-                "limit", f"the program is nested more than {limits.max_ast_depth} deep", line
-            )
+            raise GradtraceError("limit", f"the program is nested more than {limits.max_ast_depth} deep", line)
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth if isinstance(child, _DEPTH_IGNORED) else depth + 1))
 
@@ -277,8 +275,7 @@ def _check_import(node: ast.Import | ast.ImportFrom) -> None:
         raise _forbid(
             f"`from {'.' * node.level}{module} import ...`",
             node.lineno,
-            "is not available here; "
-            "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
+            "is not available here; only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
         )
     for alias in node.names:
         if alias.name == "*":

@@ -14,9 +14,7 @@ from app.errors import GradtraceError
 from app.sandbox import allowlist
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
-_MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {
-    nn.Parameter
-}
+_MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {nn.Parameter}
 _OPTIMIZER_TYPES: frozenset[type] = frozenset(getattr(torch.optim, name) for name in allowlist.OPTIM_CLASSES)
 _TENSOR_TYPES: frozenset[type] = frozenset({torch.Tensor, nn.Parameter})
 
@@ -164,9 +162,7 @@ def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 
         return
     if kind not in _ARGUMENT_KINDS:
         shown = repr(value) if kind in ("UserFunction", "Namespace", "HostFunction") else type(value).__name__
-        raise GradtraceError(
-            "forbidden", f"`{callee}` cannot be given {shown}; pass tensors, numbers or lists"
-        )
+        raise GradtraceError("forbidden", f"`{callee}` cannot be given {shown}; pass tensors, numbers or lists")
     if kind in ("container", "return_types") and seen < 10_000:
         items: Any = list(value.values()) if isinstance(value, dict) else value
         for item in items:

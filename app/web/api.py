@@ -18,7 +18,7 @@ from app.worker import Job, WorkerPool
 router = APIRouter()
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": "error: {\"error\": {type, message, line, col}}"}
+    code: {"description": 'error: {"error": {type, message, line, col}}'}
     for code in (400, 403, 408, 413, 414, 422, 429)
 }
 

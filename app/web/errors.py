@@ -26,8 +26,7 @@ def error_svg(error: GradtraceError) -> Response:
     width = 40 + 8 * max(len(line) for line in lines)  # 13px monospace: ~7.8px per character
     height = 46 + 18 * len(lines)
     rows = "".join(
-        f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">'
-        f"{escape(line)}</text>"
+        f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">{escape(line)}</text>'
         for i, line in enumerate(lines)
     )
     svg = (

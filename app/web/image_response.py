@@ -49,9 +49,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-async def answer_image(
-    request: Request, fmt: ImageFormat, load: Callable[[], Awaitable[ImageRequest]]
-) -> Response:
+async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Awaitable[ImageRequest]]) -> Response:
     """Draw what `load` names, from the cache when possible; any GradtraceError is a picture of it."""
     try:
         image = await load()

@@ -75,9 +75,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Debian's Chromium; its absence is a loud failure, never a skip."""
     if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it with `make system-deps` (apt-get install chromium)"
-        )
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `make system-deps` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -141,9 +141,7 @@ def test_names_exclude_functions_and_namespaces() -> None:
 
 
 def test_augassign_on_tensor_is_in_place() -> None:
-    names = run(
-        "a = torch.ones(2, requires_grad=True)\nc = a * 1\nsame = c\nc += c + 1\nis_same = c is same"
-    ).names
+    names = run("a = torch.ones(2, requires_grad=True)\nc = a * 1\nsame = c\nc += c + 1\nis_same = c is same").names
     assert names["is_same"] is True
     assert type(names["c"].grad_fn).__name__ == "AddBackward0"  # type: ignore[attr-defined]
     assert names["c"].tolist() == [3.0, 3.0]  # type: ignore[attr-defined]

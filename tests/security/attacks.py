@@ -287,12 +287,21 @@ EXHAUSTION: list[Case] = [
     ("print-big-tensor", "print(torch.ones(1000, 1000))", "ok"),
     ("graph-1e5-nodes", "x = torch.ones(1, requires_grad=True)\ny = sum([x] * 100000)\ny.backward()", "limit"),
     ("graph-1e5-auto", "x = torch.ones(1, requires_grad=True)\ny = sum([x] * 100000)", "limit"),
-    ("autograd-nodes-1e5", "x = torch.ones(1, requires_grad=True)\ny = x * 1.0\nfor i in range(20):\n"
-     "    y = sum([y] * 5000)", "limit"),
-    ("graph-6000-chain", "x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(6000):\n    y = y * 1.0\n"
-     "y.backward()", "limit"),
-    ("many-backwards", "x = torch.ones(2, requires_grad=True)\nfor i in range(500):\n    (x * 2).sum().backward()",
-     "ok"),
+    (
+        "autograd-nodes-1e5",
+        "x = torch.ones(1, requires_grad=True)\ny = x * 1.0\nfor i in range(20):\n    y = sum([y] * 5000)",
+        "limit",
+    ),
+    (
+        "graph-6000-chain",
+        "x = torch.ones(1, requires_grad=True)\ny = x\nfor i in range(6000):\n    y = y * 1.0\ny.backward()",
+        "limit",
+    ),
+    (
+        "many-backwards",
+        "x = torch.ones(2, requires_grad=True)\nfor i in range(500):\n    (x * 2).sum().backward()",
+        "ok",
+    ),
     ("deep-brackets", "x = " + "(" * 500 + "1" + ")" * 500, "limit"),
     ("deep-lists", "x = " + "[" * 5000 + "]" * 5000, "limit"),
     ("deep-unary", "x = " + "-" * 15000 + "1", "limit"),

@@ -30,9 +30,7 @@ os.environ["GRADTRACE_CANARY"] = CANARY
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-settings.register_profile(
-    "long", max_examples=3_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("long", max_examples=3_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("GRADTRACE_HYPOTHESIS_PROFILE", "ci"))
 
 

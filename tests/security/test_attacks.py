@@ -40,9 +40,7 @@ def assert_answer(response: httpx.Response, kind: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("code", "kind"), CASES)
-def test_attack_answers_exactly_and_touches_nothing(
-    app_client: TestClient, watch: Watch, code: str, kind: str
-) -> None:
+def test_attack_answers_exactly_and_touches_nothing(app_client: TestClient, watch: Watch, code: str, kind: str) -> None:
     response = app_client.post("/api/graph", json={"code": watch.fill(code)})
     assert_answer(response, kind)
     watch.assert_untouched()
