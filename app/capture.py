@@ -48,6 +48,16 @@ def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
     return None if t is None else t.detach().clone()
 
 
+def _tensor_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[torch.Tensor]:
+    # Arguments are tensors, numbers or flat lists of tensors (cat, stack): a cheap scan, where
+    # pytree flattening cost more than the op it watched.
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, torch.Tensor):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (v for v in value if isinstance(v, torch.Tensor))
+
+
 def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode) -> Iterator[AutogradNode]:
     """Every autograd node below the roots, each once, depth-first (iterative: chains can be long)."""
     seen: set[AutogradNode] = set()
@@ -134,8 +144,7 @@ class Recorder(TorchFunctionMode):
         too); views, in-place results and `.grad`/`.data` reads share memory that was counted already."""
         if not made or getattr(func, "__name__", "") == "__get__":
             return
-        given = tree_flatten((args, kwargs))[0]
-        shared = {t.untyped_storage().data_ptr() for t in given if isinstance(t, torch.Tensor)}
+        shared = {t.untyped_storage().data_ptr() for t in _tensor_arguments(args, kwargs)}
         for tensor in made:
             if not tensor._is_view() and tensor.untyped_storage().data_ptr() not in shared:
                 self.elements_made += tensor.numel()
