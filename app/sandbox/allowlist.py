@@ -150,7 +150,7 @@ SIZE_METHODS: frozenset[str] = frozenset({"numel", "index", "count"})
 BUILTINS: frozenset[str] = names(
     """
     print range len abs min max sum round float int bool str list tuple dict zip enumerate
-    reversed sorted isinstance any all
+    reversed sorted isinstance any all repr divmod
     """
 )
 

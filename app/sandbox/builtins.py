@@ -104,6 +104,10 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
     def str_(value: object = "") -> str:
         return to_text(value, limits)
 
+    def repr_(value: object) -> str:
+        to_text(value, limits)  # refuses values whose text would be huge
+        return py.repr(value)
+
     def sum_(iterable: Iterable[Any], start: Any = 0) -> Any:
         items = materialise(iterable, limits)
         if type(start) in (list, tuple, str):  # sum(lists, []) concatenates: check the length first
@@ -132,6 +136,8 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
         "int": (int_, int),
         "bool": (py.bool, bool),
         "str": (str_, str),
+        "repr": (repr_, None),
+        "divmod": (py.divmod, None),
         "list": (list_, list),
         "tuple": (tuple_, tuple),
         "dict": (dict_, dict),

@@ -93,6 +93,11 @@ if hasattr(ast, "TryStar"):
     CONSTRUCT_NAMES[ast.TryStar] = "`try`"
 
 _PYTHON_BUILTINS = frozenset(dir(builtins))
+# What to write instead of a refused name learners often reach for.
+_INSTEAD: dict[str, str] = {
+    "_": "; use a plain name such as `i` for a value you do not need",
+    "type": "; use isinstance(x, float) or x.dtype instead",
+}
 _DEPTH_IGNORED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 
 
@@ -194,7 +199,8 @@ def _forbid(what: str, line: int | None, why: str = "is not available here") -> 
 def _check_name(name: str, line: int | None, shown: str | None = None) -> None:
     shown = shown or f"`{name}`"
     if name.startswith("_"):
-        raise _forbid(shown, line, "is not available: names starting with `_` are not available")
+        why = "is not available: names starting with `_` are not available" + _INSTEAD.get(name, "")
+        raise _forbid(shown, line, why)
     if not name.isascii():
         raise _non_ascii(name, line or 0)
 
@@ -208,7 +214,8 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
     if isinstance(node, ast.Name):
         _check_name(node.id, line)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
-            raise _forbid(f"`{node.id}`", line, "is not available here; gradtrace runs only tensor code")
+            why = "is not available here; gradtrace runs only tensor code" + _INSTEAD.get(node.id, "")
+            raise _forbid(f"`{node.id}`", line, why)
     elif isinstance(node, ast.Attribute):
         _check_attribute_chain(node)
     elif isinstance(node, ast.keyword | ast.arg) and node.arg is not None:

@@ -1,0 +1,12 @@
+logits = torch.tensor([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]], requires_grad=True)
+target = torch.tensor([0, 1])
+probs = torch.softmax(logits, dim=1)
+print(probs)
+print(probs.sum(dim=1))
+manual = -torch.log(probs[torch.arange(2), target]).mean()
+loss = F.cross_entropy(logits, target)
+print(f"manual={manual.item():.6f} builtin={loss.item():.6f}")
+loss.backward()
+expected = (probs - F.one_hot(target, 3)) / 2
+print(torch.allclose(logits.grad, expected))
+print(logits.grad)

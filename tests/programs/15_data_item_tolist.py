@@ -1,0 +1,13 @@
+w = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+out = (w * w).sum()
+out.backward()
+print(out.item(), isinstance(out.item(), float))
+print(w.grad.tolist())
+w.data = w.data - 0.5 * w.grad
+print(w)
+print(w.data)
+print(w[0, 1].item())
+vals = w.detach().tolist()
+print(vals, len(vals), sum(vals[0]))
+n = torch.tensor(7)
+print(n.item() + 1, n.dtype)

@@ -1,0 +1,11 @@
+a = torch.ones(3, 1, requires_grad=True)
+b = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+c = a * b
+print(c.shape)
+print(c)
+c.sum().backward()
+print(a.grad)
+print(b.grad)
+m = torch.randn(2, 3)
+col_mean = m.mean(dim=0, keepdim=True)
+print(col_mean.shape, (m - col_mean).mean(dim=0).abs().max() < 1e-6)

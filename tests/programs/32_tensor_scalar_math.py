@@ -1,0 +1,10 @@
+x = torch.tensor([1.0, 4.0, 9.0], requires_grad=True)
+y = x.sqrt() + x.log() + torch.exp(-x) + 1 / x
+y.sum().backward()
+print(y)
+print(x.grad)
+i = torch.tensor([5, 7, 9])
+print(i / 2, i // 2, i % 4, i * 1.5)
+print((i > 6).sum(), (i > 6).float().mean())
+print(torch.tensor([1, 2]) + 0.5)
+print(torch.tensor(3) ** 2, 2 ** torch.tensor([1.0, 2.0]))

@@ -1,0 +1,18 @@
+torch.manual_seed(0)
+X = torch.randn(4, 3)
+y = torch.tensor([[1.0], [0.0], [1.0], [0.0]])
+W1 = torch.randn(3, 5, requires_grad=True)
+b1 = torch.zeros(5, requires_grad=True)
+W2 = torch.randn(5, 1, requires_grad=True)
+b2 = torch.zeros(1, requires_grad=True)
+h = torch.tanh(X @ W1 + b1)
+p = torch.sigmoid(h @ W2 + b2)
+loss = F.binary_cross_entropy(p, y)
+loss.backward()
+dz2 = (p - y) / 4
+dW2 = h.T @ dz2
+print(torch.allclose(W2.grad, dW2, atol=1e-6))
+dh = dz2 @ W2.T * (1 - h ** 2)
+print(torch.allclose(W1.grad, X.T @ dh, atol=1e-6))
+print(torch.allclose(b1.grad, dh.sum(0), atol=1e-6))
+print(f"loss = {loss.item():.4f}")

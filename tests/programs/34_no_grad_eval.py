@@ -1,0 +1,12 @@
+torch.manual_seed(1)
+model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+model.eval()
+with torch.no_grad():
+    pred = model(torch.tensor([[0.5, -0.5]]))
+print(pred.requires_grad, pred.grad_fn)
+model.train()
+out = model(torch.tensor([[0.5, -0.5]]))
+print(out.requires_grad, out.grad_fn.name())
+out.backward()
+print(model[2].bias.grad)
+print(model.training, model[0].in_features, model[0].out_features)

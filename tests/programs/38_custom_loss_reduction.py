@@ -1,0 +1,11 @@
+pred = torch.tensor([0.2, 0.8, 0.5], requires_grad=True)
+target = torch.tensor([0.0, 1.0, 1.0])
+l_mean = F.mse_loss(pred, target)
+l_sum = F.mse_loss(pred, target, reduction="sum")
+l_none = F.mse_loss(pred, target, reduction="none")
+print(l_mean, l_sum, l_none)
+l1 = nn.L1Loss()(pred, target)
+total = l_mean + l1
+total.backward()
+print(pred.grad)
+print(round(total.item(), 6))
