@@ -151,7 +151,7 @@ def _render(capture: Capture, recorder: Recorder, options: RenderOptions, limits
     title = f"Autograd graph of {graph.root or 'the result'}"
     leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
     description = f"{ops} autograd nodes; leaf tensors: {', '.join(leaves) or 'none'}"
-    svg = layout_svg(dot, title, description, auto_dark=options.theme == "auto")
+    svg = layout_svg(dot, title, description, options.theme == "auto", limits.layout_timeout_seconds)
     return RenderedGraph(graph, dot, svg)
 
 
@@ -210,9 +210,9 @@ def renderer_version() -> str:
     return f"gradtrace {__version__}; torch {torch.__version__}; pygraphviz {pygraphviz.__version__}"
 
 
-def draw_image(result: Result, index: int, fmt: ImageFormat) -> bytes:
+def draw_image(result: Result, index: int, fmt: ImageFormat, layout_timeout: float = 0.0) -> bytes:
     """Graph `index` as image bytes: its SVG, or its DOT drawn again as PNG or PDF."""
     svg = pick_graph_svg(result, index)
     if fmt == "svg":
         return svg.encode("utf-8")
-    return layout(result.graphs[index].dot, fmt)
+    return layout(result.graphs[index].dot, fmt, layout_timeout)

@@ -61,7 +61,7 @@ def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
         result = pipeline.run(job.source, job.inputs, job.options, limits)
         if job.image_format is not None:
             # Drawn here, not in the web process: Graphviz is neither thread-safe nor time-bounded.
-            image = pipeline.draw_image(result, job.options.graph, job.image_format)
+            image = pipeline.draw_image(result, job.options.graph, job.image_format, limits.layout_timeout_seconds)
             result = replace(result, image=image)
         return "ok", result
     except GradtraceError as exc:
@@ -193,6 +193,12 @@ class WorkerPool:
         return payload
 
     def _death_error(self, exitcode: int | None) -> GradtraceError:
+        if exitcode == -signal.SIGALRM:  # the layout deadline (app/render/svg.py) ended the worker
+            return GradtraceError(
+                "timeout",
+                f"laying out the graph took longer than {self.limits.layout_timeout_seconds:g} s and was "
+                "stopped; draw a smaller part of it (fewer steps, a shorter loop)",
+            )
         # RLIMIT_CPU (SIGXCPU) and the wall clock race for a busy loop: both are a timeout to the user.
         if exitcode == -signal.SIGXCPU:
             return GradtraceError(

@@ -97,3 +97,17 @@ def test_busy_pool_says_so() -> None:
         runner.join()
     finally:
         pool.close()
+
+
+def test_layout_past_its_deadline_is_a_timeout_and_the_worker_is_replaced() -> None:
+    """Graphviz cannot be interrupted from Python: the deadline ends the worker, the pool says why."""
+    pool = WorkerPool(Limits(timeout_seconds=10.0, layout_timeout_seconds=0.05), size=1)
+    pool.start()
+    try:
+        long_chain = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(1500):\n    h = torch.sin(h)\n"
+        with pytest.raises(GradtraceError) as caught:
+            pool.run(Job(long_chain))
+        assert caught.value.kind == "timeout" and "laying out the graph" in caught.value.message
+        assert pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
+    finally:
+        pool.close()
