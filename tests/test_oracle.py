@@ -61,7 +61,10 @@ def test_program_matches_real_pytorch(path: Path, reference: dict[str, Any]) -> 
         assert same_numbers(ours["grad"], theirs["grad"]), (name, "grad")
     if expected["graphs"]:
         ours_ops = [sorted(n["op"] for n in g["nodes"] if n["kind"] == "op") for g in got["graphs"]]
-        assert ours_ops == expected["graphs"]
+        assert ours_ops == expected["graphs"][: len(ours_ops)]
+        undrawn = len(expected["graphs"]) - len(ours_ops)
+        if undrawn:  # a training loop past max_graphs: the later calls ran undrawn, and we said so
+            assert f"{undrawn} later ones ran but are not drawn" in " ".join(got["warnings"])
 
 
 @pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.stem)

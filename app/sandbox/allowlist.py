@@ -36,7 +36,7 @@ TORCH_CONSTANTS: frozenset[str] = names(
 )
 
 # Classes under `torch.`: callable, and usable with isinstance.
-TORCH_CLASSES: frozenset[str] = frozenset({"Tensor", "Size"})
+TORCH_CLASSES: frozenset[str] = frozenset({"Tensor", "Size", "device"})
 
 # Context managers for grad mode; the interpreter implements them itself (restoring state).
 GRAD_MODE_FUNCTIONS: frozenset[str] = frozenset({"no_grad", "enable_grad", "set_grad_enabled"})
