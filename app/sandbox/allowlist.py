@@ -23,7 +23,7 @@ TORCH_FUNCTIONS: frozenset[str] = names(
     einsum sum mean max min norm prod std var matmul mm bmm mv dot t transpose permute reshape
     cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
     masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
-    is_grad_enabled kron
+    is_grad_enabled kron nonzero argsort flip
     """
 )
 
@@ -94,7 +94,7 @@ TENSOR_METHODS: frozenset[str] = names(
     expand expand_as repeat chunk split unbind narrow gather index_select masked_fill t matmul
     mm bmm mv dot outer float double long int bool half to type type_as eq ne gt lt ge le all
     any is_floating_point new_ones new_zeros new_full new_tensor diag trace tril triu allclose
-    isclose equal dist
+    isclose equal dist cpu nonzero argsort flip is_contiguous
     """
 )
 

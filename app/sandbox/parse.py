@@ -86,8 +86,8 @@ CONSTRUCT_NAMES: dict[type[ast.AST], str] = {
     ast.NamedExpr: "`:=`",
     ast.Match: "`match`",
     ast.AnnAssign: "annotated assignment",
-    ast.Set: "set literals",
-    ast.SetComp: "set comprehensions",
+    ast.Set: "a set literal",
+    ast.SetComp: "a set comprehension",
 }
 if hasattr(ast, "TryStar"):
     CONSTRUCT_NAMES[ast.TryStar] = "`try`"
@@ -97,6 +97,10 @@ _PYTHON_BUILTINS = frozenset(dir(builtins))
 _INSTEAD: dict[str, str] = {
     "_": "; use a plain name such as `i` for a value you do not need",
     "type": "; use isinstance(x, float) or x.dtype instead",
+    "format": '; use an f-string such as f"{v:.2f}" instead',
+    "numpy": "; use .tolist() or .item() instead",
+    "ClassDef": "; build a model with nn.Sequential(...) or write its forward pass as a `def` function",
+    "Lambda": "; write a `def` function instead",
 }
 _DEPTH_IGNORED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 
@@ -210,7 +214,8 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
     line = getattr(node, "lineno", None)
     if type(node) not in SUPPORTED_NODES and not isinstance(node, _DEPTH_IGNORED):
         what = CONSTRUCT_NAMES.get(type(node), f"`{type(node).__name__}`")
-        raise _forbid(what, line, "is not supported here; gradtrace runs a small subset of Python")
+        why = "is not supported here; gradtrace runs a small subset of Python"
+        raise _forbid(what, line, why + _INSTEAD.get(type(node).__name__, ""))
     if isinstance(node, ast.Name):
         _check_name(node.id, line)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
@@ -240,7 +245,7 @@ def _check_attribute_chain(node: ast.Attribute) -> None:
         shown = f"`{dotted_name(attr)}`"
         _check_name(attr.attr, attr.lineno, shown)
         if attr.attr not in known:
-            raise _forbid(shown, attr.lineno)
+            raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD.get(attr.attr, ""))
 
 
 def dotted_name(node: ast.Attribute) -> str:
@@ -250,6 +255,9 @@ def dotted_name(node: ast.Attribute) -> str:
         return f"{base.id}.{node.attr}"
     if isinstance(base, ast.Attribute):
         return f"{dotted_name(base)}.{node.attr}"
+    if isinstance(base, ast.Constant) and isinstance(base.value, str):
+        text = repr(base.value)
+        return f"{text if len(text) <= 20 else repr('...')}.{node.attr}"
     return f"....{node.attr}" if not isinstance(base, ast.Call | ast.Subscript) else f"(...).{node.attr}"
 
 

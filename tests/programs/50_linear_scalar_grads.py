@@ -1,0 +1,11 @@
+x = torch.tensor(1.0, requires_grad=True)
+w = torch.tensor(2.0, requires_grad=True)
+b = torch.tensor(3.0, requires_grad=True)
+y = w * x + b
+y.backward()
+print(x.grad)
+print(w.grad)
+print(b.grad)
+print(f"dy/dx = {x.grad}, dy/dw = {w.grad}, dy/db = {b.grad}")
+print("%s" % x.grad, "%.2f" % w.grad.item())
+print(str(y), repr(y))
