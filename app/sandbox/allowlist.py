@@ -23,7 +23,7 @@ TORCH_FUNCTIONS: frozenset[str] = names(
     einsum sum mean max min norm prod std var matmul mm bmm mv dot t transpose permute reshape
     cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
     masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
-    is_grad_enabled kron nonzero argsort flip
+    is_grad_enabled kron nonzero argsort flip randperm
     """
 )
 
@@ -173,6 +173,7 @@ SIZED_TORCH: dict[str, str] = {
     "Tensor": "sizes",
     "full": "first",
     "randint": "randint",
+    "randperm": "first",
     "arange": "arange",
     "linspace": "steps",
     "eye": "eye",
