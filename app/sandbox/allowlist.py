@@ -86,7 +86,7 @@ TENSOR_SETTABLE: frozenset[str] = frozenset({"requires_grad", "grad", "data"})
 TENSOR_METHODS: frozenset[str] = names(
     """
     backward detach detach_ requires_grad_ item tolist zero_ fill_ clone retain_grad size dim
-    numel add_ mul_ sub_ div_ clamp_ copy_ normal_ uniform_ pow_ neg_ exp_ relu_ sigmoid_ tanh_
+    numel add_ mul_ sub_ div_ clamp_ copy_ normal_ uniform_ random_ pow_ neg_ exp_ relu_ sigmoid_ tanh_
     abs_ sum mean max min argmax argmin prod std var norm cumsum cumprod logsumexp topk sort exp
     log log1p log2 sqrt rsqrt abs sin cos tan tanh sigmoid relu clamp clip pow sign neg
     reciprocal square add sub mul div floor ceil round erf softmax log_softmax maximum minimum
