@@ -44,6 +44,18 @@ class Observations:
     pinned: list[torch.Tensor] = field(default_factory=list)
 
 
+_UNREADABLE = object()
+
+
+def _grad_fn(t: torch.Tensor) -> AutogradNode:
+    """`t.grad_fn`, or _UNREADABLE where reading it raises: a view made under no_grad and then
+    changed in place (`with torch.no_grad(): w[0].copy_(v)`) is fine until someone reads it."""
+    try:
+        return t.grad_fn
+    except RuntimeError:
+        return _UNREADABLE
+
+
 def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
     return None if t is None else t.detach().clone()
 
@@ -103,7 +115,9 @@ class Recorder(TorchFunctionMode):
     def bound(self, name: str, value: object) -> None:
         if not isinstance(value, torch.Tensor):
             return
-        node = value.grad_fn
+        node = _grad_fn(value)
+        if node is _UNREADABLE:
+            return
         if node is not None:
             self.seen.node_names.setdefault(node, name)
             self.last_root = value
@@ -163,7 +177,9 @@ class Recorder(TorchFunctionMode):
                 f"an operation made a tensor of {numel} elements; the limit is {self.limits.max_tensor_elements}",
                 self.line,
             )
-        node = tensor.grad_fn
+        node = _grad_fn(tensor)
+        if node is _UNREADABLE:
+            return
         if node is None:
             if tensor.requires_grad and id(tensor) not in self.seen.leaf_lines:
                 self.seen.leaf_lines[id(tensor)] = self.line

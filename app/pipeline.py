@@ -55,7 +55,7 @@ def run(
         if not captures:
             captures = _automatic_capture(recorder, warnings)
         graphs = tuple(_render(c, recorder, options, limits) for c in captures)
-        variables = describe_variables({**tensors, **execution.names}, limits)
+        variables = describe_variables({**tensors, **execution.names}, limits, warnings)
     except GradtraceError:
         raise
     except (RuntimeError, ValueError, TypeError, IndexError) as exc:
@@ -155,15 +155,23 @@ def _render(capture: Capture, recorder: Recorder, options: RenderOptions, limits
     return RenderedGraph(graph, dot, svg)
 
 
-def describe_variables(names: Mapping[str, object], limits: Limits) -> dict[str, Variable]:
+def describe_variables(names: Mapping[str, object], limits: Limits, warnings: list[str]) -> dict[str, Variable]:
     """Every tensor bound to a name at the end (parameters of a bound nn.Module as `model.weight`)."""
-    out: dict[str, Variable] = {}
+    tensors: dict[str, torch.Tensor] = {}
     for name, value in names.items():
         if isinstance(value, torch.Tensor):
-            out[name] = _variable(value, limits)
+            tensors[name] = value
         elif isinstance(value, torch.nn.Module):
-            for pname, param in value.named_parameters():
-                out[f"{name}.{pname}"] = _variable(param, limits)
+            tensors.update((f"{name}.{pname}", param) for pname, param in value.named_parameters())
+    out: dict[str, Variable] = {}
+    for name, tensor in tensors.items():
+        try:
+            out[name] = _variable(tensor, limits)
+        except RuntimeError:  # PyTorch itself refuses to say whether such a tensor is a leaf
+            warnings.append(
+                f"`{name}` is not listed: it is a view made under no_grad and then changed in place, "
+                "so PyTorch refuses to read its grad_fn"
+            )
     return out
 
 

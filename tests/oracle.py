@@ -50,11 +50,19 @@ def tensor_entry(t: torch.Tensor) -> dict[str, Any]:
     }
 
 
+def readable(t: torch.Tensor) -> bool:
+    """False for a view made under no_grad and changed in place: PyTorch refuses to read its grad_fn."""
+    try:
+        return t.is_leaf or True
+    except RuntimeError:
+        return False
+
+
 def named_tensors(names: dict[str, Any]) -> Iterator[tuple[str, torch.Tensor]]:
     for name, value in names.items():
         if name.startswith("_") or name in PRELUDE:
             continue
-        if isinstance(value, torch.Tensor):
+        if isinstance(value, torch.Tensor) and readable(value):
             yield name, value
         elif isinstance(value, nn.Module):
             for pname, param in value.named_parameters():

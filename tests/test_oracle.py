@@ -79,3 +79,10 @@ def test_every_graph_is_complete(path: Path) -> None:
         for node in graph["nodes"]:
             if node["kind"] == "leaf":
                 assert node["grad"] is not None
+
+
+def test_a_view_pytorch_cannot_describe_is_left_out_with_a_warning() -> None:
+    """`first` below is fine to use, but PyTorch raises on reading its grad_fn or is_leaf."""
+    result = pipeline.run((ROOT / "tests" / "programs" / "61_view_changed_under_no_grad.py").read_text())
+    assert "first" not in result.variables
+    assert any("`first` is not listed" in w for w in result.warnings)
