@@ -165,14 +165,22 @@ def describe_variables(names: Mapping[str, object], limits: Limits, warnings: li
             tensors.update((f"{name}.{pname}", param) for pname, param in value.named_parameters())
     out: dict[str, Variable] = {}
     for name, tensor in tensors.items():
-        try:
+        if _is_leaf_readable(tensor):
             out[name] = _variable(tensor, limits)
-        except RuntimeError:  # PyTorch itself refuses to say whether such a tensor is a leaf
+        else:
             warnings.append(
                 f"`{name}` is not listed: it is a view made under no_grad and then changed in place, "
                 "so PyTorch refuses to read its grad_fn"
             )
     return out
+
+
+def _is_leaf_readable(t: torch.Tensor) -> bool:
+    """False for a view made under no_grad and changed in place: PyTorch raises on `t.is_leaf`."""
+    try:
+        return t.is_leaf in (True, False)
+    except RuntimeError:
+        return False
 
 
 def _variable(t: torch.Tensor, limits: Limits) -> Variable:

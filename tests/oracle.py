@@ -53,7 +53,7 @@ def tensor_entry(t: torch.Tensor) -> dict[str, Any]:
 def readable(t: torch.Tensor) -> bool:
     """False for a view made under no_grad and changed in place: PyTorch refuses to read its grad_fn."""
     try:
-        return t.is_leaf or True
+        return t.is_leaf in (True, False)
     except RuntimeError:
         return False
 
