@@ -217,7 +217,10 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
         why = "is not supported here; gradtrace runs a small subset of Python"
         raise _forbid(what, line, why + _INSTEAD.get(type(node).__name__, ""))
     if isinstance(node, ast.Name):
-        _check_name(node.id, line)
+        # A bare `_` is the usual throwaway variable (`for _ in range(3)`): a plain local of the
+        # program's own namespace, reaching nothing. Allowed once the program binds it.
+        if not (node.id == "_" and (isinstance(node.ctx, ast.Store) or "_" in bound)):
+            _check_name(node.id, line)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
             why = "is not available here; gradtrace runs only tensor code" + _INSTEAD.get(node.id, "")
             raise _forbid(f"`{node.id}`", line, why)

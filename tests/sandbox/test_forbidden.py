@@ -85,7 +85,7 @@ CASES: list[tuple[str, str, int, str]] = [
     ("y = x.apply_(abs)", "forbidden", 1, "`x.apply_`"),
     ("y = 1 +", "syntax", 1, "SyntaxError"),
     # Refusals learners meet often say what to write instead.
-    ("for _ in range(3):\n    pass", "forbidden", 1, "use a plain name such as `i`"),
+    ("y = _ * 2", "forbidden", 1, "use a plain name such as `i`"),
     ("class Net(nn.Module):\n    pass", "forbidden", 1, "nn.Sequential"),
     ("s = '{:.2f}'.format(1.0)", "forbidden", 1, "`'{:.2f}'.format` is not available here; use an f-string"),
     ("y = x.detach().numpy()", "forbidden", 1, "use .tolist()"),

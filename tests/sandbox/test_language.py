@@ -119,6 +119,11 @@ PROGRAMS: list[tuple[str, str, str]] = [
         "x = torch.zeros(3)\nx.add_(1).mul_(3)\ny = x.clone().detach().requires_grad_()\nprint(x, y.requires_grad, x.tolist(), x.shape[0], list(x.shape))",
         "tensor([3., 3., 3.]) True [3.0, 3.0, 3.0] 3 [3]\n",
     ),
+    (
+        "throwaway_underscore",
+        "w = torch.tensor(1.0)\nfor _ in range(3):\n    w = w * 2\nfor _, v in enumerate([5]):\n    print(_, v, w)",
+        "0 5 tensor(8.)\n",
+    ),
 ]
 
 
