@@ -11,13 +11,17 @@ from app.graph.tensors import to_tensor_data
 
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:
     """Build the Graph below a capture's root: one `op` node per autograd node, one `leaf` node
-    per leaf tensor, ids n0, n1, ... in depth-first order from the root (never id())."""
+    per leaf tensor right after its AccumulateGrad; ids n0, n1, ... in depth-first order from the
+    root (never id()), so the nodes array reads in id order."""
     order = list(reachable_nodes(capture.root_node, *capture.more_roots))
     roots = {capture.root_node, *capture.more_roots}
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    ids: dict[AutogradNode, str] = {}
+    next_id = 0
+    for node in order:
+        ids[node] = f"n{next_id}"
+        next_id += 2 if hasattr(node, "variable") else 1  # an AccumulateGrad's leaf takes the next id
     nodes: list[Node] = []
     edges: list[Edge] = []
-    leaf_count = 0
 
     def data(t: torch.Tensor | None) -> TensorData | None:
         return None if t is None else to_tensor_data(t, max_elements)
@@ -36,13 +40,10 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
                 is_root=node in roots,
             )
         )
-        for child, _ in node.next_functions:
-            if child is not None:
-                edges.append(Edge(ids[child], nid))
+        edges.extend(Edge(ids[child], nid) for child, _ in node.next_functions if child is not None)
         variable = getattr(node, "variable", None)
         if variable is not None:
-            leaf_id = f"n{len(order) + leaf_count}"
-            leaf_count += 1
+            leaf_id = f"n{int(nid[1:]) + 1}"
             key = id(variable)
             nodes.append(
                 Node(
