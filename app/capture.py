@@ -16,6 +16,7 @@ from app.errors import GradtraceError
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
 AutogradNode = Any
+Gradients = dict[AutogradNode, torch.Tensor]
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Capture:
 
     root: torch.Tensor
     root_node: AutogradNode
-    grads: dict[AutogradNode, torch.Tensor]  # gradient that flowed into each node in this call
+    grads: Gradients  # gradient that flowed into each node in this call
     leaf_values: dict[int, torch.Tensor]  # id(leaf) -> value at the call
     leaf_grads: dict[int, torch.Tensor | None]  # id(leaf) -> leaf.grad right after the call
     automatic: bool = False
@@ -68,6 +69,44 @@ def _tensor_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator
             yield value
         elif isinstance(value, list | tuple):
             yield from (v for v in value if isinstance(v, torch.Tensor))
+
+
+def read_saved_results(values: dict[AutogradNode, torch.Tensor], nodes: list[AutogradNode]) -> None:
+    """Fill in the value of nodes that keep their own output for backward (exp, tanh, sigmoid,
+    log_softmax inside cross_entropy...): ops the mode never saw still show a value. Must run
+    before backward() frees saved tensors."""
+    for node in nodes:
+        if node in values:
+            continue
+        try:
+            saved = getattr(node, "_saved_result", None)
+        except RuntimeError:  # already freed by an earlier backward()
+            continue
+        if isinstance(saved, torch.Tensor):
+            values[node] = saved.detach().clone()
+
+
+def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any]) -> tuple[Gradients, Any]:
+    """Call `run` (a backward pass) with a pre-hook on every node; return the gradient that flowed
+    into each node (its first output that received one) and what `run` returned. The hooks are
+    removed before returning, so nothing about the program changes."""
+    grads: Gradients = {}
+
+    def hook_for(node: AutogradNode) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
+        def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
+            flowed = next((g for g in grad_outputs if g is not None), None)
+            if flowed is not None:
+                grads[node] = flowed.detach().clone()
+
+        return hook
+
+    handles = [n.register_prehook(hook_for(n)) for n in nodes]
+    try:
+        returned = run()
+    finally:
+        for handle in handles:
+            handle.remove()
+    return grads, returned
 
 
 def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode) -> Iterator[AutogradNode]:
@@ -223,7 +262,6 @@ class Recorder(TorchFunctionMode):
 
     def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
         """Run a backward pass with hooks on every node below `root`; return what flowed."""
-        grads: dict[AutogradNode, torch.Tensor] = {}
         # Stop walking one past the limit: a graph of 10^6 nodes is refused as fast as one of 5,001.
         nodes = list(itertools.islice(reachable_nodes(root.grad_fn), self.limits.max_graph_nodes + 1))
         if len(nodes) > self.limits.max_graph_nodes:
@@ -235,22 +273,10 @@ class Recorder(TorchFunctionMode):
             )
         self.nodes_drawn += len(nodes)
 
-        def hook_for(node: AutogradNode) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
-            def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
-                if grad_outputs and grad_outputs[0] is not None:
-                    grads[node] = grad_outputs[0].detach().clone()
-
-            return hook
-
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         leaf_values = {id(v): v.detach().clone() for v in leaves}
-        self._read_saved_results(nodes)
-        handles = [n.register_prehook(hook_for(n)) for n in nodes]
-        try:
-            leaf_grads = run()
-        finally:
-            for handle in handles:
-                handle.remove()
+        read_saved_results(self.seen.node_values, nodes)
+        grads, leaf_grads = gradients_flowing(nodes, run)
         if leaf_grads is None:  # a real backward(): read what PyTorch stored
             leaf_grads = [v.grad for v in leaves]
         self.seen.pinned.extend(leaves)
@@ -261,19 +287,6 @@ class Recorder(TorchFunctionMode):
             leaf_values=leaf_values,
             leaf_grads={id(v): _copy(g) for v, g in zip(leaves, leaf_grads, strict=True)},
         )
-
-    def _read_saved_results(self, nodes: list[AutogradNode]) -> None:
-        # Ops run inside a composite (cross_entropy's log_softmax) never reach the mode, but many
-        # keep their output as a saved tensor; read it now, before backward() frees it.
-        for node in nodes:
-            if node in self.seen.node_values:
-                continue
-            try:
-                saved = getattr(node, "_saved_result", None)
-            except RuntimeError:  # already freed by an earlier backward()
-                continue
-            if isinstance(saved, torch.Tensor):
-                self.seen.node_values[node] = saved.detach().clone()
 
     def capture_without_backward(self) -> Capture | None:
         """For a program that never calls backward(): back-propagate from the last bound tensor

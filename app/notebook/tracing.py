@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from app.capture import AutogradNode, Capture, Observations, reachable_nodes
+from app.capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
 from app.config import Limits
 from app.graph.walk import walk_graph
 from app.render.options import Direction, RenderOptions, Theme
@@ -50,7 +50,7 @@ def trace(
     for root in roots:
         seen.node_values.setdefault(root.grad_fn, root.detach().clone())
     nodes = list(reachable_nodes(*(r.grad_fn for r in roots)))
-    _take_saved_results(seen, nodes)
+    read_saved_results(seen.node_values, nodes)
     capture, notes = _capture_gradients(roots, nodes)
     graph = walk_graph(capture, seen, Limits().json_value_elements)
     options = RenderOptions(theme, direction, precision, values, grads)
@@ -98,46 +98,22 @@ def _name(seen: Observations, name: str, value: Any) -> None:
             seen.pinned.append(parameter)
 
 
-def _take_saved_results(seen: Observations, nodes: list[AutogradNode]) -> None:
-    # Some nodes keep their own output for backward (exp, tanh, sigmoid...): that is its value.
-    for node in nodes:
-        if node in seen.node_values:
-            continue
-        try:
-            saved = getattr(node, "_saved_result", None)
-        except RuntimeError:  # freed by backward()
-            continue
-        if isinstance(saved, torch.Tensor):
-            seen.node_values[node] = saved.detach().clone()
-
-
 def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> tuple[Capture, list[str]]:
     leaves = [n.variable for n in nodes if hasattr(n, "variable")]
-    grads: dict[AutogradNode, torch.Tensor] = {}
     notes: list[str] = []
-    leaf_grads: list[torch.Tensor | None] = [None] * len(leaves)
 
-    def hook_for(node: AutogradNode) -> Any:
-        def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
-            if grad_outputs and grad_outputs[0] is not None:
-                grads[node] = grad_outputs[0].detach().clone()
+    def run() -> list[torch.Tensor | None]:
+        if not leaves:
+            return []
+        with torch.enable_grad():
+            seeds = [torch.ones_like(r) for r in roots]
+            return list(torch.autograd.grad(roots, leaves, grad_outputs=seeds, allow_unused=True, retain_graph=True))
 
-        return hook
-
-    handles = [n.register_prehook(hook_for(n)) for n in nodes]
     try:
-        if leaves:
-            with torch.enable_grad():
-                seeds = [torch.ones_like(r) for r in roots]
-                found = torch.autograd.grad(roots, leaves, grad_outputs=seeds, allow_unused=True, retain_graph=True)
-            leaf_grads = list(found)
+        grads, leaf_grads = gradients_flowing(nodes, run)
     except RuntimeError:
-        grads.clear()
-        leaf_grads = [leaf.grad for leaf in leaves]
+        grads, leaf_grads = {}, [leaf.grad for leaf in leaves]
         notes.append(FREED_NOTE)
-    finally:
-        for handle in handles:
-            handle.remove()
     capture = Capture(
         root=roots[0],
         root_node=roots[0].grad_fn,
