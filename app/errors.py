@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal
 
 ErrorKind = Literal["syntax", "forbidden", "limit", "timeout", "runtime", "render", "request"]
 
 # HTTP status per kind; the web layer and the CLI read this table and nothing else.
-HTTP_STATUS: dict[str, int] = {
-    "syntax": 400,
-    "forbidden": 403,
-    "limit": 422,
-    "timeout": 408,
-    "runtime": 422,
-    "render": 422,
-    "request": 400,
-}
+HTTP_STATUS: Mapping[str, int] = MappingProxyType(
+    {
+        "syntax": 400,
+        "forbidden": 403,
+        "limit": 422,
+        "timeout": 408,
+        "runtime": 422,
+        "render": 422,
+        "request": 400,
+    }
+)
 
-CLI_EXIT: dict[str, int] = {
-    "syntax": 2,
-    "forbidden": 3,
-    "limit": 4,
-    "timeout": 5,
-    "runtime": 6,
-    "render": 7,
-    "request": 2,
-}
+CLI_EXIT: Mapping[str, int] = MappingProxyType(
+    {
+        "syntax": 2,
+        "forbidden": 3,
+        "limit": 4,
+        "timeout": 5,
+        "runtime": 6,
+        "render": 7,
+        "request": 2,
+    }
+)
 
 
 class GradtraceError(Exception):

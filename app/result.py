@@ -55,6 +55,14 @@ def _values(data: TensorData | None) -> Any:
     return None if data is None else json_safe(data.values)
 
 
+def _with_stats(out: dict[str, Any], value: TensorData | None, grad: TensorData | None) -> dict[str, Any]:
+    """Add `value_stats`/`grad_stats` (min, max, mean) for tensors too large to list."""
+    for key, data in (("value_stats", value), ("grad_stats", grad)):
+        if data is not None and data.stats is not None:
+            out[key] = {k: json_safe(v) for k, v in data.stats.items()}
+    return out
+
+
 def node_to_json(node: Node) -> dict[str, Any]:
     """A node as the API shows it."""
     shown = node.value or node.grad
@@ -69,10 +77,7 @@ def node_to_json(node: Node) -> dict[str, Any]:
         "grad": _values(node.grad),
         "line": node.line,
     }
-    for key, data in (("value_stats", node.value), ("grad_stats", node.grad)):
-        if data is not None and data.stats is not None:
-            out[key] = {k: json_safe(v) for k, v in data.stats.items()}
-    return out
+    return _with_stats(out, node.value, node.grad)
 
 
 def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
@@ -97,11 +102,7 @@ def variable_to_json(var: Variable) -> dict[str, Any]:
         "value": _values(var.value),
         "grad": _values(var.grad),
     }
-    if var.value.stats is not None:
-        out["value_stats"] = {k: json_safe(v) for k, v in var.value.stats.items()}
-    if var.grad is not None and var.grad.stats is not None:
-        out["grad_stats"] = {k: json_safe(v) for k, v in var.grad.stats.items()}
-    return out
+    return _with_stats(out, var.value, var.grad)
 
 
 def result_to_json(result: Result) -> dict[str, Any]:

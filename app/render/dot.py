@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
+from types import MappingProxyType
 
 from app.graph.model import Graph, Node, TensorData
 from app.render.numbers import format_shape, format_tensor_lines
 from app.render.options import RenderOptions
 
 # Colours per theme: (fill, border, text) for each node role, plus edge and background.
-PALETTES: dict[str, dict[str, str]] = {
-    "light": {
+PALETTES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "light": MappingProxyType({
         "bg": "#ffffff", "edge": "#64748b", "text": "#0f172a", "muted": "#475569",
         "op_fill": "#f1f5f9", "op_line": "#94a3b8",
         "named_fill": "#fef3c7", "named_line": "#d97706",
         "leaf_fill": "#dbeafe", "leaf_line": "#2563eb",
         "root_fill": "#dcfce7", "root_line": "#16a34a",
         "grad": "#b91c1c",
-    },
-    "dark": {
+    }),
+    "dark": MappingProxyType({
         "bg": "#0f172a", "edge": "#94a3b8", "text": "#e2e8f0", "muted": "#94a3b8",
         "op_fill": "#1e293b", "op_line": "#475569",
         "named_fill": "#422006", "named_line": "#f59e0b",
         "leaf_fill": "#172554", "leaf_line": "#60a5fa",
         "root_fill": "#052e16", "root_line": "#22c55e",
         "grad": "#fca5a5",
-    },
-}  # fmt: skip
+    }),
+})  # fmt: skip
 
 FONT = "Helvetica"  # Graphviz writes it as "Helvetica,sans-Serif" in SVG; metrics match Arial/Liberation Sans
 BIG_GRAPH = 300  # past this many nodes, trade a little layout polish for speed
@@ -67,7 +69,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _label(node: Node, options: RenderOptions, palette: dict[str, str]) -> str:
+def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> str:
     # Lines joined by left-aligned breaks, not a <TABLE>: Graphviz sizes and draws them ~20% faster.
     rows: list[str] = [_title_row(node, palette)]
     if options.show_values and node.value is not None:
@@ -77,7 +79,7 @@ def _label(node: Node, options: RenderOptions, palette: dict[str, str]) -> str:
     return "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
 
 
-def _title_row(node: Node, palette: dict[str, str]) -> str:
+def _title_row(node: Node, palette: Mapping[str, str]) -> str:
     # Op name and shape share one span: every span is measured separately, so fewer is faster.
     name = f'<B><FONT POINT-SIZE="13">{escape(node.name)}</FONT></B>  ' if node.name else ""
     title = node.op if node.kind == "op" else node.kind
