@@ -10,10 +10,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from app.errors import GradtraceError
 from app.render.options import RenderOptions
 
 SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -47,6 +48,21 @@ class Snippet:
     code: str
     inputs: dict[str, Any]
     options: RenderOptions
+
+
+def store_unavailable(exc: Exception) -> GradtraceError:
+    """The error of a snippet store that cannot be used right now (503: try again later)."""
+    return GradtraceError("limit", f"the snippet store is not available right now ({exc}); try again later", status=503)
+
+
+def stored_options(stored: Mapping[str, Any]) -> RenderOptions:
+    """Options of a stored row: fields RenderOptions no longer has are dropped and new ones take
+    their defaults, so rows written by an older version still load."""
+    known = {f.name for f in fields(RenderOptions)}
+    try:
+        return RenderOptions(**{k: v for k, v in stored.items() if k in known})
+    except ValueError:  # a value an older version allowed and this one refuses
+        return RenderOptions()
 
 
 def _make_wal_with_table(connection: sqlite3.Connection) -> None:
@@ -83,18 +99,25 @@ class SnippetStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        # A store that cannot be read or written (missing folder it may not create, read-only
+        # file, disk full, a lock held past the timeout) is the service's trouble, not the
+        # request's: one GradtraceError with 503, never a 500.
         try:
-            self._prepare(connection)
-            yield connection
-        finally:
-            connection.close()
+            if not self._ready:  # sqlite3.connect cannot create the folder the file goes in
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                self._prepare(connection)
+                yield connection
+            finally:
+                connection.close()
+        except (sqlite3.Error, OSError) as exc:
+            raise store_unavailable(exc) from None
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
         with self._ready_lock:
             if self._ready:
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             _retry_while_locked(lambda: _make_wal_with_table(connection))
             self._ready = True
 
@@ -117,7 +140,7 @@ class SnippetStore:
         if row is None:
             return None
         body = json.loads(row[0])
-        return Snippet(key, body["code"], body["inputs"], RenderOptions(**body["options"]))
+        return Snippet(key, body["code"], body["inputs"], stored_options(body["options"]))
 
     def count(self) -> int:
         """How many snippets are stored."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -155,3 +156,41 @@ def test_processes_writing_at_once(tmp_path: Path) -> None:
     assert store.count() == 25 + 4 * 25
     snippet = store.get(store.put("shared = 3", {}, RenderOptions())[0])
     assert snippet is not None and snippet.code == "shared = 3"
+
+
+def test_snippet_db_in_a_folder_that_does_not_exist_yet(pool: WorkerPool, tmp_path: Path) -> None:
+    settings = Settings(limits=TEST_LIMITS, snippet_db=tmp_path / "no" / "such" / "folder" / "x.sqlite3")
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as client:
+        posted = client.post("/api/snippets", json={"code": CODE})
+        assert posted.status_code == 201
+        key = posted.json()["id"]
+        assert client.get(f"/s/{key}.svg").status_code == 200
+        assert client.get(f"/s/{key}.png").status_code == 200
+
+
+@pytest.mark.parametrize("where", ["a folder", "below a file"])
+def test_unusable_snippet_store_answers_503_json_or_picture(pool: WorkerPool, tmp_path: Path, where: str) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    # A folder as the database file is a sqlite3.Error; a file as its parent folder an OSError.
+    db = tmp_path if where == "a folder" else tmp_path / "file" / "x.sqlite3"
+    settings = Settings(limits=TEST_LIMITS, snippet_db=db)
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as client:
+        posted = client.post("/api/snippets", json={"code": CODE})
+        assert posted.status_code == 503 and posted.json()["error"]["type"] == "limit"
+        assert "snippet store" in posted.json()["error"]["message"]
+        assert client.get("/api/snippets/0123456789abcdef").status_code == 503
+        svg = client.get("/s/0123456789abcdef.svg")
+        assert svg.status_code == 503 and svg.text.startswith("<svg") and "snippet store" in svg.text
+        assert svg.headers["cache-control"] == "no-store"
+        png = client.get("/s/0123456789abcdef.png")
+        assert png.status_code == 503 and png.content.startswith(b"\x89PNG")
+
+
+def test_rows_with_older_or_newer_option_fields_still_load(tmp_path: Path) -> None:
+    store = SnippetStore(tmp_path / "old.sqlite3")
+    key, _ = store.put(CODE, {}, RenderOptions(direction="LR"))
+    with sqlite3.connect(store.path) as connection:  # as if written by another version
+        body = '{"code": "y = 1", "inputs": {}, "options": {"direction": "LR", "retired_option": 3}}'
+        connection.execute("UPDATE snippets SET body = ? WHERE id = ?", (body, key))
+    snippet = store.get(key)
+    assert snippet is not None and snippet.options == RenderOptions(direction="LR")
