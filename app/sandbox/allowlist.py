@@ -183,6 +183,9 @@ SIZED_TORCH: dict[str, str] = {
     "stack": "joined",
     "diag": "diag",
     "einsum": "einsum",
+    "matmul": "matmul",
+    "mm": "matmul",
+    "bmm": "matmul",
     "tensor": "data",
     "as_tensor": "data",
 }
@@ -195,6 +198,9 @@ SIZED_TENSOR_METHODS: dict[str, str] = {
     "tolist": "self",
     "diag": "diag",
     "new_tensor": "data",
+    "matmul": "matmul",
+    "mm": "matmul",
+    "bmm": "matmul",
 }
 SIZED_F: dict[str, str] = {"one_hot": "one_hot", "linear": "linear", "pad": "pad"}
 SIZED_NN: dict[str, str] = {"Linear": "linear_module"}

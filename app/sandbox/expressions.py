@@ -194,7 +194,8 @@ class Evaluator:
         """`left op right` with size checks first and Python's exceptions turned into errors."""
         guards.check_binary(op, left, right, self.limits)
         if is_tensor(left) or is_tensor(right):
-            guards.check_tensor_size("this operation", None, [left, right], {}, None, self.limits)
+            key = "matmul" if op in (operator.matmul, operator.imatmul) else None
+            guards.check_tensor_size("this operation", key, [left, right], {}, None, self.limits)
         try:
             result = op(left, right)
         except Exception as exc:

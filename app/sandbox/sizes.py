@@ -104,9 +104,23 @@ def _elements_repeat(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
 
 def _elements_one_hot(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
     classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
-    if not args or not isinstance(args[0], torch.Tensor) or not isinstance(classes, int) or classes < 0:
+    if not args or not isinstance(args[0], torch.Tensor) or not isinstance(classes, int):
         return None
-    return int(args[0].numel()) * classes
+    if classes < 0 and args[0].numel() and not args[0].is_floating_point():
+        classes = int(args[0].max()) + 1  # num_classes=-1: one more than the largest label
+    return int(args[0].numel()) * max(classes, 0)
+
+
+def _elements_matmul(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # (b..., n, k) @ (b..., k, m) makes (b..., n, m): (20000, 2) @ (2, 20000) is 4e8 elements.
+    operands = [t for t in (target, *args) if isinstance(t, torch.Tensor)][:2]
+    if len(operands) != 2 or operands[0].dim() == 0 or operands[1].dim() == 0:
+        return None
+    a, b = operands[0].shape, operands[1].shape
+    batch = torch.broadcast_shapes(a[:-2], b[:-2])  # type: ignore[no-untyped-call]
+    rows = [a[-2]] if len(a) >= 2 else []
+    cols = [b[-1]] if len(b) >= 2 else []
+    return _product([*batch, *rows, *cols])
 
 
 def _elements_self(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
@@ -204,6 +218,7 @@ ESTIMATORS: dict[str, Estimator] = {
     "expand": _elements_expand,
     "repeat": _elements_repeat,
     "one_hot": _elements_one_hot,
+    "matmul": _elements_matmul,
     "self": _elements_self,
     "joined": _elements_joined,
     "diag": _elements_diag,
