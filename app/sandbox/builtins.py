@@ -63,91 +63,100 @@ def _no_key(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def build_builtins(out: Output) -> dict[str, HostFunction]:
-    """The builtins for one run; print writes to `out`."""
-    limits = out.limits
+class _RunBuiltins:
+    """The builtins of one run: each checks sizes against the run's limits; print writes to `out`."""
 
-    def print_(*args: Any, sep: str | None = " ", end: str | None = "\n") -> None:
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.limits = out.limits
+
+    def print_(self, *args: Any, sep: str | None = " ", end: str | None = "\n") -> None:
         sep = " " if sep is None else sep
         end = "\n" if end is None else end
         if not isinstance(sep, str) or not isinstance(end, str):
             raise TypeError("sep and end must be None or a string")
-        out.write(sep.join(to_text(a, limits) for a in args) + end)
+        self.out.write(sep.join(to_text(a, self.limits) for a in args) + end)
 
-    def list_(iterable: Iterable[Any] = ()) -> list[Any]:
-        return materialise(iterable, limits)
+    def list_(self, iterable: Iterable[Any] = ()) -> list[Any]:
+        return materialise(iterable, self.limits)
 
-    def tuple_(iterable: Iterable[Any] = ()) -> tuple[Any, ...]:
-        return tuple(materialise(iterable, limits))
+    def tuple_(self, iterable: Iterable[Any] = ()) -> tuple[Any, ...]:
+        return tuple(materialise(iterable, self.limits))
 
-    def dict_(items: Any = (), **kwargs: Any) -> dict[Any, Any]:
-        pairs = materialise(items.items() if isinstance(items, dict) else items, limits)
+    def dict_(self, items: Any = (), **kwargs: Any) -> dict[Any, Any]:
+        pairs = materialise(items.items() if isinstance(items, dict) else items, self.limits)
         return {**py.dict(pairs), **kwargs}
 
-    def zip_(*iterables: Iterable[Any]) -> list[tuple[Any, ...]]:
-        return list(py.zip(*(materialise(it, limits) for it in iterables), strict=False))
+    def zip_(self, *iterables: Iterable[Any]) -> list[tuple[Any, ...]]:
+        return list(py.zip(*(materialise(it, self.limits) for it in iterables), strict=False))
 
-    def enumerate_(iterable: Iterable[Any], start: int = 0) -> list[tuple[int, Any]]:
-        return list(py.enumerate(materialise(iterable, limits), start))
+    def enumerate_(self, iterable: Iterable[Any], start: int = 0) -> list[tuple[int, Any]]:
+        return list(py.enumerate(materialise(iterable, self.limits), start))
 
-    def reversed_(seq: Any) -> list[Any]:
-        return materialise(seq, limits)[::-1]
+    def reversed_(self, seq: Any) -> list[Any]:
+        return materialise(seq, self.limits)[::-1]
 
-    def sorted_(iterable: Iterable[Any], reverse: bool = False) -> list[Any]:
-        return py.sorted(materialise(iterable, limits), reverse=reverse)
+    def sorted_(self, iterable: Iterable[Any], reverse: bool = False) -> list[Any]:
+        return py.sorted(materialise(iterable, self.limits), reverse=reverse)
 
-    def int_(value: Any = 0, *base: int) -> int:
+    def int_(self, value: Any = 0, *base: int) -> int:
         result = py.int(value, *base)
-        guards.check_int(result, limits)
+        guards.check_int(result, self.limits)
         return result
 
-    def str_(value: object = "") -> str:
-        return to_text(value, limits)
+    def str_(self, value: object = "") -> str:
+        return to_text(value, self.limits)
 
-    def repr_(value: object) -> str:
-        to_text(value, limits)  # refuses values whose text would be huge
+    def repr_(self, value: object) -> str:
+        to_text(value, self.limits)  # refuses values whose text would be huge
         return py.repr(value)
 
-    def sum_(iterable: Iterable[Any], start: Any = 0) -> Any:
-        items = materialise(iterable, limits)
+    def sum_(self, iterable: Iterable[Any], start: Any = 0) -> Any:
+        items = materialise(iterable, self.limits)
         if type(start) in (list, tuple, str):  # sum(lists, []) concatenates: check the length first
             total = py.len(start) + py.sum(py.len(i) if hasattr(i, "__len__") else 0 for i in items)
-            guards.check_length(total, limits)
+            guards.check_length(total, self.limits)
         return py.sum(items, start)
 
-    def seq_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def over_sequence(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """`fn(iterable)` over a materialised (size-checked) list; `fn(a, b, ...)` unchanged."""
+
         def call(*args: Any, **kwargs: Any) -> Any:
             if len(args) == 1 and not is_tensor(args[0]):
-                args = (materialise(args[0], limits),)
+                args = (materialise(args[0], self.limits),)
             return fn(*args, **kwargs)
 
         return call
 
+
+def build_builtins(out: Output) -> dict[str, HostFunction]:
+    """The builtins for one run; print writes to `out`."""
+    run = _RunBuiltins(out)
     fns: dict[str, tuple[Callable[..., Any], type | None]] = {
-        "print": (print_, None),
+        "print": (run.print_, None),
         "range": (py.range, None),
         "len": (py.len, None),
         "abs": (py.abs, None),
-        "min": (_no_key("min", seq_fn(py.min)), None),
-        "max": (_no_key("max", seq_fn(py.max)), None),
-        "sum": (sum_, None),
+        "min": (_no_key("min", run.over_sequence(py.min)), None),
+        "max": (_no_key("max", run.over_sequence(py.max)), None),
+        "sum": (run.sum_, None),
         "round": (py.round, None),
         "float": (py.float, float),
-        "int": (int_, int),
+        "int": (run.int_, int),
         "bool": (py.bool, bool),
-        "str": (str_, str),
-        "repr": (repr_, None),
+        "str": (run.str_, str),
+        "repr": (run.repr_, None),
         "divmod": (py.divmod, None),
-        "list": (list_, list),
-        "tuple": (tuple_, tuple),
-        "dict": (dict_, dict),
-        "zip": (zip_, None),
-        "enumerate": (enumerate_, None),
-        "reversed": (reversed_, None),
-        "sorted": (_no_key("sorted", sorted_), None),
+        "list": (run.list_, list),
+        "tuple": (run.tuple_, tuple),
+        "dict": (run.dict_, dict),
+        "zip": (run.zip_, None),
+        "enumerate": (run.enumerate_, None),
+        "reversed": (run.reversed_, None),
+        "sorted": (_no_key("sorted", run.sorted_), None),
         "isinstance": (_isinstance, None),
-        "any": (seq_fn(py.any), None),
-        "all": (seq_fn(py.all), None),
+        "any": (run.over_sequence(py.any), None),
+        "all": (run.over_sequence(py.all), None),
     }
     return {name: HostFunction(name, fn, cls=cls, policy="builtin") for name, (fn, cls) in fns.items()}
 
