@@ -33,9 +33,10 @@ def render_output(
     return pipeline.draw_image(result, options.graph, fmt)
 
 
-def input_hash(source: str, options: RenderOptions, fmt: OutputFormat) -> str:
-    """What an output depends on: the source, the options, the format and the renderer's versions."""
-    text = f"{canonical_request(source, {}, options)}\n{fmt}\n{pipeline.renderer_version()}"
+def input_hash(source: str, options: RenderOptions, fmt: OutputFormat, limits: Limits) -> str:
+    """What an output depends on: the source, the options, the format, the renderer's versions and
+    the limits that change what is drawn or listed."""
+    text = f"{canonical_request(source, {}, options)}\n{fmt}\n{pipeline.output_version(limits)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -74,7 +75,7 @@ def render_folder(
         except (OSError, UnicodeDecodeError) as exc:
             report.failed.append((source_path, GradtraceError("request", f"cannot read {source_path}: {exc}")))
             continue
-        digest = input_hash(source, options, fmt)
+        digest = input_hash(source, options, fmt, limits)
         if manifest.get(key) == digest and target.exists():
             report.unchanged.append(target)
             continue

@@ -34,6 +34,7 @@ class Limits:
     layout_timeout_seconds: float = 5.0  # one Graphviz layout in a worker; 0 = none (CLI, own files)
     worker_memory_mb: int = 3_072  # address-space cap of a worker process
     json_value_elements: int = 10_000  # larger tensors are summarised, not listed
+    max_listed_elements: int = 200_000  # elements listed in one answer; later tensors are summarised
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from app.config import Limits
 from app.errors import GradtraceError
 from app.graph.tensors import to_tensor_data
 from app.graph.walk import walk_graph
+from app.listing import within_listing_budget
 from app.render.dot import graph_to_dot
 from app.render.options import RenderOptions
 from app.render.svg import ImageFormat, layout, layout_svg
@@ -56,6 +57,7 @@ def run(
             captures = _automatic_capture(recorder, warnings)
         graphs = tuple(_render(c, recorder, options, limits) for c in captures)
         variables = describe_variables({**tensors, **execution.names}, limits, warnings)
+        graphs, variables = within_listing_budget(graphs, variables, limits.max_listed_elements, warnings)
     except GradtraceError:
         raise
     except (RuntimeError, ValueError, TypeError, IndexError) as exc:
@@ -218,12 +220,27 @@ def pick_graph_svg(result: Result, index: int) -> str:
 
 
 def renderer_version() -> str:
-    """Everything that can change the bytes of a drawing: our version, torch's and Graphviz's."""
+    """The versions that can change the bytes of a drawing: ours, torch's, pygraphviz's and the
+    Graphviz library it was built with (a wheel rebuilt on a newer Graphviz keeps its version)."""
     import pygraphviz
 
     from app import __version__
 
-    return f"gradtrace {__version__}; torch {torch.__version__}; pygraphviz {pygraphviz.__version__}"
+    graphviz = getattr(pygraphviz, "__graphviz_version__", "unknown")
+    versions = f"torch {torch.__version__}; pygraphviz {pygraphviz.__version__}; graphviz {graphviz}"
+    return f"gradtrace {__version__}; {versions}"
+
+
+# Limits that change what a successful request outputs (values listed or summarised, graphs
+# drawn or left out) rather than only whether it fails.
+OUTPUT_LIMITS = ("json_value_elements", "max_listed_elements", "max_graphs", "max_drawn_nodes", "max_graph_nodes")
+
+
+def output_version(limits: Limits) -> str:
+    """`renderer_version()` plus the limits that change the output: what ETags and the batch
+    manifest hash, so changing either draws again instead of serving stale bytes."""
+    settings = ", ".join(f"{name}={getattr(limits, name)}" for name in OUTPUT_LIMITS)
+    return f"{renderer_version()}; {settings}"
 
 
 def draw_image(result: Result, index: int, fmt: ImageFormat, layout_timeout: float = 0.0) -> bytes:

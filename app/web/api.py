@@ -37,6 +37,12 @@ async def run_job(request: Request, job: Job) -> Result:
 async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the code; answer every graph, the named tensors, what it printed and warnings."""
     result = await run_job(request, Job(body.code, body.inputs, body.options.to_options()))
+    # Building and encoding a large answer takes a while: do it in a thread, not on the event loop
+    # every other request waits on (JSONResponse encodes its body when it is made).
+    return await run_in_threadpool(_json_answer, result)
+
+
+def _json_answer(result: Result) -> JSONResponse:
     return JSONResponse(result_to_json(result), headers={"Cache-Control": "no-store"})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from app.config import Limits
 from app.errors import GradtraceError
-from app.pipeline import renderer_version
+from app.pipeline import output_version
 from app.render.options import RenderOptions
 from app.render.svg import ImageFormat
 from app.snippets import canonical_request
@@ -33,29 +35,49 @@ class ImageRequest:
     fmt: ImageFormat
 
 
-def image_etag(image: ImageRequest) -> str:
-    """A strong ETag from the canonical request and the renderer version: the same request always
-    draws the same bytes (design principle 6), so the tag is known before drawing."""
+def image_etag(image: ImageRequest, limits: Limits) -> str:
+    """A strong ETag from the canonical request, the versions and the limits that change the
+    output: the same request always draws the same bytes (design principle 6), so the tag is
+    known before drawing."""
     canonical = canonical_request(image.code, image.inputs, image.options)
-    digest = hashlib.sha256(f"{canonical}\n{image.fmt}\n{renderer_version()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{canonical}\n{image.fmt}\n{output_version(limits)}".encode()).hexdigest()
     return f'"{digest[:32]}"'
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 asks for GET)."""
+    return etag in _listed_tags(if_none_match)
+
+
+def _listed_tags(if_none_match: str | None) -> set[str]:
     if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+
+
+def _drawing_limits(request: Request) -> Limits:
+    # The workers' limits, which are what draws the bytes (a shared pool may differ from settings).
+    pool: WorkerPool = request.app.state.pool
+    return pool.limits
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    if etag_matches(header, etag):
+        return True
+    # `*` asks "do you have any image here?": only one drawn fine (kept in the cache) counts, or a
+    # broken snippet, which has no image, would get a 304 that caches forever.
+    image_cache: RenderedImageCache = request.app.state.image_cache
+    return "*" in _listed_tags(header) and image_cache.get(etag) is not None
 
 
 async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Awaitable[ImageRequest]]) -> Response:
     """Draw what `load` names, from the cache when possible; any GradtraceError is a picture of it."""
     try:
         image = await load()
-        etag = image_etag(image)
+        etag = image_etag(image, _drawing_limits(request))
         headers = {"ETag": etag, "Cache-Control": CACHEABLE}
-        if etag_matches(request.headers.get("if-none-match"), etag):
+        if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         body = await _image_bytes(request, image, etag)
     except GradtraceError as exc:
@@ -64,20 +86,36 @@ async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Aw
 
 
 async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> bytes:
+    # Single flight: of many requests for one image at once, the first draws and the rest wait
+    # for its bytes or its error, so a page (or a crawler) cannot fill every worker with one job.
     image_cache: RenderedImageCache = request.app.state.image_cache
-    body = image_cache.get(etag)
-    if body is None:
-        pool: WorkerPool = request.app.state.pool
-        job = Job(image.code, image.inputs, image.options, image_format=image.fmt)
-        result = await run_in_threadpool(pool.run, job)
-        if result.image is None:
-            raise GradtraceError("render", "the worker returned no image")
-        body = result.image
-        image_cache.put(etag, body)
-    return body
+    flight, draws = image_cache.join(etag)
+    if draws:
+        body: bytes | None = None
+        error: BaseException | None = None
+        try:
+            body = await _draw(request, image)
+        except Exception as exc:
+            error = exc
+        except BaseException:  # cancelled: the waiters must still wake up
+            error = GradtraceError("timeout", "drawing this image was interrupted; load it again")
+            raise
+        finally:
+            image_cache.land(etag, flight, body, error)
+    # shield: one waiter leaving (its client went away) must not cancel the future of the others
+    return await asyncio.shield(asyncio.wrap_future(flight))
+
+
+async def _draw(request: Request, image: ImageRequest) -> bytes:
+    pool: WorkerPool = request.app.state.pool
+    job = Job(image.code, image.inputs, image.options, image_format=image.fmt)
+    result = await run_in_threadpool(pool.run, job)
+    if result.image is None:
+        raise GradtraceError("render", "the worker returned no image")
+    return result.image
 
 
 def remember_image(request: Request, image: ImageRequest, body: bytes) -> None:
     """Keep bytes drawn elsewhere (a snippet's validation run) for the image URL that names them."""
     image_cache: RenderedImageCache = request.app.state.image_cache
-    image_cache.put(image_etag(image), body)
+    image_cache.put(image_etag(image, _drawing_limits(request)), body)

@@ -7,15 +7,26 @@ import hashlib
 import json
 import subprocess
 import sys
+import threading
+import time
 import xml.etree.ElementTree as ET
 import zlib
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app import pipeline
+from app.config import Limits, Settings
+from app.render.options import RenderOptions
+from app.web.factory import create_app
 from app.web.image_cache import RenderedImageCache
+from app.web.image_response import ImageRequest, image_etag
 from app.web.source_encoding import encode_source
+from app.worker import Job, WorkerPool
+from tests.conftest import TEST_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
 TUTORIAL = (REPO / "tests" / "programs" / "tutorial.py").read_text()
@@ -287,3 +298,93 @@ def test_head_answers_the_get_headers_without_a_body(client: TestClient) -> None
     head = client.head(url)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == got.headers["etag"] and head.headers["content-type"] == got.headers["content-type"]
+
+
+class CountingPool:
+    """The shared pool, counting the jobs it is given; each job is slowed so requests overlap."""
+
+    def __init__(self, pool: WorkerPool, limits: Limits | None = None) -> None:
+        self.pool = pool
+        self.limits = limits or pool.limits
+        self.runs = 0
+        self._lock = threading.Lock()
+
+    def run(self, job: Job, wait_seconds: float = 30.0) -> Any:
+        with self._lock:
+            self.runs += 1
+        time.sleep(0.3)
+        return self.pool.run(job, wait_seconds)
+
+    def pids(self) -> list[int]:
+        return list(self.pool.pids())
+
+
+def counting_client(pool: WorkerPool, tmp_path: Path, limits: Limits | None = None) -> tuple[TestClient, CountingPool]:
+    counting = CountingPool(pool, limits)
+    settings = Settings(limits=TEST_LIMITS, snippet_db=tmp_path / "s.sqlite3")
+    app = create_app(settings, pool=cast(WorkerPool, counting))
+    return TestClient(app, raise_server_exceptions=False), counting
+
+
+def get_at_once(client: TestClient, url: str, count: int = 8) -> list[Any]:
+    start = threading.Barrier(count)
+    answers: list[Any] = [None] * count
+
+    def fetch(i: int) -> None:
+        start.wait()
+        answers[i] = client.get(url)
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.parametrize(("code", "status"), [("y = (x * 11).sum()", 200), ("y = torch.ones(2) + torch.ones(3)", 422)])
+def test_one_image_loaded_many_times_at_once_is_drawn_once(
+    pool: WorkerPool, tmp_path: Path, code: str, status: int
+) -> None:
+    client, counting = counting_client(pool, tmp_path)
+    with client:
+        answers = get_at_once(client, f"/svg/{kroki(code)}")
+    assert counting.runs == 1
+    assert {a.status_code for a in answers} == {status}
+    assert len({a.content for a in answers}) == 1
+    if status != 200:  # an error is shared with the waiters but never kept
+        assert all(a.headers["cache-control"] == "no-store" for a in answers)
+        with client:
+            client.get(f"/svg/{kroki(code)}")
+        assert counting.runs == 2
+
+
+def test_if_none_match_star_never_gives_a_broken_snippet_a_304(client: TestClient) -> None:
+    broken = client.get(f"/svg/{kroki('y = 1/0')}", headers={"If-None-Match": "*"})
+    assert broken.status_code == 422 and broken.headers["cache-control"] == "no-store"
+    good = f"/svg/{kroki('y = (x * 13).sum()')}"
+    assert client.get(good, headers={"If-None-Match": "*"}).status_code == 200  # not drawn yet: draw it
+    assert client.get(good, headers={"If-None-Match": "*"}).status_code == 304  # drawn fine and kept
+
+
+@pytest.mark.parametrize("name", pipeline.OUTPUT_LIMITS)
+def test_etag_changes_with_the_limits_that_change_the_output(name: str) -> None:
+    image = ImageRequest(TUTORIAL, {}, RenderOptions(), "svg")
+    changed = replace(Limits(), **{name: getattr(Limits(), name) + 1})
+    assert image_etag(image, changed) != image_etag(image, Limits())
+    # a limit that only decides whether a request fails does not throw every cached image away
+    assert image_etag(image, replace(Limits(), timeout_seconds=3.0)) == image_etag(image, Limits())
+
+
+def test_etag_names_the_graphviz_library_version() -> None:
+    import pygraphviz
+
+    assert f"graphviz {pygraphviz.__graphviz_version__}" in pipeline.renderer_version()
+
+
+def test_served_etag_follows_the_workers_limits(pool: WorkerPool, tmp_path: Path) -> None:
+    url = f"/svg/{kroki(TUTORIAL)}"
+    plain, _ = counting_client(pool, tmp_path)
+    fewer, _ = counting_client(pool, tmp_path, replace(pool.limits, max_graphs=3))
+    with plain, fewer:
+        assert plain.get(url).headers["etag"] != fewer.get(url).headers["etag"]

@@ -1,0 +1,70 @@
+"""A bound on the tensor elements one answer lists: past it, tensors are summarised (min/max/mean).
+
+`json_value_elements` bounds one tensor; without a bound per answer, a short program with many
+mid-sized tensors (300 layers of 99x99) answered hundreds of megabytes, each tensor listed in
+`variables` and again in every node that shows it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import torch
+
+from app.graph.model import Graph, TensorData
+from app.result import RenderedGraph, Variable
+
+
+class ListingBudget:
+    """Lists a tensor while its elements fit in what is left, else keeps only its summary."""
+
+    def __init__(self, elements: int) -> None:
+        self.left = elements
+        self.summarised = 0
+
+    def take(self, data: TensorData) -> TensorData:
+        if data.values is None:
+            return data
+        if data.numel <= self.left:
+            self.left -= data.numel
+            return data
+        self.summarised += 1
+        return summarise(data)
+
+    def take_optional(self, data: TensorData | None) -> TensorData | None:
+        return None if data is None else self.take(data)
+
+
+def summarise(data: TensorData) -> TensorData:
+    """`data` without its elements, with the min/max/mean summary large tensors get."""
+    t = torch.tensor(data.values, dtype=torch.float64)
+    if data.dtype.startswith("complex"):  # listed as (real, imag) pairs; summarised by magnitude
+        t = torch.view_as_complex(t).abs()
+    stats = {"min": float(t.min()), "max": float(t.max()), "mean": float(t.mean())}
+    return TensorData(data.shape, data.dtype, None, stats)
+
+
+def within_listing_budget(
+    graphs: tuple[RenderedGraph, ...], variables: dict[str, Variable], elements: int, warnings: list[str]
+) -> tuple[tuple[RenderedGraph, ...], dict[str, Variable]]:
+    """The graphs and variables with at most `elements` numbers listed: named variables first,
+    then the nodes in graph order. Only the JSON form changes: DOT and SVG are already drawn."""
+    budget = ListingBudget(elements)
+    listed = {
+        name: replace(var, value=budget.take(var.value), grad=budget.take_optional(var.grad))
+        for name, var in variables.items()
+    }
+    drawn = tuple(replace(g, graph=_graph_within(g.graph, budget)) for g in graphs)
+    if budget.summarised:
+        warnings.append(
+            f"this answer lists at most {elements} numbers: {budget.summarised} more tensor values "
+            "and gradients show only their min, max and mean (value_stats, grad_stats)"
+        )
+    return drawn, listed
+
+
+def _graph_within(graph: Graph, budget: ListingBudget) -> Graph:
+    nodes = tuple(
+        replace(node, value=budget.take_optional(node.value), grad=budget.take_optional(node.grad))
+        for node in graph.nodes
+    )
+    return replace(graph, nodes=nodes)

@@ -1,0 +1,87 @@
+"""One answer lists a bounded number of tensor elements; past it, tensors are summarised."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import pipeline
+from app.config import Limits
+from app.graph.model import TensorData
+from app.result import result_to_json
+from app.web import api
+
+NO_LAYOUT_DEADLINE = Limits(layout_timeout_seconds=0)
+LAYERS = "m = nn.Sequential(*[nn.Linear(99, 99) for i in range({n})])\nx = torch.ones(1, 99)\ny = m(x).sum()"
+SMALL = "a = torch.arange(6.0, requires_grad=True)\nb = (a * 2).reshape(2, 3)\nloss = (b * b).sum()\nloss.backward()"
+
+
+def listed_elements(value: Any) -> int:
+    """How many numbers the JSON lists under every `value` and `grad` key."""
+    if isinstance(value, dict):
+        return sum(listed_elements(v) if k not in ("value", "grad") else count_numbers(v) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(listed_elements(v) for v in value)
+    return 0
+
+
+def count_numbers(values: Any) -> int:
+    if isinstance(values, list):
+        return sum(count_numbers(v) for v in values)
+    return 0 if values is None else 1
+
+
+def test_many_mid_sized_tensors_answer_a_bounded_json() -> None:
+    result = pipeline.run(LAYERS.format(n=40), limits=NO_LAYOUT_DEADLINE)
+    body = result_to_json(result)
+    assert listed_elements(body) <= Limits().max_listed_elements
+    assert len(json.dumps(body)) < 12_000_000  # was ~35 MB for 40 layers (254 MB for 300)
+    summarised = body["variables"]["m.39.weight"]
+    assert summarised["value"] is None and set(summarised["value_stats"]) == {"min", "max", "mean"}
+    assert any("lists at most 200000 numbers" in w for w in result.warnings)
+
+
+def test_budget_summarises_later_tensors_and_keeps_the_picture() -> None:
+    full = pipeline.run(SMALL, limits=NO_LAYOUT_DEADLINE)
+    tight = pipeline.run(SMALL, limits=replace(NO_LAYOUT_DEADLINE, max_listed_elements=10))
+    assert [g.svg for g in tight.graphs] == [g.svg for g in full.graphs]  # only the JSON changes
+    assert listed_elements(result_to_json(tight)) <= 10 < listed_elements(result_to_json(full))
+    assert tight.variables["a"].value.values == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]  # named variables first
+    grad = tight.variables["a"].grad
+    assert grad is not None and grad.values is None
+    assert grad.stats == {"min": 0.0, "max": 40.0, "mean": 20.0}  # 8 * a
+    assert tight.variables["loss"].value.values == full.variables["loss"].value.values  # a scalar still fits
+    assert not any("lists at most" in w for w in full.warnings)
+
+
+def test_summary_of_complex_and_bool_tensors() -> None:
+    from app.listing import summarise
+
+    assert summarise(TensorData((2,), "complex64", [[3.0, 4.0], [0.0, 1.0]])).stats == {
+        "min": 1.0,
+        "max": 5.0,
+        "mean": 3.0,
+    }
+    assert summarise(TensorData((2,), "bool", [True, False])).stats == {"min": 0.0, "max": 1.0, "mean": 0.5}
+
+
+def test_json_answer_is_built_off_the_event_loop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[bool] = []
+    real = api.result_to_json
+
+    def recording(result: Any) -> dict[str, Any]:
+        try:
+            asyncio.get_running_loop()
+            threads.append(True)  # on the event loop
+        except RuntimeError:
+            threads.append(False)
+        return real(result)
+
+    monkeypatch.setattr(api, "result_to_json", recording)
+    assert client.post("/api/graph", json={"code": "y = (x * 2).sum()"}).status_code == 200
+    assert threads == [False]
