@@ -24,6 +24,17 @@ def render_output(
     source: str, inputs: Mapping[str, Any], options: RenderOptions, fmt: OutputFormat, limits: Limits
 ) -> bytes:
     """One snippet drawn in `fmt` (graph `options.graph`), or its JSON result."""
+    # In-process there is no worker to kill and replace: Python's own recursion and memory
+    # errors are the last line, and they are limit errors like the worker's caps.
+    try:
+        return _output(source, inputs, options, fmt, limits)
+    except RecursionError:
+        raise GradtraceError("limit", "the program or its graph nests too deeply to draw") from None
+    except MemoryError:
+        raise GradtraceError("limit", "the program needs more memory than this machine has") from None
+
+
+def _output(source: str, inputs: Mapping[str, Any], options: RenderOptions, fmt: OutputFormat, limits: Limits) -> bytes:
     result = pipeline.run(source, inputs, options, limits)
     if fmt == "json":
         return (json.dumps(result_to_json(result), indent=1) + "\n").encode("utf-8")
@@ -38,6 +49,23 @@ def input_hash(source: str, options: RenderOptions, fmt: OutputFormat, limits: L
     the limits that change what is drawn or listed."""
     text = f"{canonical_request(source, {}, options)}\n{fmt}\n{pipeline.output_version(limits)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def planned_outputs(paths: Iterable[Path], fmt: OutputFormat) -> list[tuple[Path, Path]]:
+    """(snippet file, output path relative to the output folder); two snippets that would be
+    written to one file are refused: one would silently replace the other, and the manifest
+    would flip between them so that every run drew both again."""
+    planned: dict[Path, Path] = {}
+    for source_path, name in snippet_files(paths):
+        target = name.with_name(f"{name.name}.{fmt}")
+        if target in planned:
+            raise GradtraceError(
+                "request",
+                f"{planned[target]} and {source_path} would both be written to {target.as_posix()}: "
+                "rename one, or render the folders that hold them (each keeps its folder structure)",
+            )
+        planned[target] = source_path
+    return [(source_path, target) for target, source_path in planned.items()]
 
 
 def snippet_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
@@ -63,13 +91,14 @@ def render_folder(
     paths: Iterable[Path], out_dir: Path, options: RenderOptions, fmt: OutputFormat, limits: Limits
 ) -> BatchReport:
     """Write `out_dir/<name>.<fmt>` for each snippet whose source, options or versions changed."""
+    planned = planned_outputs(paths, fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     manifest = _read_manifest(manifest_path)
     report = BatchReport()
-    for source_path, name in snippet_files(paths):
-        target = out_dir / name.with_name(f"{name.name}.{fmt}")
-        key = target.relative_to(out_dir).as_posix()
+    for source_path, relative in planned:
+        target = out_dir / relative
+        key = relative.as_posix()
         try:
             source = source_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -47,16 +47,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _is_batch(args.source):
         return _render_batch(args)
     try:
-        output = _render(args)
+        _write(_render(args), args.output)
     except GradtraceError as exc:
         print(f"gradtrace: {exc.kind} error: {exc}", file=sys.stderr)
         return CLI_EXIT[exc.kind]
-    if args.output:
-        Path(args.output).write_bytes(output)
-    else:
+    return 0
+
+
+def _write(output: bytes, target: str | None) -> None:
+    if not target:
         sys.stdout.buffer.write(output)
         sys.stdout.flush()
-    return 0
+        return
+    try:
+        Path(target).write_bytes(output)
+    except OSError as exc:  # a missing folder, no permission, a full disk: say so, no traceback
+        raise cannot_write(target, exc) from None
+
+
+def cannot_write(target: object, exc: OSError) -> GradtraceError:
+    """The error of an output file or folder that cannot be written."""
+    return GradtraceError("request", f"cannot write {exc.filename or target}: {exc.strerror or exc}")
 
 
 def _is_batch(sources: list[str]) -> bool:
@@ -114,7 +125,12 @@ def _render_batch(args: argparse.Namespace) -> int:
         print("gradtrace: several sources need -o FOLDER (and no - or --inputs)", file=sys.stderr)
         return CLI_EXIT["request"]
     sources = [Path(s) for s in args.source]
-    report = render_folder(sources, Path(args.output), _options(args), args.format, own_file_limits())
+    try:
+        report = render_folder(sources, Path(args.output), _options(args), args.format, own_file_limits())
+    except (OSError, GradtraceError) as problem:  # an unwritable -o; two snippets named for one file
+        error = problem if isinstance(problem, GradtraceError) else cannot_write(args.output, problem)
+        print(f"gradtrace: {error.kind} error: {error}", file=sys.stderr)
+        return CLI_EXIT[error.kind]
     for path, exc in report.failed:
         print(f"gradtrace: {path}: {exc.kind} error: {exc}", file=sys.stderr)
     print(

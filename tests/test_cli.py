@@ -140,3 +140,58 @@ def test_render_folder_reports_broken_snippets_and_goes_on(tmp_path: Path, capsy
 def test_several_sources_need_an_output_folder(tutorial_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", str(tutorial_file), str(tutorial_file)]) == 2
     assert "need -o FOLDER" in capsys.readouterr().err
+
+
+def test_output_in_a_missing_folder_is_a_clear_error(
+    tutorial_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["render", str(tutorial_file), "-o", str(tmp_path / "nonexistent" / "out.svg")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "out.svg" in err and "Traceback" not in err
+
+
+def test_batch_output_that_is_a_file_is_a_clear_error(
+    tutorial_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a folder")
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "one.py").write_text(TUTORIAL)
+    assert main(["render", str(tmp_path / "snippets"), "-o", str(taken)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_two_snippets_with_one_output_name_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "g.py").write_text(TUTORIAL)
+    out = tmp_path / "out"
+    assert main(["render", str(tmp_path / "a" / "g.py"), str(tmp_path / "b" / "g.py"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "would both be written to g.svg" in err and str(tmp_path / "b" / "g.py") in err
+    assert not (out / "g.svg").exists()
+    # the folders that hold them keep their structure, so that way both are drawn
+    assert main(["render", str(tmp_path), "-o", str(out)]) == 0
+    assert (out / "a" / "g.svg").exists() and (out / "b" / "g.svg").exists()
+
+
+@pytest.mark.parametrize("error", [RecursionError, MemoryError])
+@pytest.mark.parametrize("batch", [False, True])
+def test_recursion_and_memory_errors_in_process_are_limit_errors(
+    tutorial_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    error: type[BaseException],
+    batch: bool,
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error()
+
+    monkeypatch.setattr("app.pipeline.run", fail)
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "one.py").write_text(TUTORIAL)
+    sources = [str(tmp_path / "snippets")] if batch else [str(tutorial_file)]
+    assert main(["render", *sources, "-o", str(tmp_path / ("out" if batch else "out.svg"))]) == 4
+    err = capsys.readouterr().err
+    assert "limit error" in err and "Traceback" not in err
