@@ -13,11 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from app.errors import GradtraceError
 from app.render.svg import ImageFormat
 from app.snippets import SnippetStore
+from app.web import api
 from app.web.image_query import ImageQuery, image_query
 from app.web.image_response import ImageRequest, answer_image, remember_image
 from app.web.schemas import GraphRequest
 from app.web.source_encoding import decode_source
-from app.worker import Job, WorkerPool
+from app.worker import Job
 
 router = APIRouter()
 
@@ -25,9 +26,14 @@ FORMATS: tuple[ImageFormat, ...] = ("svg", "png", "pdf")
 IMAGE_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/pdf": {}}},
     304: {"description": "not modified (If-None-Match named the ETag)"},
-    **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422)},
+    **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422, 503)},
 }
 QueryOptions = Annotated[ImageQuery, Depends(image_query)]
+
+
+def no_snippet(key: str) -> GradtraceError:
+    """The 404 of an id nothing is stored under (JSON for the API, a picture for image URLs)."""
+    return GradtraceError("request", f"there is no stored snippet {key!r}", status=404)
 
 
 def _store(request: Request) -> SnippetStore:
@@ -72,7 +78,7 @@ async def get_snippet_image(request: Request, filename: str, query: QueryOptions
             raise GradtraceError("request", "snippet images end in .svg, .png or .pdf", status=404)
         snippet = await run_in_threadpool(_store(request).get, key)
         if snippet is None:
-            raise GradtraceError("request", f"there is no stored snippet {key!r}", status=404)
+            raise no_snippet(key)
         inputs = query.input_values() if query.inputs is not None else snippet.inputs
         return ImageRequest(snippet.code, inputs, query.options(snippet.options), fmt)
 
@@ -83,9 +89,9 @@ async def get_snippet_image(request: Request, filename: str, query: QueryOptions
 async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the snippet once (a broken one is refused with its error), store it, answer its URLs."""
     options = body.options.to_options()
-    pool: WorkerPool = request.app.state.pool
-    result = await run_in_threadpool(pool.run, Job(body.code, body.inputs, options, image_format="svg"))
-    assert result.image is not None
+    result = await api.run_job(request, Job(body.code, body.inputs, options, image_format="svg"))
+    if result.image is None:
+        raise GradtraceError("render", "the worker returned no image")
     remember_image(request, ImageRequest(body.code, body.inputs, options, "svg"), result.image)
     key, created = await run_in_threadpool(_store(request).put, body.code, body.inputs, options)
     root = result.graphs[options.graph].graph.root
@@ -99,7 +105,7 @@ async def get_snippet(key: str, request: Request) -> JSONResponse:
     """The stored snippet's code, inputs and options (what POST /api/snippets was given)."""
     snippet = await run_in_threadpool(_store(request).get, key)
     if snippet is None:
-        raise GradtraceError("request", f"there is no stored snippet {key!r}", status=404)
+        raise no_snippet(key)
     body = {"id": snippet.id, "code": snippet.code, "inputs": snippet.inputs, "options": asdict(snippet.options)}
     return JSONResponse(body, headers={"Cache-Control": "public, max-age=31536000, immutable"})
 

@@ -10,6 +10,7 @@ from fastapi import Query
 from app.errors import GradtraceError
 from app.pipeline import parse_inputs
 from app.render.options import RenderOptions
+from app.web.schemas import GRAPH_INDEX_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -38,7 +39,7 @@ class ImageQuery:
         if self.precision is not None:
             changes["precision"] = _integer("precision", self.precision, 1, 10)
         if self.graph is not None:
-            changes["graph"] = _integer("graph", self.graph, -100, 100)
+            changes["graph"] = _integer("graph", self.graph, -GRAPH_INDEX_LIMIT, GRAPH_INDEX_LIMIT)
         if self.values is not None:
             changes["show_values"] = _flag("values", self.values)
         if self.grads is not None:

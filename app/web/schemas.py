@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.render.options import RenderOptions
 
+# `graph` (which backward() call an image draws) is bounded alike in JSON bodies and query strings.
+GRAPH_INDEX_LIMIT = 100
+
 
 class OptionsBody(BaseModel):
     """How to draw the graphs."""
@@ -19,7 +22,7 @@ class OptionsBody(BaseModel):
     precision: int = Field(default=4, ge=1, le=10)
     show_values: bool = True
     show_grads: bool = True
-    graph: int = -1
+    graph: int = Field(default=-1, ge=-GRAPH_INDEX_LIMIT, le=GRAPH_INDEX_LIMIT)
 
     def to_options(self) -> RenderOptions:
         """The renderer's own options value."""

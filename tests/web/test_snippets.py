@@ -16,7 +16,7 @@ from app.render.options import RenderOptions
 from app.snippets import SnippetStore
 from app.web.factory import create_app
 from app.web.source_encoding import encode_source
-from app.worker import WorkerPool
+from app.worker import Job, WorkerPool
 from tests.conftest import TEST_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -194,3 +194,34 @@ def test_rows_with_older_or_newer_option_fields_still_load(tmp_path: Path) -> No
         connection.execute("UPDATE snippets SET body = ? WHERE id = ?", (body, key))
     snippet = store.get(key)
     assert snippet is not None and snippet.options == RenderOptions(direction="LR")
+
+
+def test_post_snippet_runs_through_the_shared_api_path(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.web import api
+
+    seen: list[str] = []
+    real = api.run_job
+
+    async def recording(request: object, job: Job) -> object:
+        seen.append(job.image_format or "")
+        return await real(request, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "run_job", recording)
+    assert client.post("/api/snippets", json={"code": CODE}).status_code == 201
+    assert seen == ["svg"]
+
+
+def test_unknown_snippet_says_the_same_as_json_and_as_picture(client: TestClient) -> None:
+    message = client.get("/api/snippets/0123456789abcdef").json()["error"]["message"]
+    assert message == "there is no stored snippet '0123456789abcdef'"
+    assert message.replace("'", "&#x27;") in client.get("/s/0123456789abcdef.svg").text
+
+
+@pytest.mark.parametrize(("graph", "status"), [(100, 200), (-100, 200), (101, 400), (-101, 400)])
+def test_graph_option_is_bounded_alike_in_bodies_and_queries(client: TestClient, graph: int, status: int) -> None:
+    code = "y = (x * 2).sum()"
+    body = client.post("/api/graph", json={"code": code, "options": {"graph": graph}})
+    assert body.status_code == status
+    query = client.get(f"/svg/{encode_source(code)}?graph={graph}")
+    # in range, there is still only one graph to draw: a request error either way, but not a bound one
+    assert query.status_code == 400 and (("must be a whole number" in query.text) == (status == 400))
