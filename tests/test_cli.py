@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -195,3 +197,15 @@ def test_recursion_and_memory_errors_in_process_are_limit_errors(
     assert main(["render", *sources, "-o", str(tmp_path / ("out" if batch else "out.svg"))]) == 4
     err = capsys.readouterr().err
     assert "limit error" in err and "Traceback" not in err
+
+
+def test_readme_command_line_synopsis_names_every_render_option() -> None:
+    from app.cli import build_parser
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for action in commands.choices["render"]._actions:
+        flags = [flag for flag in action.option_strings if flag not in ("-h", "--help")]
+        assert not flags or any(re.search(re.escape(flag) + r"(?![\w-])", section) for flag in flags), flags
+    assert "--format svg|png|pdf|dot|json" in section

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -225,3 +227,14 @@ def test_graph_option_is_bounded_alike_in_bodies_and_queries(client: TestClient,
     query = client.get(f"/svg/{encode_source(code)}?graph={graph}")
     # in range, there is still only one graph to draw: a request error either way, but not a bound one
     assert query.status_code == 400 and (("must be a whole number" in query.text) == (status == 400))
+
+
+def test_documented_snippet_id_is_the_one_the_store_gives(client: TestClient) -> None:
+    """docs/embedding.md's POST body, sent as its curl sends it: every id its recipes use is that answer's id."""
+    docs = (REPO / "docs" / "embedding.md").read_text()
+    sent = re.search(r"-d '(\{.*?\})'", docs, re.S)
+    assert sent is not None
+    answer = client.post("/api/snippets", json=json.loads(sent.group(1)))
+    assert answer.status_code == 201
+    documented = set(re.findall(r"/s/([0-9a-f]{16})\.", docs)) | set(re.findall(r'"id": "(\w+)"', docs))
+    assert documented == {answer.json()["id"]}
