@@ -77,8 +77,8 @@ def test_every_graph_is_complete(path: Path) -> None:
         assert {e["source"] for e in graph["edges"]} | {e["target"] for e in graph["edges"]} <= set(ids)
         assert Counter(n["kind"] for n in graph["nodes"])["op"] >= 1
         for node in graph["nodes"]:
-            if node["kind"] == "leaf":
-                assert node["grad"] is not None
+            if node["kind"] == "leaf":  # listed, or summarised once the answer's listing budget is spent
+                assert node["grad"] is not None or "grad_stats" in node
 
 
 def test_a_view_pytorch_cannot_describe_is_left_out_with_a_warning() -> None:

@@ -58,7 +58,7 @@ RAW_BODIES: list[tuple[str, bytes, dict[str, str], int, str | None]] = [
     ("options-precision-huge", b'{"code": "y = 1", "options": {"precision": 1e308}}', JSON, 400, "request"),
     ("options-theme", b'{"code": "y = 1", "options": {"theme": "../../etc"}}', JSON, 400, "request"),
     ("options-extra", b'{"code": "y = 1", "options": {"prog": "neato"}}', JSON, 400, "request"),
-    ("options-graph-huge", b'{"code": "y = 1", "options": {"graph": ' + b"9" * 30 + b"}}", JSON, 200, None),
+    ("options-graph-huge", b'{"code": "y = 1", "options": {"graph": ' + b"9" * 30 + b"}}", JSON, 400, "request"),
     ("text-plain", b'{"code": "x = 1"}', {"content-type": "text/plain"}, 400, "request"),
     ("form", b"code=x", {"content-type": "application/x-www-form-urlencoded"}, 400, "request"),
     (
