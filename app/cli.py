@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from app.config import Limits, Settings
+from app.config import Settings
 from app.errors import CLI_EXIT, GradtraceError
 from app.render.options import RenderOptions
 
@@ -103,18 +102,12 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     )  # fmt: skip
 
 
-def own_file_limits() -> Limits:
-    """The sandbox limits, minus the layout deadline: it works by ending a worker process, and
-    here the process is the user's own command."""
-    return replace(Settings.from_env().limits, layout_timeout_seconds=0)
-
-
 def _render(args: argparse.Namespace) -> bytes:
     from app.batch_render import render_output
     from app.pipeline import parse_inputs
 
     source = _read_source(args.source[0])
-    limits = own_file_limits()
+    limits = Settings.from_env().limits
     return render_output(source, parse_inputs(args.inputs), _options(args), args.format, limits)
 
 
@@ -126,7 +119,7 @@ def _render_batch(args: argparse.Namespace) -> int:
         return CLI_EXIT["request"]
     sources = [Path(s) for s in args.source]
     try:
-        report = render_folder(sources, Path(args.output), _options(args), args.format, own_file_limits())
+        report = render_folder(sources, Path(args.output), _options(args), args.format, Settings.from_env().limits)
     except (OSError, GradtraceError) as problem:  # an unwritable -o; two snippets named for one file
         error = problem if isinstance(problem, GradtraceError) else cannot_write(args.output, problem)
         print(f"gradtrace: {error.kind} error: {error}", file=sys.stderr)

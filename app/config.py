@@ -31,7 +31,7 @@ class Limits:
     max_drawn_nodes: int = 10_000  # nodes of all drawn graphs together; later backward() calls run undrawn
     max_inputs_elements: int = 100_000  # all `inputs` values together
     timeout_seconds: float = 10.0  # wall clock for one request in a worker
-    layout_timeout_seconds: float = 5.0  # one Graphviz layout in a worker; 0 = none (CLI, own files)
+    layout_timeout_seconds: float = 5.0  # one Graphviz layout in a worker (only workers enforce it); 0 = none
     worker_memory_mb: int = 3_072  # address-space cap of a worker process
     json_value_elements: int = 10_000  # larger tensors are summarised, not listed
     max_listed_elements: int = 200_000  # elements listed in one answer; later tensors are summarised

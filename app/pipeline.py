@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import warnings as pywarnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import torch
@@ -23,6 +24,11 @@ from app.sandbox.interpret import run_program
 from app.sandbox.parse import parse_program
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
+MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)
+
+# Wraps each Graphviz layout. Graphviz runs in C and cannot be interrupted, so a deadline means
+# ending the process: only the process's owner (the worker) may do that, never this module.
+LayoutGuard = Callable[[], AbstractContextManager[None]]
 
 
 def run(
@@ -30,9 +36,14 @@ def run(
     inputs: Mapping[str, Any] | None = None,
     options: RenderOptions | None = None,
     limits: Limits | None = None,
+    *,
+    layout_guard: LayoutGuard | None = None,
 ) -> Result:
-    """Parse, run, capture, walk, draw. Raises GradtraceError only."""
+    """Parse, run, capture, walk, draw. Raises GradtraceError only.
+
+    `layout_guard` wraps each Graphviz layout (a worker's deadline); None: no guard."""
     limits = limits or Limits()
+    guard = layout_guard or nullcontext
     options = options or RenderOptions()
     program = parse_program(source, limits)
     warnings: list[str] = []
@@ -55,7 +66,7 @@ def run(
             )
         if not captures:
             captures = _automatic_capture(recorder, warnings)
-        graphs = tuple(_render(c, recorder, options, limits) for c in captures)
+        graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
         variables = describe_variables({**tensors, **execution.names}, limits, warnings)
         graphs, variables = within_listing_budget(graphs, variables, limits.max_listed_elements, warnings)
     except GradtraceError:
@@ -82,9 +93,8 @@ def make_inputs(
     free_names: tuple[str, ...], inputs: Mapping[str, Any], limits: Limits, warnings: list[str]
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0."""
+    check_inputs(inputs)
     for name in inputs:
-        if not (name.isascii() and name.isidentifier()):  # it is echoed in warnings: keep it plain
-            raise GradtraceError("request", "input names must be plain Python names such as `x` or `w1`")
         if name not in free_names:
             warnings.append(f"input `{name}` is not used: the code assigns it or never reads it")
     given: dict[str, Any] = {}
@@ -106,22 +116,36 @@ def make_inputs(
     return given, tensors
 
 
+def check_inputs(inputs: Mapping[str, Any]) -> None:
+    """Refuse (`request`) input names that are not plain identifiers and values that are not numbers
+    or lists of numbers nested at most MAX_INPUT_DEPTH deep.
+
+    The web layer calls this before it builds a worker Job: a value nested hundreds deep makes
+    pickling it for the worker raise RecursionError."""
+    for name, value in inputs.items():
+        if not (isinstance(name, str) and name.isascii() and name.isidentifier()):  # echoed in warnings
+            raise GradtraceError("request", "input names must be plain Python names such as `x` or `w1`")
+        if not is_numeric_nest(value):
+            raise GradtraceError(
+                "request",
+                f"input `{name}` must be a number or lists of numbers nested at most {MAX_INPUT_DEPTH} deep",
+            )
+
+
 def _input_tensor(name: str, value: Any) -> torch.Tensor:
-    if not _is_numeric_nest(value, depth=0):
-        raise GradtraceError("request", f"input `{name}` must be a number or nested lists of numbers")
     try:
         return torch.tensor(value, dtype=torch.float32, requires_grad=True)
     except (ValueError, TypeError, RuntimeError) as exc:
         raise GradtraceError("request", f"input `{name}` is not a rectangular array of numbers: {exc}") from None
 
 
-def _is_numeric_nest(value: Any, depth: int) -> bool:
-    if isinstance(value, bool):
+def is_numeric_nest(value: Any, depth: int = 0) -> bool:
+    """A number (bools count), or lists of them at most MAX_INPUT_DEPTH - depth deep; never recurses
+    deeper than that, whatever `value` holds."""
+    if isinstance(value, bool | int | float):
         return True
-    if isinstance(value, int | float):
-        return True
-    if isinstance(value, list) and depth < 8:
-        return all(_is_numeric_nest(v, depth + 1) for v in value)
+    if isinstance(value, list) and depth < MAX_INPUT_DEPTH:
+        return all(is_numeric_nest(v, depth + 1) for v in value)
     return False
 
 
@@ -146,14 +170,17 @@ def _automatic_capture(recorder: Recorder, warnings: list[str]) -> list[Capture]
     return [capture]
 
 
-def _render(capture: Capture, recorder: Recorder, options: RenderOptions, limits: Limits) -> RenderedGraph:
+def _render(
+    capture: Capture, recorder: Recorder, options: RenderOptions, limits: Limits, guard: LayoutGuard
+) -> RenderedGraph:
     graph = walk_graph(capture, recorder.seen, limits.json_value_elements)
     dot = graph_to_dot(graph, options)
     ops = sum(1 for n in graph.nodes if n.kind == "op")
     title = f"Autograd graph of {graph.root or 'the result'}"
     leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
     description = f"{ops} autograd nodes; leaf tensors: {', '.join(leaves) or 'none'}"
-    svg = layout_svg(dot, title, description, options.theme == "auto", limits.layout_timeout_seconds)
+    with guard():
+        svg = layout_svg(dot, title, description, options.theme == "auto")
     return RenderedGraph(graph, dot, svg)
 
 
@@ -204,8 +231,11 @@ def parse_inputs(raw: str | None) -> dict[str, Any]:
         value = json.loads(raw)
     except ValueError as exc:
         raise GradtraceError("request", f"`inputs` is not valid JSON: {exc}") from None
+    except RecursionError:  # json nests deeper than the interpreter's stack: not ours to draw either
+        raise GradtraceError("request", "`inputs` nests too deeply") from None
     if not isinstance(value, dict):
         raise GradtraceError("request", '`inputs` must be a JSON object such as {"x": [1, 2]}')
+    check_inputs(value)
     return value
 
 
@@ -243,9 +273,11 @@ def output_version(limits: Limits) -> str:
     return f"{renderer_version()}; {settings}"
 
 
-def draw_image(result: Result, index: int, fmt: ImageFormat, layout_timeout: float = 0.0) -> bytes:
-    """Graph `index` as image bytes: its SVG, or its DOT drawn again as PNG or PDF."""
+def draw_image(result: Result, index: int, fmt: ImageFormat, *, layout_guard: LayoutGuard | None = None) -> bytes:
+    """Graph `index` as image bytes: its SVG, or its DOT drawn again as PNG or PDF (inside
+    `layout_guard`, as in `run`)."""
     svg = pick_graph_svg(result, index)
     if fmt == "svg":
         return svg.encode("utf-8")
-    return layout(result.graphs[index].dot, fmt, layout_timeout)
+    with (layout_guard or nullcontext)():
+        return layout(result.graphs[index].dot, fmt)

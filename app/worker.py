@@ -7,17 +7,21 @@ pipeline, so a replacement for a killed worker starts in milliseconds instead of
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
-import os
 import queue
 import resource
 import signal
 import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from multiprocessing.reduction import ForkingPickler
+from typing import TYPE_CHECKING, Any
 
 from app.config import Limits
 from app.errors import GradtraceError
@@ -25,8 +29,19 @@ from app.render.options import RenderOptions
 from app.render.svg import ImageFormat
 from app.result import Result
 
-GRACE_SECONDS = 1.0  # the worker's own limits fire first; the parent's kill is the last line
+if TYPE_CHECKING:
+    from app.pipeline import LayoutGuard
+
+# Which limit ends an overrunning job: a job that computes hits the worker's own RLIMIT_CPU at about
+# `timeout_seconds` of CPU time (rounded up to RLIMIT_CPU's whole seconds) and dies of SIGXCPU. The
+# parent's wall clock fires at `timeout_seconds + GRACE_SECONDS` and kills the worker: it ends a job
+# that waits rather than computes, and may beat the CPU cap when the rounding gave the job most of
+# an extra second. Either way the answer is `timeout`.
+GRACE_SECONDS = 1.0
 START_SECONDS = 120.0  # a fresh machine's first torch import can be slow
+RETRY_FIRST_SECONDS = 0.5  # a replacement that failed to start is tried again after this...
+RETRY_MAX_SECONDS = 10.0  # ...doubling up to this, until the pool is closed
+CLOSE_WAIT_SECONDS = 10.0  # close() waits this long in all for replacements being started
 
 
 @dataclass(frozen=True)
@@ -45,23 +60,51 @@ def _set_caps(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def cpu_budget(used_seconds: float, timeout_seconds: float) -> int:
+    """The RLIMIT_CPU soft limit that gives the next job `timeout_seconds` of CPU time on top of the
+    `used_seconds` the process has spent: rounded up, as the limit counts whole seconds."""
+    return math.ceil(used_seconds + timeout_seconds)
+
+
 def _cap_cpu_for_next_job(limits: Limits) -> None:
     # RLIMIT_CPU counts the process's whole life: allow this job its budget on top of what was used.
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    budget = used + int(limits.timeout_seconds) + 1
+    budget = cpu_budget(usage.ru_utime + usage.ru_stime, limits.timeout_seconds)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
+
+
+def layout_deadline(seconds: float) -> LayoutGuard:
+    """A guard for one Graphviz layout in this worker: past `seconds` (0: never) the process ends.
+
+    Graphviz runs in C and cannot be interrupted from Python, so the deadline is SIGALRM's default
+    action; the pool sees the worker die of SIGALRM, answers `timeout` and starts a new worker. A
+    worker process has no other timer, so arming ITIMER_REAL here cancels nothing of anyone's."""
+
+    @contextmanager
+    def guard() -> Iterator[None]:
+        if seconds <= 0:
+            yield
+            return
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    return guard
 
 
 def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
     from app import pipeline  # preloaded by the forkserver; cheap here
 
+    guard = layout_deadline(limits.layout_timeout_seconds)
     try:
-        result = pipeline.run(job.source, job.inputs, job.options, limits)
+        result = pipeline.run(job.source, job.inputs, job.options, limits, layout_guard=guard)
         if job.image_format is not None:
             # Drawn here, not in the web process: Graphviz is neither thread-safe nor time-bounded.
-            image = pipeline.draw_image(result, job.options.graph, job.image_format, limits.layout_timeout_seconds)
+            image = pipeline.draw_image(result, job.options.graph, job.image_format, layout_guard=guard)
             result = replace(result, image=image)
         return "ok", result
     except GradtraceError as exc:
@@ -101,16 +144,34 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
             return
 
 
+class _WorkerDied(Exception):
+    """The worker's pipe closed under a job: the process ended (a cap, a signal, a crash)."""
+
+
+class _PoolClosed(RuntimeError):
+    """A worker finished starting after close(): it was stopped, not kept."""
+
+
 class _Worker:
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process = process
         self.conn = conn
+        self._stop_lock = threading.Lock()  # close() and a request's thread may both stop it
+
+    def alive(self) -> bool:
+        # Not process.is_alive(): that reads the exit status off the forkserver's pipe, and two
+        # threads reading it at once can lose it. The pipe turning readable says "ended" unread.
+        return not wait([self.process.sentinel], timeout=0)
 
     def stop(self) -> None:
-        if self.process.is_alive() and self.process.pid is not None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.join(timeout=5)
-        self.conn.close()
+        with self._stop_lock:
+            try:
+                # kill() ignores a process that is already gone: the forkserver may reap a dead
+                # worker at any moment, so "is it alive? then os.kill" races (ProcessLookupError).
+                self.process.kill()
+                self.process.join(timeout=5)
+            finally:
+                self.conn.close()
 
 
 class WorkerPool:
@@ -122,14 +183,21 @@ class WorkerPool:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["app.pipeline"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._live: set[_Worker] = set()
+        self._live: set[_Worker] = set()  # every started process, warmed up or not: close() stops them
+        self._ready: set[_Worker] = set()  # warmed up: idle, or busy with a job
+        self._busy: set[_Worker] = set()
+        self._refills: set[threading.Thread] = set()
         self._lock = threading.Lock()
-        self._closed = False
+        self._closed = threading.Event()
 
     def start(self) -> None:
-        """Start every worker and wait until each has warmed up."""
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
+        """Start every worker and wait until each has warmed up; if one fails, stop them all."""
+        try:
+            for _ in range(self.size):
+                self._hand_back(self._spawn())
+        except BaseException:
+            self.close()
+            raise
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -138,62 +206,144 @@ class WorkerPool:
         child.close()
         worker = _Worker(process, parent)
         with self._lock:
-            self._live.add(worker)
+            # Checked under the lock close() takes: either close() sees this worker, or we see closed.
+            closed = self._closed.is_set()
+            if not closed:
+                self._live.add(worker)
+        if closed:
+            worker.stop()
+            raise _PoolClosed("the pool is closed")
         try:
             ready = parent.poll(START_SECONDS) and parent.recv() == "ready"
-        except (EOFError, OSError):  # it died while starting
+        except (EOFError, OSError):  # it died while starting (or close() stopped it)
             ready = False
         if not ready:
             self._retire(worker)
             raise RuntimeError("a gradtrace worker did not start")
         return worker
 
-    def _retire(self, worker: _Worker) -> None:
-        worker.stop()
+    def _hand_back(self, worker: _Worker) -> None:
+        """Make a warmed-up or finished worker idle again; after close() stop it instead."""
         with self._lock:
-            self._live.discard(worker)
+            closed = self._closed.is_set()
+            if not closed:
+                self._busy.discard(worker)
+                self._ready.add(worker)
+                self._idle.put(worker)
+        if closed:
+            self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        try:
+            worker.stop()
+        finally:
+            with self._lock:
+                self._live.discard(worker)
+                self._ready.discard(worker)
+                self._busy.discard(worker)
 
     def _replace(self, worker: _Worker) -> None:
         self._retire(worker)
-        if not self._closed:
-            threading.Thread(target=self._refill, daemon=True).start()
+        with self._lock:
+            if self._closed.is_set():
+                return
+            refill = threading.Thread(target=self._refill, name="gradtrace-refill", daemon=True)
+            self._refills.add(refill)
+            refill.start()
 
     def _refill(self) -> None:
+        """Start one replacement, trying again with a growing pause until it starts or the pool closes."""
+        delay = RETRY_FIRST_SECONDS
         try:
-            self._idle.put(self._spawn())
-        except (RuntimeError, OSError) as exc:
-            print(f"gradtrace: could not start a worker: {exc}", file=sys.stderr)
+            while not self._closed.is_set():
+                try:
+                    self._hand_back(self._spawn())
+                    return
+                except Exception as exc:  # any failure: a pool that stops refilling shrinks to nothing
+                    if self._closed.is_set():
+                        return
+                    print(f"gradtrace: could not start a worker ({exc}); trying again in {delay:g} s", file=sys.stderr)
+                if self._closed.wait(delay):
+                    return
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+        finally:
+            with self._lock:
+                self._refills.discard(threading.current_thread())
 
     def pids(self) -> list[int]:
-        """Process ids of the live workers (for tests and health checks)."""
+        """Process ids of the live workers, warming up or ready (for tests)."""
         with self._lock:
             return [w.process.pid for w in self._live if w.process.pid is not None]
 
+    def health(self) -> tuple[int, int]:
+        """(idle, busy): warmed-up workers that are alive. An idle one found dead is replaced now, so
+        a pool nobody sends requests to (a load balancer took it out on a 503) still heals."""
+        self._sweep_idle()
+        with self._lock:
+            ready = [(w, w in self._busy) for w in self._ready]
+        alive = [busy for w, busy in ready if w.alive()]
+        return alive.count(False), alive.count(True)
+
+    def _sweep_idle(self) -> None:
+        for _ in range(self._idle.qsize()):
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            if worker.alive():
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+
     def run(self, job: Job, wait_seconds: float = 30.0) -> Result:
         """Run one job in a worker. Raises GradtraceError (timeout, limit, or the program's own)."""
+        message = _pickled(job)  # before taking a worker: a job that cannot be sent costs none
+        worker = self._take(wait_seconds)
         try:
-            worker = self._idle.get(timeout=wait_seconds)
-        except queue.Empty:
-            raise GradtraceError("limit", "gradtrace is busy; try again in a moment", status=429) from None
-        try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.limits.timeout_seconds + GRACE_SECONDS):
-                self._replace(worker)
-                raise GradtraceError(
-                    "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
-                )
-            status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            status, payload = self._exchange(worker, message)
+        except _WorkerDied:
+            self._replace(worker)  # joins the process, so its exit code is known below
             raise self._death_error(worker.process.exitcode) from None
-        self._idle.put(worker)
+        except BaseException:
+            # A timeout, or anything else mid-job: the worker may be half-way through it, so it is
+            # never reused, and never lost either.
+            self._replace(worker)
+            raise
+        self._hand_back(worker)
         if status == "error":
             raise payload
         assert isinstance(payload, Result)
         return payload
 
+    def _take(self, wait_seconds: float) -> _Worker:
+        """An idle worker that is alive, within `wait_seconds`; else `limit` (429)."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise GradtraceError("limit", "gradtrace is busy; try again in a moment", status=429) from None
+            with self._lock:
+                self._busy.add(worker)
+            if worker.alive():
+                return worker
+            # It died while idle (the OOM killer, an operator): not this request's doing.
+            self._replace(worker)
+
+    def _exchange(self, worker: _Worker, message: bytes) -> tuple[str, Any]:
+        try:
+            worker.conn.send_bytes(message)
+            if not worker.conn.poll(self.limits.timeout_seconds + GRACE_SECONDS):
+                raise GradtraceError(
+                    "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
+                )
+            reply: tuple[str, Any] = worker.conn.recv()
+        except (EOFError, OSError):
+            raise _WorkerDied from None
+        return reply
+
     def _death_error(self, exitcode: int | None) -> GradtraceError:
-        if exitcode == -signal.SIGALRM:  # the layout deadline (app/render/svg.py) ended the worker
+        if exitcode == -signal.SIGALRM:  # the layout deadline (layout_deadline above) ended the worker
             return GradtraceError(
                 "timeout",
                 f"laying out the graph took longer than {self.limits.layout_timeout_seconds:g} s and was "
@@ -207,9 +357,26 @@ class WorkerPool:
         return GradtraceError("limit", "the program was stopped: it used more memory or CPU time than gradtrace allows")
 
     def close(self) -> None:
-        """Stop every worker; no process is left behind."""
-        self._closed = True
+        """Stop every worker, and wait (bounded) for replacements being started; none is left behind."""
         with self._lock:
+            self._closed.set()
             workers = list(self._live)
+            refills = list(self._refills)
         for worker in workers:
             self._retire(worker)
+        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+        for refill in refills:
+            refill.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._lock:  # a worker whose refill outlived the wait above
+            leftovers = list(self._live)
+        for worker in leftovers:
+            self._retire(worker)
+
+
+def _pickled(job: Job) -> bytes:
+    """The job as the worker's conn.recv() reads it; a job that cannot be pickled is a `request` error."""
+    try:
+        return bytes(ForkingPickler.dumps(job))
+    except Exception as exc:  # RecursionError, PicklingError, TypeError...: all the request's doing
+        reason = type(exc).__name__
+        raise GradtraceError("request", f"gradtrace cannot send this request to a worker ({reason})") from None

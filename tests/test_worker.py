@@ -7,12 +7,16 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
 
 import pytest
 
+from app import pipeline
 from app.config import Limits
 from app.errors import GradtraceError
-from app.worker import Job, WorkerPool
+from app.worker import Job, WorkerPool, cpu_budget
+from tests.service import descendants
 
 # In-place work on one big tensor: no new elements, few interpreter steps, seconds of C time.
 SLOW = "a = torch.ones(4000000)\nwhile True:\n    a.add_(1)\n"
@@ -82,11 +86,18 @@ def test_close_leaves_no_worker_behind() -> None:
 def test_busy_pool_says_so() -> None:
     pool = WorkerPool(Limits(timeout_seconds=2.0), size=1)
     pool.start()
+    outcome: list[BaseException | None] = []
     try:
 
         def overrun() -> None:
-            with pytest.raises(GradtraceError):
+            # pytest.raises here could not fail the test (it runs in another thread): keep what
+            # happened and check it below.
+            try:
                 pool.run(Job(SLOW))
+            except BaseException as exc:
+                outcome.append(exc)
+            else:
+                outcome.append(None)
 
         runner = threading.Thread(target=overrun)
         runner.start()
@@ -97,6 +108,8 @@ def test_busy_pool_says_so() -> None:
         runner.join()
     finally:
         pool.close()
+    [overran] = outcome
+    assert isinstance(overran, GradtraceError) and overran.kind == "timeout"
 
 
 def test_layout_past_its_deadline_is_a_timeout_and_the_worker_is_replaced() -> None:
@@ -111,3 +124,178 @@ def test_layout_past_its_deadline_is_a_timeout_and_the_worker_is_replaced() -> N
         assert pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
     finally:
         pool.close()
+
+
+def nested(depth: int) -> object:
+    value: object = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def wait_reaped(pid: int) -> None:
+    """Until the forkserver has reaped `pid` (and written its exit status for us)."""
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
+
+
+def test_job_that_cannot_be_sent_is_a_request_error_and_keeps_the_worker(small_pool: WorkerPool) -> None:
+    """Pickling a 500-deep input raised RecursionError while a worker was taken: the worker was lost."""
+    [pid] = small_pool.pids()
+    for _ in range(2):  # the pool has one worker: losing it once would make the second a 429
+        with pytest.raises(GradtraceError) as caught:
+            small_pool.run(Job(QUICK, {"x": nested(500)}), wait_seconds=1)
+        assert caught.value.kind == "request"
+    assert small_pool.run(Job(QUICK), wait_seconds=1).graphs[0].graph.root == "out"
+    assert small_pool.pids() == [pid]
+
+
+def test_any_exception_mid_job_replaces_the_worker(small_pool: WorkerPool, monkeypatch: pytest.MonkeyPatch) -> None:
+    [pid] = small_pool.pids()
+    real_poll = Connection.poll
+    calls = []
+
+    def interrupted_once(self: Connection, timeout: float | None = 0.0) -> bool:
+        calls.append(timeout)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # what Ctrl+C in the web process's thread looks like
+        return real_poll(self, timeout)
+
+    monkeypatch.setattr(Connection, "poll", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        small_pool.run(Job(QUICK))
+    monkeypatch.undo()
+    assert small_pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
+    assert pid not in small_pool.pids() and not alive(pid)
+
+
+def test_worker_reaped_between_liveness_check_and_kill_is_still_replaced(small_pool: WorkerPool) -> None:
+    """Under forkserver a dead worker can be reaped between `is_alive()` and `os.kill`."""
+    [worker] = list(small_pool._live)
+    pid = worker.process.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    wait_reaped(pid)
+    worker.process.is_alive = lambda: True  # type: ignore[method-assign]  # what it said just before the reap
+    small_pool._replace(worker)  # was: ProcessLookupError, the worker kept in the pool, no refill
+    assert small_pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
+    assert pid not in small_pool.pids()
+
+
+def test_idle_worker_that_died_is_replaced_without_failing_the_next_request(small_pool: WorkerPool) -> None:
+    [pid] = small_pool.pids()
+    os.kill(pid, signal.SIGKILL)  # as the OOM killer would, between requests
+    wait_reaped(pid)
+    assert small_pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
+    assert pid not in small_pool.pids()
+
+
+def test_replacement_that_fails_to_start_is_tried_again(
+    small_pool: WorkerPool, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    real_spawn = small_pool._spawn
+    failures: list[int] = []
+
+    def flaky_spawn() -> object:
+        if len(failures) < 2:
+            failures.append(1)
+            raise RuntimeError("a gradtrace worker did not start")
+        return real_spawn()
+
+    monkeypatch.setattr(small_pool, "_spawn", flaky_spawn)
+    [pid] = small_pool.pids()
+    os.kill(pid, signal.SIGKILL)
+    wait_reaped(pid)
+    # The first two replacements fail; the third, 0.5 + 1 s later, serves this request.
+    assert small_pool.run(Job(QUICK), wait_seconds=20).graphs[0].graph.root == "out"
+    assert len(failures) == 2
+    assert capfd.readouterr().err.count("could not start a worker") == 2
+
+
+def test_start_that_fails_stops_the_workers_it_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = WorkerPool(Limits(), size=2)
+    real_spawn = pool._spawn
+    started: list[int] = []
+
+    def second_fails() -> object:
+        if started:
+            raise RuntimeError("a gradtrace worker did not start")
+        worker = real_spawn()
+        assert worker.process.pid is not None
+        started.append(worker.process.pid)
+        return worker
+
+    monkeypatch.setattr(pool, "_spawn", second_fails)
+    with pytest.raises(RuntimeError):
+        pool.start()
+    assert started and not alive(started[0])
+    assert pool.pids() == []
+
+
+def test_close_while_a_replacement_starts_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    pool = WorkerPool(Limits(), size=1)
+    pool.start()
+    [pid] = pool.pids()
+    others = descendants(os.getpid()) - {pid}
+    real_spawn = pool._spawn
+
+    def slow_spawn() -> object:
+        time.sleep(1.0)  # close() comes while the replacement is on its way
+        return real_spawn()
+
+    monkeypatch.setattr(pool, "_spawn", slow_spawn)
+    os.kill(pid, signal.SIGKILL)
+    wait_reaped(pid)
+    with pytest.raises(GradtraceError):
+        pool.run(Job(QUICK), wait_seconds=0.1)  # finds it dead, asks for a replacement, gets a 429
+    pool.close()
+    time.sleep(2.5)  # past the slow replacement's start, had close() not waited for it
+    assert descendants(os.getpid()) <= others, "a worker started after close() was kept"
+    assert pool.pids() == []
+    assert "could not start a worker" not in capfd.readouterr().err
+
+
+def test_cpu_cap_is_the_timeout_rounded_up_to_whole_seconds() -> None:
+    """RLIMIT_CPU fires at about the timeout (it counts whole seconds), not 1-2 s after the wall clock."""
+    for used in (0.0, 3.2, 5.99, 6.0):
+        for timeout in (1.0, 2.5, 10.0):
+            allowed = cpu_budget(used, timeout) - used
+            assert timeout <= allowed < timeout + 1
+
+
+def test_layout_guard_wraps_every_graphviz_layout() -> None:
+    entered: list[str] = []
+
+    @contextmanager
+    def guard() -> Iterator[None]:
+        entered.append("layout")
+        yield
+
+    code = "a = torch.ones(2, requires_grad=True)\nb = (a * 2).sum()\nb.backward()\nc = (a * 3).sum()\nc.backward()"
+    result = pipeline.run(code, layout_guard=guard)
+    assert len(result.graphs) == 2 and entered == ["layout"] * 2
+    pipeline.draw_image(result, -1, "png", layout_guard=guard)
+    assert entered == ["layout"] * 3
+
+
+def test_in_process_pipeline_leaves_the_callers_signals_alone() -> None:
+    """The CLI, tests and notebooks run the pipeline in their own process: their timers are theirs."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise AssertionError("the caller's timer fired during the test")
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, 100.0)
+    try:
+        result = pipeline.run(QUICK, limits=Limits(layout_timeout_seconds=5.0))
+        pipeline.draw_image(result, -1, "png")
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 90 < remaining <= 100  # not cancelled
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html import escape
 from typing import Literal
 
@@ -25,31 +21,14 @@ _ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 AUTO_CLASS = "gt-auto"  # marks an SVG whose colours follow prefers-color-scheme
 
 
-@contextmanager
-def layout_deadline(seconds: float) -> Iterator[None]:
-    """End this process if the body runs past `seconds` (0: no deadline).
+def layout(dot: str, fmt: ImageFormat) -> bytes:
+    """Lay out DOT with Graphviz's `dot` engine and draw it in `fmt`.
 
-    Graphviz runs in C and cannot be interrupted from Python, so the deadline is SIGALRM's default
-    action: the worker process ends and its parent answers `timeout` and starts a new worker.
-    Only worker processes pass a deadline; the CLI and notebook API pass 0."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def layout(dot: str, fmt: ImageFormat, timeout: float = 0.0) -> bytes:
-    """Lay out DOT with Graphviz's `dot` engine and draw it in `fmt`, within `timeout` seconds."""
+    No deadline here: Graphviz runs in C and only ending the process stops it, so the caller that
+    owns the process sets one (the worker's `layout_guard`, see app/worker.py)."""
     try:
         graph = pygraphviz.AGraph(string=dot)
-        with layout_deadline(timeout):
-            data = graph.draw(format=fmt, prog="dot")
+        data = graph.draw(format=fmt, prog="dot")
     except (OSError, ValueError, pygraphviz.agraph.DotError) as exc:
         raise GradtraceError("render", f"Graphviz could not draw this graph: {exc}") from None
     if not isinstance(data, bytes) or not data:
@@ -60,11 +39,11 @@ def layout(dot: str, fmt: ImageFormat, timeout: float = 0.0) -> bytes:
     return data
 
 
-def layout_svg(dot: str, title: str, description: str, auto_dark: bool = False, timeout: float = 0.0) -> str:
+def layout_svg(dot: str, title: str, description: str, auto_dark: bool = False) -> str:
     """The SVG of a DOT graph, with a <title> and <desc> for screen readers, no scripts or links.
 
     With `auto_dark` (theme=auto, DOT drawn light) the SVG carries its own dark variant."""
-    svg = layout(dot, "svg", timeout).decode("utf-8")
+    svg = layout(dot, "svg").decode("utf-8")
     svg = add_title(svg, title, description)
     return add_dark_scheme(svg) if auto_dark else svg
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import GradtraceError
+from app.pipeline import check_inputs
 from app.result import Result, result_to_json
 from app.web.image_query import ImageQuery, image_query
 from app.web.image_response import ImageRequest, answer_image
@@ -36,6 +37,7 @@ async def run_job(request: Request, job: Job) -> Result:
 @router.post("/api/graph", responses=ERROR_RESPONSES)
 async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the code; answer every graph, the named tensors, what it printed and warnings."""
+    check_inputs(body.inputs)
     result = await run_job(request, Job(body.code, body.inputs, body.options.to_options()))
     # Building and encoding a large answer takes a while: do it in a thread, not on the event loop
     # every other request waits on (JSONResponse encodes its body when it is made).
@@ -64,7 +66,8 @@ async def get_graph_svg(
 
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    """200 while workers are up to render; 503 otherwise."""
-    workers = len(pool_of(request).pids())
-    status = 200 if workers else 503
-    return JSONResponse({"status": "ok" if workers else "no workers", "workers": workers}, status_code=status)
+    """200 while a worker can take a request (idle, or busy and alive); 503 otherwise."""
+    idle, busy = await run_in_threadpool(pool_of(request).health)
+    workers = idle + busy
+    body = {"status": "ok" if workers else "no workers", "workers": workers, "idle": idle, "busy": busy}
+    return JSONResponse(body, status_code=200 if workers else 503)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import GradtraceError
+from app.pipeline import check_inputs
 from app.render.svg import ImageFormat
 from app.snippets import SnippetStore
 from app.web import api
@@ -88,6 +89,7 @@ async def get_snippet_image(request: Request, filename: str, query: QueryOptions
 @router.post("/api/snippets", status_code=201)
 async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the snippet once (a broken one is refused with its error), store it, answer its URLs."""
+    check_inputs(body.inputs)
     options = body.options.to_options()
     result = await api.run_job(request, Job(body.code, body.inputs, options, image_format="svg"))
     if result.image is None:

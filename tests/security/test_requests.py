@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
+import zlib
 from typing import Any
 
 import pytest
@@ -139,3 +141,26 @@ def test_graph_svg_with_nan_and_inf_is_an_image(app_client: TestClient) -> None:
     response = app_client.get("/graph.svg", params={"code": code})
     assert response.status_code == 200
     assert response.text.lstrip().startswith("<?xml") or "<svg" in response.text
+
+
+def test_deeply_nested_inputs_are_refused_everywhere_and_cost_no_worker(app_client: TestClient) -> None:
+    """Pickling a 500-deep input for a worker raised RecursionError: a 500, and the worker was lost."""
+    deep = "[" * 500 + "1" + "]" * 500
+    body = '{"code": "y = (x * 2).sum()", "inputs": {"x": ' + deep + "}}"
+    encoded = base64.urlsafe_b64encode(zlib.compress(b"y = (x * 2).sum()")).decode().rstrip("=")
+    for _ in range(2):  # the session pool has two workers: losing one per request leaves none
+        check(app_client.post("/api/graph", content=body, headers=JSON), 400, "request")
+        check(app_client.post("/api/snippets", content=body, headers=JSON), 400, "request")
+        for path in ("/graph.svg", f"/svg/{encoded}", f"/png/{encoded}"):
+            params = {"code": "y = (x * 2).sum()", "inputs": '{"x": ' + deep + "}"}
+            response = app_client.get(path, params=params if path == "/graph.svg" else {"inputs": params["inputs"]})
+            assert response.status_code == 400, path
+            assert CANARY not in response.text
+    nine_deep = "[" * 9 + "1" + "]" * 9
+    check(app_client.post("/api/graph", json={"code": "y = x", "inputs": {"x": json.loads(nine_deep)}}), 400, "request")
+    eight_deep = "[" * 8 + "1" + "]" * 8
+    check(app_client.post("/api/graph", json={"code": "y = x * 2", "inputs": {"x": json.loads(eight_deep)}}), 200, None)
+    too_deep_for_json = {"code": "y = x", "inputs": "[" * 1100 + "]" * 1100}
+    assert app_client.get("/graph.svg", params=too_deep_for_json).status_code == 400
+    health = app_client.get("/healthz").json()
+    assert health["workers"] == 2 and health["busy"] == 0

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from app.config import Limits, Settings
+from app.web.factory import create_app
+from app.worker import WorkerPool
 
 TUTORIAL = """import torch
 x = torch.ones(2,2,requires_grad=True)
@@ -162,3 +171,44 @@ def test_page_has_code_box(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "<title>" in response.text and "gradtrace" in response.text
+
+
+def test_healthz_counts_workers_that_can_take_a_request(tmp_path: Path) -> None:
+    """A worker that died is not counted (the pool had it as a process); the pool heals itself."""
+    pool = WorkerPool(Limits(), size=1)
+    pool.start()
+    try:
+        app = create_app(Settings(snippet_db=tmp_path / "snippets.sqlite3"), pool=pool)
+        with TestClient(app, raise_server_exceptions=False) as own:
+            assert own.get("/healthz").json() == {"status": "ok", "workers": 1, "idle": 1, "busy": 0}
+            [pid] = pool.pids()
+            os.kill(pid, signal.SIGKILL)
+            while os.path.exists(f"/proc/{pid}"):  # until the forkserver has reaped it
+                time.sleep(0.02)
+            time.sleep(0.2)
+            response = own.get("/healthz")
+            assert response.status_code == 503 and response.json()["workers"] == 0
+            deadline = time.monotonic() + 60
+            while own.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+                time.sleep(0.1)  # the health check itself started a replacement
+            assert own.get("/healthz").json()["workers"] == 1
+    finally:
+        pool.close()
+
+
+def test_healthz_counts_a_busy_worker(tmp_path: Path) -> None:
+    pool = WorkerPool(Limits(timeout_seconds=2.0), size=1)
+    pool.start()
+    try:
+        app = create_app(Settings(snippet_db=tmp_path / "snippets.sqlite3"), pool=pool)
+        with TestClient(app, raise_server_exceptions=False) as own:
+            slow = "a = torch.ones(4000000)\nwhile True:\n    a.add_(1)\n"
+            runner = threading.Thread(target=own.post, args=("/api/graph",), kwargs={"json": {"code": slow}})
+            runner.start()
+            time.sleep(0.5)
+            response = own.get("/healthz")
+            runner.join()
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "workers": 1, "idle": 0, "busy": 1}
+    finally:
+        pool.close()
