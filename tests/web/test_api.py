@@ -17,15 +17,7 @@ from app.config import Limits, Settings
 from app.web.factory import create_app
 from app.worker import WorkerPool
 
-TUTORIAL = """import torch
-x = torch.ones(2,2,requires_grad=True)
-y = x + 2
-z = y*y*3
-out = z.mean()
-print(z, out)
-out.backward()
-print(x.grad)
-"""
+TUTORIAL = (Path(__file__).parents[1] / "programs" / "tutorial.py").read_text()  # the autograd tutorial
 TWICE = "a = torch.ones(2, requires_grad=True)\nb = (a * a).sum()\nb.backward()\nb.backward()"
 
 
