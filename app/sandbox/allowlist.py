@@ -6,6 +6,8 @@ interpreter looks them up only after finding them here.
 
 from __future__ import annotations
 
+from functools import cache
+
 
 def names(text: str) -> frozenset[str]:
     """The whitespace-separated names of a block (grouped by theme, one entry each)."""
@@ -206,6 +208,7 @@ SIZED_F: dict[str, str] = {"one_hot": "one_hot", "linear": "linear", "pad": "pad
 SIZED_NN: dict[str, str] = {"Linear": "linear_module"}
 
 
+@cache  # a union of constant sets: compute it once per process, not once per program
 def all_attribute_names() -> frozenset[str]:
     """Every attribute name reachable on any kind of object; parse-time refusal uses it."""
     return (
