@@ -112,9 +112,9 @@ function setUpExports(state, theme, editor) {
   });
 
   const dialog = $("embed-dialog");
-  $("open-embed").addEventListener("click", () => {
+  $("open-embed").addEventListener("click", async () => {
     closeMenu();
-    const url = embedUrl({
+    const url = await embedUrl({
       code: editor.getCode(),
       inputs: state.inputs,
       theme: theme.choice(),

@@ -1,5 +1,6 @@
 // Downloads (SVG, PNG, DOT) and the embed snippet. PNG is drawn in the browser so it needs no
 // extra request; the embed snippet points at the service's SVG endpoint so pages stay live.
+import { deflate } from "./permalink.js";
 
 // Big enough to print sharply, small enough for every browser's canvas limit.
 const PNG_SCALE = 3;
@@ -29,9 +30,11 @@ export async function downloadPng(svgText, filename, background) {
   }
 }
 
-/** The service's image URL for this view; display options left at their defaults are omitted. */
-export function embedUrl({ code, inputs, theme, options, graphIndex }) {
-  const params = new URLSearchParams({ code });
+/** The service's image URL for this view: the compact, cacheable /svg/{encoded} form where the
+ * browser can compress, else /graph.svg?code=...; options left at their defaults are omitted. */
+export async function embedUrl({ code, inputs, theme, options, graphIndex }) {
+  const packed = await deflate(code);
+  const params = packed === null ? new URLSearchParams({ code }) : new URLSearchParams();
   if (inputs && Object.keys(inputs).length) params.set("inputs", JSON.stringify(inputs));
   params.set("theme", theme);
   if (options.direction !== "TB") params.set("direction", options.direction);
@@ -39,7 +42,8 @@ export function embedUrl({ code, inputs, theme, options, graphIndex }) {
   if (!options.show_values) params.set("values", "false");
   if (!options.show_grads) params.set("grads", "false");
   params.set("graph", String(graphIndex));
-  return `${window.location.origin}/graph.svg?${params.toString()}`;
+  const path = packed === null ? "/graph.svg" : `/svg/${packed}`;
+  return `${window.location.origin}${path}?${params.toString()}`;
 }
 
 export function embedSnippets(url, alt) {

@@ -45,7 +45,8 @@ export async function decodeState(hash) {
   return { code, inputs, options, graphIndex };
 }
 
-async function deflate(text) {
+/** zlib-deflate + base64url, no padding: the encoding Kroki uses and /svg/{encoded} reads. */
+export async function deflate(text) {
   if (typeof CompressionStream === "undefined") return null;
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate"));
   const bytes = new Uint8Array(await new Response(stream).arrayBuffer());

@@ -166,3 +166,20 @@ def test_every_example_renders_without_an_error(page: Page) -> None:
         expect(page.locator("#status")).to_contain_text("Rendered", timeout=30_000)
         expect(page.locator("#error")).to_be_hidden()
         assert page.locator("#graph g.node").count() > 0, slug
+
+
+def test_embed_snippet_points_at_a_compact_image_url_that_renders(page: Page) -> None:
+    open_playground(page)
+    set_code(page, AUTOGRAD_BASICS)
+    wait_for_graph(page)
+    page.locator("#export-menu > summary").click()
+    page.locator("#open-embed").click()
+    expect(page.locator("#embed-html")).to_have_value(re.compile(r'src="[^"]+/svg/'))
+    html = page.locator("#embed-html").input_value()
+    match = re.search(r'src="([^"]+)"', html)
+    assert match, html
+    url = match.group(1).replace("&amp;", "&")
+    assert "/svg/" in url and "code=" not in url  # the Kroki-style compressed form, not the raw code
+    response = page.request.get(url)
+    assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
+    assert "MeanBackward0" in response.text()
