@@ -11,6 +11,7 @@ from dataclasses import replace
 import torch
 
 from app.graph.model import Graph, TensorData
+from app.graph.tensors import summary_stats
 from app.result import RenderedGraph, Variable
 
 
@@ -37,10 +38,9 @@ class ListingBudget:
 def summarise(data: TensorData) -> TensorData:
     """`data` without its elements, with the min/max/mean summary large tensors get."""
     t = torch.tensor(data.values, dtype=torch.float64)
-    if data.dtype.startswith("complex"):  # listed as (real, imag) pairs; summarised by magnitude
-        t = torch.view_as_complex(t).abs()
-    stats = {"min": float(t.min()), "max": float(t.max()), "mean": float(t.mean())}
-    return TensorData(data.shape, data.dtype, None, stats)
+    if data.dtype.startswith("complex"):  # listed as (real, imag) pairs
+        t = torch.view_as_complex(t)
+    return TensorData(data.shape, data.dtype, None, summary_stats(t))
 
 
 def within_listing_budget(
