@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--precision", type=int, choices=range(1, 11), default=4, metavar="1..10")
     render.add_argument("--no-values", action="store_true", help="hide the values")
     render.add_argument("--no-grads", action="store_true", help="hide the gradients")
+    render.add_argument("--no-collapse", action="store_true", help="draw every step of long runs of one op")
     render.add_argument("--graph", type=int, default=-1, help="which graph when the code calls backward() often")
     return parser
 
@@ -98,7 +99,8 @@ def _read_source(name: str) -> str:
 def _options(args: argparse.Namespace) -> RenderOptions:
     return RenderOptions(
         theme=args.theme, direction=args.direction, precision=args.precision,
-        show_values=not args.no_values, show_grads=not args.no_grads, graph=args.graph,
+        show_values=not args.no_values, show_grads=not args.no_grads, collapse_runs=not args.no_collapse,
+        graph=args.graph,
     )  # fmt: skip
 
 

@@ -16,7 +16,8 @@ from app.errors import GradtraceError
 from app.graph.tensors import to_tensor_data
 from app.graph.walk import walk_graph
 from app.listing import within_listing_budget
-from app.render.dot import graph_to_dot
+from app.render.dot import drawn_folds, graph_to_dot
+from app.render.folding import folded_count
 from app.render.options import RenderOptions
 from app.render.svg import ImageFormat, layout, layout_svg
 from app.result import RenderedGraph, Result, Variable
@@ -67,6 +68,7 @@ def run(
         if not captures:
             captures = _automatic_capture(recorder, warnings)
         graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
+        warnings.extend(_fold_warnings(graphs))
         variables = describe_variables({**tensors, **execution.names}, limits, warnings)
         graphs, variables = within_listing_budget(graphs, variables, limits.max_listed_elements, warnings)
     except GradtraceError:
@@ -174,14 +176,30 @@ def _render(
     capture: Capture, recorder: Recorder, options: RenderOptions, limits: Limits, guard: LayoutGuard
 ) -> RenderedGraph:
     graph = walk_graph(capture, recorder.seen, limits.json_value_elements)
-    dot = graph_to_dot(graph, options)
+    folds = drawn_folds(graph, options)
+    dot = graph_to_dot(graph, options, folds)
     ops = sum(1 for n in graph.nodes if n.kind == "op")
     title = f"Autograd graph of {graph.root or 'the result'}"
     leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
-    description = f"{ops} autograd nodes; leaf tensors: {', '.join(leaves) or 'none'}"
+    boxes = f"{len(folds)} folded box" + ("es" if len(folds) > 1 else "")
+    folded = f" ({folded_count(folds)} of them drawn as {boxes})" if folds else ""
+    description = f"{ops} autograd nodes{folded}; leaf tensors: {', '.join(leaves) or 'none'}"
     with guard():
         svg = layout_svg(dot, title, description, options.theme == "auto")
-    return RenderedGraph(graph, dot, svg)
+    return RenderedGraph(graph, dot, svg, folds)
+
+
+def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[str]:
+    """Say where a drawing folds long runs, and how to see every step."""
+    texts = []
+    for index, rendered in enumerate(graphs):
+        for fold in rendered.folds:
+            where = f"graph {index + 1}: " if len(graphs) > 1 else ""
+            texts.append(
+                f"{where}the drawing folds {len(fold.nodes)} {fold.op} steps of a long run into one box; "
+                "the nodes list has every step, and collapse_runs=false (collapse=0 in image URLs) draws each"
+            )
+    return texts
 
 
 def describe_variables(names: Mapping[str, object], limits: Limits, warnings: list[str]) -> dict[str, Variable]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.graph.model import Graph, Node, TensorData
+from app.render.folding import Fold
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class RenderedGraph:
     graph: Graph
     dot: str
     svg: str
+    folds: tuple[Fold, ...] = ()  # runs the drawing shows folded (every node is still in `graph`)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "dot": rendered.dot,
         "nodes": [node_to_json(n) for n in graph.nodes],
         "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
+        "folds": [{"id": f.id, "op": f.op, "nodes": [n.id for n in f.nodes]} for f in rendered.folds],
     }
 
 

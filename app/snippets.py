@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from app.errors import GradtraceError
@@ -29,9 +30,15 @@ CREATE TABLE IF NOT EXISTS snippets (
 """
 
 
+# Options added after snippet ids were first given out, with their defaults: they enter the
+# canonical text only when set otherwise, so a request keeps the id it always had.
+LATER_OPTIONS: Mapping[str, Any] = MappingProxyType({"collapse_runs": True})
+
+
 def canonical_request(code: str, inputs: Mapping[str, Any], options: RenderOptions) -> str:
     """One JSON text per (code, inputs, options): the key of snippet ids, ETags and the image cache."""
-    body = {"code": code, "inputs": dict(inputs), "options": asdict(options)}
+    chosen = {k: v for k, v in asdict(options).items() if k not in LATER_OPTIONS or v != LATER_OPTIONS[k]}
+    body = {"code": code, "inputs": dict(inputs), "options": chosen}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -117,7 +117,10 @@ def test_layout_past_its_deadline_is_a_timeout_and_the_worker_is_replaced() -> N
     pool = WorkerPool(Limits(timeout_seconds=10.0, layout_timeout_seconds=0.05), size=1)
     pool.start()
     try:
-        long_chain = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(1500):\n    h = torch.sin(h)\n"
+        # sin and cos alternate, so no run folds: 1,500 boxes to lay out.
+        long_chain = (
+            "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(750):\n    h = torch.cos(torch.sin(h))\n"
+        )
         with pytest.raises(GradtraceError) as caught:
             pool.run(Job(long_chain))
         assert caught.value.kind == "timeout" and "laying out the graph" in caught.value.message

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from types import MappingProxyType
 
 from app.graph.model import Graph, Node, TensorData
-from app.render.numbers import format_shape, format_tensor_lines
+from app.render.folding import Fold, find_folds, folded_view
+from app.render.numbers import format_one_line, format_shape, format_tensor_lines
 from app.render.options import RenderOptions
 
 # Colours per theme: (fill, border, text) for each node role, plus edge and background.
@@ -43,11 +44,18 @@ def node_role(node: Node) -> str:
     return "named" if node.name else "op"
 
 
-def graph_to_dot(graph: Graph, options: RenderOptions) -> str:
-    """The DOT text for a graph; node ids in the SVG equal the Graph's node ids."""
+def drawn_folds(graph: Graph, options: RenderOptions) -> tuple[Fold, ...]:
+    """The runs the drawing folds: none when `collapse_runs` is off."""
+    return find_folds(graph) if options.collapse_runs else ()
+
+
+def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | None = None) -> str:
+    """The DOT text for a graph; node ids in the SVG equal the Graph's node ids (a fold's id is
+    its own, `fold_<id of its first step>`). `folds` defaults to `drawn_folds(graph, options)`."""
     # "auto" is drawn light; the SVG stage adds the dark variant as a prefers-color-scheme style.
     palette = PALETTES["dark" if options.theme == "dark" else "light"]
-    big = len(graph.nodes) > BIG_GRAPH
+    drawn, edges = folded_view(graph, drawn_folds(graph, options) if folds is None else folds)
+    big = len(drawn) > BIG_GRAPH
     lines = [
         "digraph gradtrace {",
         f'  graph [rankdir={options.direction} bgcolor="{palette["bg"]}" fontname="{FONT}" '
@@ -56,17 +64,46 @@ def graph_to_dot(graph: Graph, options: RenderOptions) -> str:
         f'fontcolor="{palette["text"]}" margin="0.08,0.04" penwidth=1.2];',
         f'  edge [color="{palette["edge"]}" arrowsize=0.7 penwidth=1.1];',
     ]
-    for node in graph.nodes:
-        role = node_role(node)
-        label = _label(node, options, palette)
+    for item in drawn:
+        if isinstance(item, Fold):
+            lines.append(_fold_statement(item, options, palette))
+            continue
+        role = node_role(item)
         lines.append(
-            f'  {node.id} [id="{node.id}" class="{node.kind} {role}" '
+            f'  {item.id} [id="{item.id}" class="{item.kind} {role}" '
             f'fillcolor="{palette[role + "_fill"]}" color="{palette[role + "_line"]}" '
-            f"label=<{label}>];"
+            f"label=<{_label(item, options, palette)}>];"
         )
-    lines.extend(f"  {edge.source} -> {edge.target};" for edge in graph.edges)
+    lines.extend(f"  {edge.source} -> {edge.target};" for edge in edges)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _fold_statement(fold: Fold, options: RenderOptions, palette: Mapping[str, str]) -> str:
+    # One dashed box for the folded steps: the op and how many, the shared name and shape, and
+    # how value and gradient go from the first folded step to the last.
+    first, last = fold.nodes[0], fold.nodes[-1]
+    names = {node.name for node in fold.nodes}
+    name = names.pop() if len(names) == 1 else None
+    role = "named" if name else "op"
+    shapes = {node.value.shape if node.value is not None else None for node in fold.nodes}
+    shape = shapes.pop() if len(shapes) == 1 else None
+    detail = f"{fold.op} ×{len(fold.nodes)}" + (f"  {format_shape(shape)}" if shape is not None else "")
+    heading = f'<B><FONT POINT-SIZE="13">{escape(name)}</FONT></B>  ' if name else ""
+    rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{escape(detail)}</FONT>']
+    for caption, shown, colour, ends in (
+        ("value", options.show_values, palette["text"], (first.value, last.value)),
+        ("grad", options.show_grads, palette["grad"], (first.grad, last.grad)),
+    ):
+        if shown and ends[0] is not None and ends[1] is not None:
+            start, end = (format_one_line(data, options.precision) for data in ends)
+            text = f"{caption} {start} … {end}"
+            rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{escape(text)}</FONT>')
+    label = "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
+    return (
+        f'  {fold.id} [id="{fold.id}" class="fold {role}" style="rounded,filled,dashed" '
+        f'fillcolor="{palette[role + "_fill"]}" color="{palette[role + "_line"]}" label=<{label}>];'
+    )
 
 
 def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> str:

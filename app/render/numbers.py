@@ -55,6 +55,18 @@ def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
     return lines
 
 
+def format_one_line(data: TensorData, precision: int) -> str:
+    """The value in one short line: itself when it fits (a number or a row), else its mean."""
+    lines = format_tensor_lines(data, precision)
+    if len(lines) == 1:
+        return lines[0]
+    stats = data.stats
+    if stats is None:
+        flat = list(_flatten(data.values))
+        stats = {"mean": sum(flat) / len(flat)} if flat else {}
+    return f"mean {format_number(stats['mean'], precision)}" if stats else lines[0]
+
+
 def _flatten(values: Any) -> Any:
     if isinstance(values, list):
         for item in values:

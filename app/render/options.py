@@ -18,6 +18,7 @@ class RenderOptions:
     precision: int = 4  # significant digits of every printed number
     show_values: bool = True
     show_grads: bool = True
+    collapse_runs: bool = True  # draw long runs of one op as their ends and one folded box
     graph: int = -1  # which graph an image endpoint draws when there are several
 
     def __post_init__(self) -> None:

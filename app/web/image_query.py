@@ -26,6 +26,7 @@ class ImageQuery:
     precision: str | None = None
     values: str | None = None
     grads: str | None = None
+    collapse: str | None = None
     graph: str | None = None
     inputs: str | None = None
 
@@ -44,6 +45,8 @@ class ImageQuery:
             changes["show_values"] = _flag("values", self.values)
         if self.grads is not None:
             changes["show_grads"] = _flag("grads", self.grads)
+        if self.collapse is not None:
+            changes["collapse_runs"] = _flag("collapse", self.collapse)
         return RenderOptions(**{**asdict(base or RenderOptions()), **changes})
 
     def input_values(self) -> dict[str, Any]:
@@ -57,11 +60,12 @@ def image_query(
     precision: Annotated[str | None, Query(description="significant digits, 1 to 10 (default 4)")] = None,
     values: Annotated[str | None, Query(description="false hides the values")] = None,
     grads: Annotated[str | None, Query(description="false hides the gradients")] = None,
+    collapse: Annotated[str | None, Query(description="false draws every step of long runs of one op")] = None,
     graph: Annotated[str | None, Query(description="which graph when backward() runs often (-1: last)")] = None,
     inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
 ) -> ImageQuery:
     """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
-    return ImageQuery(theme, direction, precision, values, grads, graph, inputs)
+    return ImageQuery(theme, direction, precision, values, grads, collapse, graph, inputs)
 
 
 def _choice(name: str, raw: str) -> str:

@@ -22,6 +22,9 @@ class OptionsBody(BaseModel):
     precision: int = Field(default=4, ge=1, le=10)
     show_values: bool = True
     show_grads: bool = True
+    collapse_runs: bool = Field(
+        default=True, description="draw runs of 24+ steps of one op as their ends and one folded box"
+    )
     graph: int = Field(default=-1, ge=-GRAPH_INDEX_LIMIT, le=GRAPH_INDEX_LIMIT)
 
     def to_options(self) -> RenderOptions:
