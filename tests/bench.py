@@ -23,18 +23,28 @@ import torchviz
 
 from app import pipeline
 from app.config import Limits
+from app.render.options import RenderOptions
 from tests.oracle import PRELUDE
 
 PROGRAMS = Path(__file__).parent / "programs"
 CHAIN = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range({n}):\n    h = torch.sin(h)\nh.backward()\n"
 
-# (case, source, the variable holding the root)
+DEFAULT = RenderOptions()
+EVERY_STEP = RenderOptions(collapse_runs=False)
+
+# (case, source, the variable holding the root, drawing options)
 CASES = [
-    ("tutorial snippet", (PROGRAMS / "tutorial.py").read_text(), "out"),
-    ("chain of 100 ops", CHAIN.format(n=100), "h"),
-    ("chain of 1,000 ops", CHAIN.format(n=1000), "h"),
-    ("MLP + cross-entropy", (PROGRAMS / "mlp_cross_entropy.py").read_text(), "loss"),
+    ("tutorial snippet", (PROGRAMS / "tutorial.py").read_text(), "out", DEFAULT),
+    ("chain of 100 ops", CHAIN.format(n=100), "h", DEFAULT),
+    ("chain of 1,000 ops", CHAIN.format(n=1000), "h", DEFAULT),
+    ("MLP + cross-entropy", (PROGRAMS / "mlp_cross_entropy.py").read_text(), "loss", DEFAULT),
+    # The same chains with collapse_runs off: every one of the 1,000 steps laid out as its own box.
+    ("chain of 100, unfolded", CHAIN.format(n=100), "h", EVERY_STEP),
+    ("chain of 1,000, unfolded", CHAIN.format(n=1000), "h", EVERY_STEP),
 ]
+
+
+TARGET_CASES = ("tutorial snippet", "chain of 1,000 ops")  # the issue's target: <= 0.5x torchviz
 
 
 def real_tensors(source: str, root: str) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -71,23 +81,27 @@ def main(argv: list[str] | None = None) -> int:
     sys.setrecursionlimit(20_000)  # torchviz recurses once per node; let it finish the long chain
     limits = Limits()
     print(f"torch {torch.__version__}; medians of {args.repeat} runs, both measured in this process")
-    print(f"{'case':<22} {'nodes':>6} {'gradtrace':>11} {'torchviz':>11} {'ratio':>7} {'floor':>10}")
+    print(f"{'case':<26} {'nodes':>6} {'boxes':>6} {'gradtrace':>11} {'torchviz':>11} {'ratio':>7} {'floor':>10}")
     worst = 0.0
-    for name, source, root_name in CASES:
-        nodes = len(pipeline.run(source, limits=limits).graphs[0].graph.nodes)
-        ours = median_seconds(lambda s=source: pipeline.run(s, limits=limits), args.repeat)
+    for name, source, root_name, options in CASES:
+        rendered = pipeline.run(source, options=options, limits=limits).graphs[0]
+        nodes = len(rendered.graph.nodes)
+        boxes = rendered.svg.count('class="node ')
+        ours = median_seconds(lambda s=source, o=options: pipeline.run(s, options=o, limits=limits), args.repeat)
         root, params = real_tensors(source, root_name)
         reference = median_seconds(lambda r=root, p=params: torchviz.make_dot(r, params=p).pipe("svg"), args.repeat)
         # The floor: in-process Graphviz alone on torchviz's own (unannotated) DOT text.
         plain_dot = torchviz.make_dot(root, params=params).source
         floor = median_seconds(lambda d=plain_dot: layout_plain(d), args.repeat)
         ratio = ours / reference
-        worst = max(worst, ratio)
+        if name in TARGET_CASES:
+            worst = max(worst, ratio)
         print(
-            f"{name:<22} {nodes:>6} {ours * 1000:>9.2f}ms {reference * 1000:>9.2f}ms {ratio:>6.2f}x"
+            f"{name:<26} {nodes:>6} {boxes:>6} {ours * 1000:>9.2f}ms {reference * 1000:>9.2f}ms {ratio:>6.2f}x"
             f" {floor * 1000:>8.2f}ms"
         )
-    print(f"gradtrace / torchviz time ratio, worst case: {worst:.2f}x (target: <= 0.5x)")
+    print(f"gradtrace / torchviz time ratio, worst of {' and '.join(TARGET_CASES)}: {worst:.2f}x (target: <= 0.5x)")
+    print("nodes = autograd nodes and leaves in the JSON; boxes = drawn (a folded run is one box)")
     print("floor = pygraphviz laying out torchviz's own unannotated DOT in-process, no code run")
     return 0
 
