@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from app import pipeline
 from app.cli import main
-from app.render.folding import KEEP, MIN_RUN
+from app.graph.model import Edge, Graph, Node
+from app.render.folding import KEEP, MIN_RUN, find_folds
 from app.render.options import RenderOptions
 from app.result import result_to_json
 
@@ -123,3 +124,12 @@ def test_cli_no_collapse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(capsys.readouterr().out)["graphs"][0]["folds"] == []
     assert main(["render", str(source), "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["graphs"][0]["folds"]) == 1
+
+
+def test_a_root_inside_a_run_is_never_folded_away() -> None:
+    # trace(h, g) where g is a step of h's chain: both roots stay drawn, the run breaks at g.
+    steps = [Node(f"n{i}", "op", op="SinBackward0", is_root=i in (0, 30)) for i in range(60)]
+    graph = Graph(None, tuple(steps), tuple(Edge(f"n{i + 1}", f"n{i}") for i in range(59)))
+    folded = {node.id for fold in find_folds(graph) for node in fold.nodes}
+    assert "n30" not in folded and "n0" not in folded
+    assert len(folded) == (30 - 2 * KEEP) + (30 - 2 * KEEP)

@@ -155,3 +155,13 @@ def test_importable_from_a_fresh_interpreter() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "<gradtrace graph of b: 2 autograd nodes, 1 leaves>" in done.stdout
+
+
+def test_long_runs_fold_unless_asked_not_to() -> None:
+    h = torch.tensor(0.5, requires_grad=True)
+    for _ in range(40):
+        h = torch.sin(h)
+    folded, whole = gradtrace.trace(h), gradtrace.trace(h, collapse=False)
+    assert len(folded.graph.nodes) == len(whole.graph.nodes) == 42  # the graph itself is whole either way
+    assert folded.svg().count('class="node ') == 9 and 'class="node fold' in folded.svg()
+    assert whole.svg().count('class="node ') == 42 and "fold" not in whole.dot

@@ -37,9 +37,11 @@ def trace(
     precision: int = 4,
     values: bool = True,
     grads: bool = True,
+    collapse: bool = True,
 ) -> GraphPicture:
     """The autograd graph below `tensors`, named after the caller's variables; shows itself in Jupyter
-    and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`."""
+    and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`. `collapse=False` draws
+    every step of long runs of one op, which are otherwise folded into one box."""
     roots = _check_roots(tensors)
     caller = inspect.currentframe()
     seen = Observations()
@@ -53,7 +55,7 @@ def trace(
     read_saved_results(seen.node_values, nodes)
     capture, notes = _capture_gradients(roots, nodes)
     graph = walk_graph(capture, seen, Limits().json_value_elements)
-    options = RenderOptions(theme, direction, precision, values, grads)
+    options = RenderOptions(theme, direction, precision, values, grads, collapse_runs=collapse)
     return GraphPicture(graph, options, tuple(notes))
 
 

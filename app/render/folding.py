@@ -30,7 +30,7 @@ class Fold:
 
 def find_folds(graph: Graph) -> tuple[Fold, ...]:
     """The folds of a graph: for every straight run of at least MIN_RUN `op` nodes of one class
-    (each step's only input is the step before, which feeds nothing else), the steps between its
+    (each step's only input is the step before, which feeds nothing else and is no root), the steps between its
     first KEEP and its last KEEP."""
     by_id = {node.id: node for node in graph.nodes}
     inputs: dict[str, list[str]] = defaultdict(list)
@@ -44,7 +44,7 @@ def find_folds(graph: Graph) -> tuple[Fold, ...]:
         if node.kind != "op" or len(inputs[node.id]) != 1:
             return None
         before = by_id[inputs[node.id][0]]
-        if before.kind != "op" or before.op != node.op or len(consumers[before.id]) != 1:
+        if before.kind != "op" or before.op != node.op or before.is_root or len(consumers[before.id]) != 1:
             return None
         return before
 
