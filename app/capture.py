@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import torch
@@ -45,30 +46,23 @@ class Observations:
     pinned: list[torch.Tensor] = field(default_factory=list)
 
 
-_UNREADABLE = object()
-
-
-def _grad_fn(t: torch.Tensor) -> AutogradNode:
-    """`t.grad_fn`, or _UNREADABLE where reading it raises: a view made under no_grad and then
-    changed in place (`with torch.no_grad(): w[0].copy_(v)`) is fine until someone reads it."""
-    try:
-        return t.grad_fn
-    except RuntimeError:
-        return _UNREADABLE
+_BACKWARD = torch.Tensor.backward
 
 
 def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
     return None if t is None else t.detach().clone()
 
 
-def _tensor_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[torch.Tensor]:
-    # Arguments are tensors, numbers or flat lists of tensors (cat, stack): a cheap scan, where
-    # pytree flattening cost more than the op it watched.
-    for value in (*args, *kwargs.values()):
+def _argument_storages(args: tuple[Any, ...], kwargs: dict[str, Any]) -> set[int]:
+    """Where the tensor arguments' storages start. Arguments are tensors, numbers or flat lists of
+    tensors (cat, stack): a cheap scan, where pytree flattening cost more than the op it watched."""
+    found: set[int] = set()
+    for value in (*args, *kwargs.values()) if kwargs else args:
         if isinstance(value, torch.Tensor):
-            yield value
+            found.add(value.untyped_storage().data_ptr())
         elif isinstance(value, list | tuple):
-            yield from (v for v in value if isinstance(v, torch.Tensor))
+            found.update(v.untyped_storage().data_ptr() for v in value if isinstance(v, torch.Tensor))
+    return found
 
 
 def read_saved_results(values: dict[AutogradNode, torch.Tensor], nodes: list[AutogradNode]) -> None:
@@ -92,21 +86,24 @@ def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any]) -> tupl
     removed before returning, so nothing about the program changes."""
     grads: Gradients = {}
 
-    def hook_for(node: AutogradNode) -> Callable[[tuple[torch.Tensor | None, ...]], None]:
-        def hook(grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
-            flowed = next((g for g in grad_outputs if g is not None), None)
+    def record(node: AutogradNode, grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
+        for flowed in grad_outputs:
             if flowed is not None:
-                grads[node] = flowed.detach().clone()
+                grads[node] = _copy_gradient(flowed)
+                return
 
-        return hook
-
-    handles = [n.register_prehook(hook_for(n)) for n in nodes]
+    handles = [n.register_prehook(partial(record, n)) for n in nodes]
     try:
         returned = run()
     finally:
         for handle in handles:
             handle.remove()
     return grads, returned
+
+
+def _copy_gradient(grad: torch.Tensor) -> torch.Tensor:
+    # Backward runs without grad mode unless create_graph=True: only then can clone() be recorded.
+    return grad.detach().clone() if grad.requires_grad else grad.clone()
 
 
 def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode) -> Iterator[AutogradNode]:
@@ -154,8 +151,11 @@ class Recorder(TorchFunctionMode):
     def bound(self, name: str, value: object) -> None:
         if not isinstance(value, torch.Tensor):
             return
-        node = _grad_fn(value)
-        if node is _UNREADABLE:
+        try:
+            node = value.grad_fn
+        except RuntimeError:
+            # A view made under no_grad and then changed in place (`with torch.no_grad():
+            # w[0].copy_(v)`) is fine until someone reads its grad_fn: leave it unobserved.
             return
         if node is not None:
             self.seen.node_names.setdefault(node, name)
@@ -174,7 +174,7 @@ class Recorder(TorchFunctionMode):
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
         kwargs = kwargs or {}
-        if func is torch.Tensor.backward:
+        if func is _BACKWARD:
             return self._backward(func, args, kwargs)
         out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):  # the common case, without flattening
@@ -197,9 +197,13 @@ class Recorder(TorchFunctionMode):
         too); views, in-place results and `.grad`/`.data` reads share memory that was counted already."""
         if not made or getattr(func, "__name__", "") == "__get__":
             return
-        shared = {t.untyped_storage().data_ptr() for t in _tensor_arguments(args, kwargs)}
+        shared: set[int] | None = None  # storages of the arguments, read only if an output is no view
         for tensor in made:
-            if not tensor._is_view() and tensor.untyped_storage().data_ptr() not in shared:
+            if tensor._is_view():
+                continue
+            if shared is None:
+                shared = _argument_storages(args, kwargs)
+            if tensor.untyped_storage().data_ptr() not in shared:
                 self.elements_made += tensor.numel()
         if self.elements_made > self.limits.max_total_elements:
             raise GradtraceError(
@@ -216,17 +220,19 @@ class Recorder(TorchFunctionMode):
                 f"an operation made a tensor of {numel} elements; the limit is {self.limits.max_tensor_elements}",
                 self.line,
             )
-        node = _grad_fn(tensor)
-        if node is _UNREADABLE:
+        try:
+            node = tensor.grad_fn
+        except RuntimeError:  # unreadable: see bound()
             return
+        seen = self.seen
         if node is None:
-            if tensor.requires_grad and id(tensor) not in self.seen.leaf_lines:
-                self.seen.leaf_lines[id(tensor)] = self.line
-                self.seen.pinned.append(tensor)
+            if tensor.requires_grad and id(tensor) not in seen.leaf_lines:
+                seen.leaf_lines[id(tensor)] = self.line
+                seen.pinned.append(tensor)
             return
-        if node in self.seen.node_values:
+        if node in seen.node_values:
             return
-        if len(self.seen.node_values) >= self.limits.max_autograd_nodes:
+        if len(seen.node_values) >= self.limits.max_autograd_nodes:
             # Freeing a chain of ~45,000 autograd nodes recurses deep enough in C++ to overflow the
             # worker's stack: refuse long before that, as the nodes are made.
             raise GradtraceError(
@@ -234,18 +240,21 @@ class Recorder(TorchFunctionMode):
                 f"the program made more than {self.limits.max_autograd_nodes} autograd nodes",
                 self.line,
             )
-        self.seen.node_values[node] = tensor.detach().clone()
+        seen.node_values[node] = tensor.detach().clone()
         self._assign_lines(node)
 
     def _assign_lines(self, node: AutogradNode) -> None:
         # Nodes made inside a composite op (cross_entropy's LogSoftmaxBackward0) get its line too.
+        lines, line = self.seen.node_lines, self.line
         stack = [node]
         while stack:
             current = stack.pop()
-            if current in self.seen.node_lines:
+            if current in lines:
                 continue
-            self.seen.node_lines[current] = self.line
-            stack.extend(child for child, _ in current.next_functions if child is not None)
+            lines[current] = line
+            for child, _ in current.next_functions:
+                if child is not None and child not in lines:
+                    stack.append(child)
 
     def _backward(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         root = args[0]

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import torch
 
-from app.graph.model import Graph, TensorData
+from app.graph.model import Graph, Node, TensorData
 from app.graph.tensors import summary_stats
 from app.result import RenderedGraph, Variable
 
@@ -25,8 +25,9 @@ class ListingBudget:
     def take(self, data: TensorData) -> TensorData:
         if data.values is None:
             return data
-        if data.numel <= self.left:
-            self.left -= data.numel
+        numel = data.numel
+        if numel <= self.left:
+            self.left -= numel
             return data
         self.summarised += 1
         return summarise(data)
@@ -63,8 +64,13 @@ def within_listing_budget(
 
 
 def _graph_within(graph: Graph, budget: ListingBudget) -> Graph:
-    nodes = tuple(
-        replace(node, value=budget.take_optional(node.value), grad=budget.take_optional(node.grad))
-        for node in graph.nodes
-    )
+    nodes = tuple(_node_within(node, budget) for node in graph.nodes)
     return replace(graph, nodes=nodes)
+
+
+def _node_within(node: Node, budget: ListingBudget) -> Node:
+    # Most nodes fit the budget as they are: keep them rather than copy (dataclass replace is slow).
+    value, grad = budget.take_optional(node.value), budget.take_optional(node.grad)
+    if value is node.value and grad is node.grad:
+        return node
+    return replace(node, value=value, grad=grad)

@@ -16,32 +16,43 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
     order = list(reachable_nodes(capture.root_node, *capture.more_roots))
     roots = {capture.root_node, *capture.more_roots}
     ids: dict[AutogradNode, str] = {}
+    variables: dict[AutogradNode, torch.Tensor] = {}  # AccumulateGrad -> its leaf
     next_id = 0
     for node in order:
         ids[node] = f"n{next_id}"
-        next_id += 2 if hasattr(node, "variable") else 1  # an AccumulateGrad's leaf takes the next id
+        if hasattr(node, "variable"):
+            variables[node] = node.variable
+            next_id += 2  # an AccumulateGrad's leaf takes the next id
+        else:
+            next_id += 1
     nodes: list[Node] = []
     edges: list[Edge] = []
 
     def data(t: torch.Tensor | None) -> TensorData | None:
         return None if t is None else to_tensor_data(t, max_elements)
 
+    node_names, node_values, node_lines = seen.node_names.get, seen.node_values.get, seen.node_lines.get
+    grads = capture.grads.get
     for node in order:
         nid = ids[node]
+        variable = variables.get(node)
+        grad = grads(node)
+        if grad is None and capture.automatic and variable is not None:
+            # torch.autograd.grad stops at the leaves without running AccumulateGrad.
+            grad = capture.leaf_grads.get(id(variable))
         nodes.append(
             Node(
                 id=nid,
                 kind="op",
                 op=type(node).__name__,
-                name=seen.node_names.get(node),
-                value=data(seen.node_values.get(node)),
-                grad=data(_flowed_grad(node, capture)),
-                line=seen.node_lines.get(node),
+                name=node_names(node),
+                value=data(node_values(node)),
+                grad=data(grad),
+                line=node_lines(node),
                 is_root=node in roots,
             )
         )
         edges.extend(Edge(ids[child], nid) for child, _ in node.next_functions if child is not None)
-        variable = getattr(node, "variable", None)
         if variable is not None:
             leaf_id = f"n{int(nid[1:]) + 1}"
             key = id(variable)
@@ -58,13 +69,3 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
             edges.append(Edge(leaf_id, nid))
     root_name = seen.node_names.get(capture.root_node)
     return Graph(root=root_name, nodes=tuple(nodes), edges=tuple(edges))
-
-
-def _flowed_grad(node: AutogradNode, capture: Capture) -> torch.Tensor | None:
-    grad = capture.grads.get(node)
-    if grad is None and capture.automatic:
-        # torch.autograd.grad stops at the leaves without running AccumulateGrad.
-        variable = getattr(node, "variable", None)
-        if variable is not None:
-            grad = capture.leaf_grads.get(id(variable))
-    return grad

@@ -85,21 +85,38 @@ def checked(value: object, source: str, limits: Limits) -> object:
     return value
 
 
+def dispatch_table(cls: type, prefix: str) -> dict[type, Callable[..., Any]]:
+    """`{ast.Call: cls.eval_Call, ...}`: the methods of `cls` named `prefix` + an AST class name,
+    by node type (built once, rather than looking a method up by name at every node)."""
+    table: dict[type, Callable[..., Any]] = {}
+    for attr in dir(cls):
+        node_type = getattr(ast, attr.removeprefix(prefix), None) if attr.startswith(prefix) else None
+        if isinstance(node_type, type) and issubclass(node_type, ast.AST):
+            table[node_type] = getattr(cls, attr)
+    return table
+
+
 class Evaluator:
     """Evaluates expressions; the Interpreter subclass adds statements and user function calls."""
 
     limits: Limits
     steps: int
     builtins: dict[str, object]
+    evaluators: dict[type, Callable[..., Any]]  # dispatch_table(the class, "eval_")
+    shown_names: dict[ast.Attribute, str]  # dotted_name() of each attribute node, once per node
 
     def step(self) -> None:
         """Count one unit of work; stop runaway programs."""
         self.steps += 1
         if self.steps > self.limits.max_steps:
-            raise GradtraceError(
-                "limit",
-                f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops",
-            )
+            raise self.too_many_steps()
+
+    def too_many_steps(self) -> GradtraceError:
+        """The error for a program past max_steps."""
+        return GradtraceError(
+            "limit",
+            f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops",
+        )
 
     def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
         """Run a user function (the Interpreter provides it)."""
@@ -107,11 +124,13 @@ class Evaluator:
 
     def evaluate(self, node: ast.expr, scope: Scope) -> Any:
         """The value of one expression in `scope`."""
-        self.step()
-        method = getattr(self, f"eval_{type(node).__name__}", None)
+        self.steps += 1  # step(), inlined: this runs for every node
+        if self.steps > self.limits.max_steps:
+            raise self.too_many_steps()
+        method = self.evaluators.get(type(node))
         if method is None:
             raise GradtraceError("forbidden", f"`{type(node).__name__}` is not supported here", node.lineno)
-        return method(node, scope)
+        return method(self, node, scope)
 
     def lookup(self, name: str, scope: Scope, node: ast.AST) -> object:
         """Python's name resolution: locals, enclosing functions, globals, builtins."""
@@ -140,7 +159,10 @@ class Evaluator:
 
     def eval_Attribute(self, node: ast.Attribute, scope: Scope) -> object:
         obj = self.evaluate(node.value, scope)
-        return get_attribute(obj, node.attr, dotted_name(node), self.limits)
+        shown = self.shown_names.get(node)
+        if shown is None:
+            shown = self.shown_names[node] = dotted_name(node)
+        return get_attribute(obj, node.attr, shown, self.limits)
 
     def eval_Subscript(self, node: ast.Subscript, scope: Scope) -> object:
         obj = self.evaluate(node.value, scope)
@@ -170,7 +192,8 @@ class Evaluator:
                 values.extend(materialise(self.evaluate(item.value, scope), self.limits))
             else:
                 values.append(self.evaluate(item, scope))
-            guards.check_length(len(values), self.limits)
+            if len(values) > self.limits.max_sequence_length:
+                guards.check_length(len(values), self.limits)
         return values
 
     def eval_List(self, node: ast.List, scope: Scope) -> list[Any]:

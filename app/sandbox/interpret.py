@@ -13,7 +13,7 @@ from app.config import Limits
 from app.errors import GradtraceError
 from app.sandbox import guards
 from app.sandbox.builtins import build_builtins, materialise
-from app.sandbox.expressions import BIN_OPS, Evaluator, runtime_error
+from app.sandbox.expressions import BIN_OPS, Evaluator, dispatch_table, runtime_error
 from app.sandbox.functions import bind_arguments, local_names
 from app.sandbox.members import get_attribute, set_attribute
 from app.sandbox.namespaces import MODULE_KEYS, build_namespaces
@@ -91,6 +91,9 @@ class Interpreter(Evaluator):
         self.builtins = {**build_builtins(self), **self.namespaces}
         self.globals = Scope({}, None, None)
         self.bound_order: dict[str, None] = {}
+        self.evaluators = _EVALUATORS
+        self.executors = _EXECUTORS
+        self.shown_names = {}
 
     def write(self, text: str) -> None:
         """Collect printed text, refusing output past max_stdout_chars."""
@@ -131,11 +134,11 @@ class Interpreter(Evaluator):
         self.line = stmt.lineno
         self.observer.at_line(stmt.lineno)
         self.step()
-        method = getattr(self, f"exec_{type(stmt).__name__}", None)
+        method = self.executors.get(type(stmt))
         if method is None:
             raise GradtraceError("forbidden", f"`{type(stmt).__name__}` is not supported here", stmt.lineno)
         try:
-            method(stmt, scope)
+            method(self, stmt, scope)
         except GradtraceError as err:
             raise err.at(stmt.lineno) from None
         except Exception as exc:
@@ -369,5 +372,8 @@ class Interpreter(Evaluator):
             self.line = line
         return None
 
+
+_EVALUATORS = dispatch_table(Interpreter, "eval_")
+_EXECUTORS = dispatch_table(Interpreter, "exec_")
 
 __all__ = ["Execution", "HostFunction", "Namespace", "Observer", "run_program"]

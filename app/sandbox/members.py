@@ -28,12 +28,12 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     """`obj.name` when the allowlist has it for obj's kind; otherwise a forbidden error."""
     if name.startswith("_"):
         raise _not_available(shown)
-    kind = kind_of(obj)
     value: object
     if isinstance(obj, Namespace):
         if name not in obj.members:
             raise _not_available(shown)
         return obj.members[name]
+    kind = kind_of(obj)
     if kind == "tensor":
         if name in allowlist.TENSOR_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)

@@ -102,10 +102,24 @@ def is_tensor(value: object) -> bool:
     return type(value) in _TENSOR_TYPES
 
 
+# kind_of() depends on the type alone and runs several times per operation: remember the kinds
+# found (only those: a refused type is not worth keeping alive).
+_KNOWN_KINDS: dict[type, str] = {}
+
+
 def kind_of(value: object) -> str | None:
     """Classify a value user code may hold; None means it must not reach user code."""
-    kind: str | None = None
     t = type(value)
+    kind = _KNOWN_KINDS.get(t)
+    if kind is None:
+        kind = _kind_of_type(value, t)
+        if kind is not None:
+            _KNOWN_KINDS[t] = kind
+    return kind
+
+
+def _kind_of_type(value: object, t: type) -> str | None:
+    kind: str | None = None
     if isinstance(value, _PLAIN_TYPES) and t in _PLAIN_TYPES:
         kind = "plain"
     elif t in _TENSOR_TYPES:
