@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -14,10 +13,11 @@ from torch.utils._pytree import tree_flatten
 
 from app.config import Limits
 from app.errors import GradtraceError
+from app.graph.tensors import Snapshot, snapshot
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
 AutogradNode = Any
-Gradients = dict[AutogradNode, torch.Tensor]
+Gradients = dict[AutogradNode, Snapshot]
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Capture:
 class Observations:
     """What the recorder learnt while the program ran, keyed by autograd node or id(tensor)."""
 
-    node_values: dict[AutogradNode, torch.Tensor] = field(default_factory=dict)
+    node_values: dict[AutogradNode, Snapshot] = field(default_factory=dict)
     node_lines: dict[AutogradNode, int | None] = field(default_factory=dict)
     node_names: dict[AutogradNode, str] = field(default_factory=dict)
     leaf_names: dict[int, str] = field(default_factory=dict)
@@ -65,7 +65,7 @@ def _argument_storages(args: tuple[Any, ...], kwargs: dict[str, Any]) -> set[int
     return found
 
 
-def read_saved_results(values: dict[AutogradNode, torch.Tensor], nodes: list[AutogradNode]) -> None:
+def read_saved_results(values: dict[AutogradNode, Snapshot], nodes: list[AutogradNode]) -> None:
     """Fill in the value of nodes that keep their own output for backward (exp, tanh, sigmoid,
     log_softmax inside cross_entropy...): ops the mode never saw still show a value. Must run
     before backward() frees saved tensors."""
@@ -89,7 +89,7 @@ def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any]) -> tupl
     def record(node: AutogradNode, grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
         for flowed in grad_outputs:
             if flowed is not None:
-                grads[node] = _copy_gradient(flowed)
+                grads[node] = snapshot(flowed)
                 return
 
     handles = [n.register_prehook(partial(record, n)) for n in nodes]
@@ -101,29 +101,26 @@ def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any]) -> tupl
     return grads, returned
 
 
-def _copy_gradient(grad: torch.Tensor) -> torch.Tensor:
-    # Backward runs without grad mode unless create_graph=True: only then can clone() be recorded.
-    return grad.detach().clone() if grad.requires_grad else grad.clone()
-
-
-def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode) -> Iterator[AutogradNode]:
-    """Every autograd node below the roots, each once, depth-first (iterative: chains can be long)."""
+def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode, limit: int | None = None) -> list[AutogradNode]:
+    """Every autograd node below the roots, each once, depth-first (iterative: chains can be long);
+    only the first `limit` when given."""
+    order: list[AutogradNode] = []
     seen: set[AutogradNode] = set()
     for root in (root_node, *more_roots):
-        if root not in seen:
-            seen.add(root)
-            yield from _below(root, seen)
-
-
-def _below(root_node: AutogradNode, seen: set[AutogradNode]) -> Iterator[AutogradNode]:
-    stack = [root_node]
-    while stack:
-        node = stack.pop()
-        yield node
-        for child, _ in reversed(node.next_functions):
-            if child is not None and child not in seen:
-                seen.add(child)
-                stack.append(child)
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            if len(order) == limit:
+                return order
+            for child, _ in reversed(node.next_functions):
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+    return order
 
 
 class Recorder(TorchFunctionMode):
@@ -151,16 +148,20 @@ class Recorder(TorchFunctionMode):
     def bound(self, name: str, value: object) -> None:
         if not isinstance(value, torch.Tensor):
             return
-        try:
-            node = value.grad_fn
-        except RuntimeError:
-            # A view made under no_grad and then changed in place (`with torch.no_grad():
-            # w[0].copy_(v)`) is fine until someone reads its grad_fn: leave it unobserved.
-            return
+        # Reading an attribute while this mode is on goes through __torch_function__ (a fifth of
+        # an op's cost); what the recorder reads for itself need not.
+        with torch._C.DisableTorchFunction():
+            try:
+                node = value.grad_fn
+            except RuntimeError:
+                # A view made under no_grad and then changed in place (`with torch.no_grad():
+                # w[0].copy_(v)`) is fine until someone reads its grad_fn: leave it unobserved.
+                return
+            requires_grad = value.requires_grad
         if node is not None:
             self.seen.node_names.setdefault(node, name)
             self.last_root = value
-        elif value.requires_grad:
+        elif requires_grad:
             self.seen.leaf_names.setdefault(id(value), name)
             self.seen.leaf_lines.setdefault(id(value), self.line)
             self.seen.pinned.append(value)
@@ -240,7 +241,7 @@ class Recorder(TorchFunctionMode):
                 f"the program made more than {self.limits.max_autograd_nodes} autograd nodes",
                 self.line,
             )
-        seen.node_values[node] = tensor.detach().clone()
+        seen.node_values[node] = snapshot(tensor)
         self._assign_lines(node)
 
     def _assign_lines(self, node: AutogradNode) -> None:
@@ -272,7 +273,7 @@ class Recorder(TorchFunctionMode):
     def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
         """Run a backward pass with hooks on every node below `root`; return what flowed."""
         # Stop walking one past the limit: a graph of 10^6 nodes is refused as fast as one of 5,001.
-        nodes = list(itertools.islice(reachable_nodes(root.grad_fn), self.limits.max_graph_nodes + 1))
+        nodes = reachable_nodes(root.grad_fn, limit=self.limits.max_graph_nodes + 1)
         if len(nodes) > self.limits.max_graph_nodes:
             raise GradtraceError(
                 "limit",
@@ -303,7 +304,7 @@ class Recorder(TorchFunctionMode):
         root = self.last_root
         if root is None or root.grad_fn is None:
             return None
-        nodes = list(reachable_nodes(root.grad_fn))
+        nodes = reachable_nodes(root.grad_fn)
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         seed = torch.ones_like(root)
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import torch
-
 from app.graph.model import Graph, Node, TensorData
-from app.graph.tensors import summary_stats
+from app.graph.tensors import summarise
 from app.result import RenderedGraph, Variable
 
 
@@ -34,14 +32,6 @@ class ListingBudget:
 
     def take_optional(self, data: TensorData | None) -> TensorData | None:
         return None if data is None else self.take(data)
-
-
-def summarise(data: TensorData) -> TensorData:
-    """`data` without its elements, with the min/max/mean summary large tensors get."""
-    t = torch.tensor(data.values, dtype=torch.float64)
-    if data.dtype.startswith("complex"):  # listed as (real, imag) pairs
-        t = torch.view_as_complex(t)
-    return TensorData(data.shape, data.dtype, None, summary_stats(t))
 
 
 def within_listing_budget(

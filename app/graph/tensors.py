@@ -25,6 +25,39 @@ def summary_stats(tensor: torch.Tensor) -> dict[str, float]:
     return {"min": float(as_float.min()), "max": float(as_float.max()), "mean": float(as_float.mean())}
 
 
+def summarise(data: TensorData) -> TensorData:
+    """`data` without its elements, with the min/max/mean summary large tensors get."""
+    t = torch.tensor(data.values, dtype=torch.float64)
+    if data.dtype.startswith("complex"):  # listed as (real, imag) pairs
+        t = torch.view_as_complex(t)
+    return TensorData(data.shape, data.dtype, None, summary_stats(t))
+
+
+# Most tensors of a drawn graph hold a few numbers: copying those out as TensorData right away
+# costs a fraction of a clone, and drawing them later costs nothing more. Few enough that the
+# Python numbers take little more memory than the clone would.
+SNAPSHOT_ELEMENTS = 16
+
+# A tensor's value kept for drawing later: TensorData already, or a detached copy.
+Snapshot = torch.Tensor | TensorData
+
+
+def snapshot(tensor: torch.Tensor) -> Snapshot:
+    """`tensor`'s value as it is now, unaffected by later in-place changes: as TensorData when it is
+    small and real, else as a detached clone."""
+    if tensor.numel() <= SNAPSHOT_ELEMENTS and not tensor.is_complex():
+        return TensorData(tuple(tensor.shape), dtype_name(tensor.dtype), tensor.tolist())
+    # Without requires_grad clone() records nothing, and skipping detach() saves a third.
+    return tensor.detach().clone() if tensor.requires_grad else tensor.clone()
+
+
+def snapshot_data(value: Snapshot, max_elements: int) -> TensorData:
+    """A snapshot as TensorData, listed up to `max_elements` elements as to_tensor_data does."""
+    if isinstance(value, TensorData):
+        return value if value.numel <= max_elements else summarise(value)
+    return to_tensor_data(value, max_elements)
+
+
 def to_tensor_data(tensor: torch.Tensor, max_elements: int) -> TensorData:
     """Copy a tensor's shape, dtype and elements (a min/max/mean summary past `max_elements`)."""
     shape = tuple(tensor.shape)  # plain ints in eager mode

@@ -6,14 +6,14 @@ import torch
 
 from app.capture import AutogradNode, Capture, Observations, reachable_nodes
 from app.graph.model import Edge, Graph, Node, TensorData
-from app.graph.tensors import to_tensor_data
+from app.graph.tensors import Snapshot, snapshot_data, to_tensor_data
 
 
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:
     """Build the Graph below a capture's root: one `op` node per autograd node, one `leaf` node
     per leaf tensor right after its AccumulateGrad; ids n0, n1, ... in depth-first order from the
     root (never id()), so the nodes array reads in id order."""
-    order = list(reachable_nodes(capture.root_node, *capture.more_roots))
+    order = reachable_nodes(capture.root_node, *capture.more_roots)
     roots = {capture.root_node, *capture.more_roots}
     ids: dict[AutogradNode, str] = {}
     variables: dict[AutogradNode, torch.Tensor] = {}  # AccumulateGrad -> its leaf
@@ -31,6 +31,9 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
     def data(t: torch.Tensor | None) -> TensorData | None:
         return None if t is None else to_tensor_data(t, max_elements)
 
+    def observed(value: Snapshot | None) -> TensorData | None:
+        return None if value is None else snapshot_data(value, max_elements)
+
     node_names, node_values, node_lines = seen.node_names.get, seen.node_values.get, seen.node_lines.get
     grads = capture.grads.get
     for node in order:
@@ -46,8 +49,8 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
                 kind="op",
                 op=type(node).__name__,
                 name=node_names(node),
-                value=data(node_values(node)),
-                grad=data(grad),
+                value=observed(node_values(node)),
+                grad=observed(grad),
                 line=node_lines(node),
                 is_root=node in roots,
             )
