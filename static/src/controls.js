@@ -53,6 +53,7 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
       $("opt-precision").value = String(state.options.precision);
       $("opt-values").checked = state.options.show_values;
       $("opt-grads").checked = state.options.show_grads;
+      $("opt-collapse").checked = state.options.collapse_runs;
     },
     showGraphPicker(graphs) {
       const picker = $("graph-picker");
@@ -83,6 +84,10 @@ function setUpDisplayOptions(state, onChange) {
   });
   $("opt-grads").addEventListener("change", (e) => {
     state.options.show_grads = e.target.checked;
+    onChange();
+  });
+  $("opt-collapse").addEventListener("change", (e) => {
+    state.options.collapse_runs = e.target.checked;
     onChange();
   });
 }

@@ -41,6 +41,7 @@ export async function embedUrl({ code, inputs, theme, options, graphIndex }) {
   if (options.precision !== 4) params.set("precision", String(options.precision));
   if (!options.show_values) params.set("values", "false");
   if (!options.show_grads) params.set("grads", "false");
+  if (!options.collapse_runs) params.set("collapse", "false");
   params.set("graph", String(graphIndex));
   const path = packed === null ? "/graph.svg" : `/svg/${packed}`;
   return `${window.location.origin}${path}?${params.toString()}`;

@@ -2,6 +2,7 @@
 // from `panzoom`, and graph nodes that can be hovered, tapped or focused to inspect them.
 
 import createPanZoom from "panzoom";
+import { foldItem } from "./folds.js";
 import { formatShape } from "./values.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -16,10 +17,15 @@ export function createGraphView(container, { onInspect }) {
   let nodesById = new Map();
   let userMoved = false;
   let selected = null;
+  // A clicked node stays in the inspector while the pointer travels to it (over other nodes,
+  // say to reach a fold's "Draw every step"); a click on empty space lets hovering take over again.
+  let pinned = false;
 
-  function show(svgText, nodes) {
+  /** Draw `graph` (the API's svg, nodes and folds); a fold's box inspects as the run it stands for. */
+  function show({ svg: svgText, nodes, folds = [] }) {
     const svg = parseSvg(svgText);
     nodesById = new Map(nodes.map((node) => [node.id, node]));
+    for (const fold of folds) nodesById.set(fold.id, foldItem(fold, nodesById));
     viewport = wrapContent(svg);
     labelForScreenReaders(svg);
     prepareNodes(svg, nodesById);
@@ -45,6 +51,7 @@ export function createGraphView(container, { onInspect }) {
       fit();
     }
     selected = null;
+    pinned = false;
   }
 
   /** Scale and centre the whole graph in the visible area. */
@@ -78,7 +85,7 @@ export function createGraphView(container, { onInspect }) {
   const nodeOf = (event) => event.target.closest?.("g.node") ?? null;
   container.addEventListener("mouseover", (event) => {
     const node = nodeOf(event);
-    if (node && node !== selected) select(node);
+    if (node && node !== selected && !pinned) select(node);
   });
   container.addEventListener("focusin", (event) => {
     const node = nodeOf(event);
@@ -86,6 +93,7 @@ export function createGraphView(container, { onInspect }) {
   });
   container.addEventListener("click", (event) => {
     const node = nodeOf(event);
+    pinned = node !== null;
     if (node) select(node);
   });
   container.addEventListener("keydown", (event) => {
@@ -170,7 +178,8 @@ function prepareNodes(svg, nodesById) {
 export function describeNode(node) {
   const parts = [];
   if (node.name) parts.push(node.name);
-  if (node.op) parts.push(node.op);
+  if (node.kind === "fold") parts.push(`${node.op} ×${node.steps.length.toLocaleString("en-US")}`);
+  else if (node.op) parts.push(node.op);
   parts.push(kindLabel(node.kind));
   if (node.shape) parts.push(`shape ${formatShape(node.shape)}`);
   return parts.join(", ");
@@ -182,5 +191,6 @@ export function kindLabel(kind) {
     op: "backward function",
     tensor: "intermediate tensor",
     saved: "saved tensor",
+    fold: "folded run",
   }[kind] ?? kind;
 }

@@ -1,24 +1,25 @@
-// The node panel: full value and gradient of the node under the pointer or focus.
+// The node panel: full value and gradient of the node under the pointer or focus. A folded run's
+// box shows the run instead: its steps, its ends, and the gradient along it.
 
 import { kindLabel } from "./graph-view.js";
+import { sparklineFigure, stepSeries } from "./sparkline.js";
 import { formatShape, valueElement } from "./values.js";
 
-export function renderInspector(panel, node, precision) {
+/** Show `node` (a graph node or a fold item) in `panel`; `onDrawEveryStep` unfolds the drawing. */
+export function renderInspector(panel, node, precision, { onDrawEveryStep } = {}) {
   panel.replaceChildren();
   if (!node) {
     const hint = document.createElement("p");
     hint.className = "hint";
-    hint.textContent = "Hover, tap or focus a node to see its full value and gradient.";
+    hint.textContent = "Hover, tap or focus a node to see its full value and gradient; click it to keep it here.";
     panel.append(hint);
     return;
   }
-  const heading = document.createElement("h3");
-  heading.textContent = node.name ?? node.op ?? node.id;
-  const kind = document.createElement("span");
-  kind.className = `kind-badge kind-${node.kind}`;
-  kind.textContent = kindLabel(node.kind);
-  heading.append(" ", kind);
-  panel.append(heading);
+  if (node.kind === "fold") {
+    renderFold(panel, node, precision, onDrawEveryStep);
+    return;
+  }
+  panel.append(heading(node.name ?? node.op ?? node.id, node.kind));
 
   const facts = document.createElement("dl");
   facts.className = "facts";
@@ -28,19 +29,82 @@ export function renderInspector(panel, node, precision) {
   addFact(facts, "line", text(node.line ? `line ${node.line}` : "—"));
   panel.append(facts);
 
-  if (node.kind !== "op" || node.value !== null) panel.append(section("value", node.value, precision, node.dtype));
-  if (node.kind !== "op" || node.grad !== null) panel.append(section("grad", node.grad, precision, node.dtype));
+  for (const field of ["value", "grad"]) {
+    if (node.kind !== "op" || node[field] !== null || node[`${field}_stats`]) panel.append(section(field, node, precision));
+  }
 }
 
-function section(title, value, precision, dtype) {
+function renderFold(panel, fold, precision, onDrawEveryStep) {
+  const steps = fold.steps.length.toLocaleString("en-US");
+  const head = document.createElement("div");
+  head.className = "fold-head";
+  head.append(heading(fold.name ?? fold.op, "fold"));
+  if (onDrawEveryStep) {
+    const unfold = document.createElement("button");
+    unfold.type = "button";
+    unfold.className = "fold-unfold";
+    unfold.textContent = "Draw every step";
+    unfold.title = "Turn off “Collapse long runs” and draw each of these steps as its own box";
+    unfold.addEventListener("click", onDrawEveryStep);
+    head.append(unfold);
+  }
+  const summary = document.createElement("p");
+  summary.className = "fold-summary";
+  summary.append(`${steps} `, code(fold.op), " steps drawn as this one box.");
+  panel.append(head, summary);
+
+  const scalar = Array.isArray(fold.shape) && fold.shape.length === 0;
+  panel.append(
+    sparklineFigure(stepSeries(fold.steps, "grad"), {
+      what: scalar ? "gradient" : "mean |gradient|",
+      subject: fold.name ?? fold.op,
+    }),
+  );
+
+  const ends = document.createElement("div");
+  ends.className = "fold-ends";
+  const first = fold.steps[0];
+  const last = fold.steps[fold.steps.length - 1];
+  for (const [title, step] of [
+    ["step 1 (first)", first],
+    [`step ${steps} (last)`, last],
+  ]) {
+    const column = document.createElement("section");
+    const columnHeading = document.createElement("h4");
+    columnHeading.textContent = title;
+    column.append(columnHeading, section("value", step, precision, "h5"), section("grad", step, precision, "h5"));
+    ends.append(column);
+  }
+  panel.append(ends);
+
+  const facts = document.createElement("dl");
+  facts.className = "facts";
+  addFact(facts, "grad_fn", code(`${fold.op} ×${steps}`));
+  addFact(facts, "shape", text(fold.shape ? formatShape(fold.shape) : "varies"));
+  addFact(facts, "dtype", text(fold.dtype ?? "varies"));
+  addFact(facts, "line", text(fold.line ? `line ${fold.line}` : "—"));
+  panel.append(facts);
+}
+
+function heading(title, kind) {
+  const h3 = document.createElement("h3");
+  h3.textContent = title;
+  const badge = document.createElement("span");
+  badge.className = `kind-badge kind-${kind}`;
+  badge.textContent = kindLabel(kind);
+  h3.append(" ", badge);
+  return h3;
+}
+
+function section(field, node, precision, level = "h4") {
   const wrapper = document.createElement("section");
-  wrapper.className = `inspector-${title}`;
-  const heading = document.createElement("h4");
-  heading.textContent = title === "grad" ? "gradient (.grad)" : "value";
+  wrapper.className = `inspector-${field}`;
+  const title = document.createElement(level);
+  title.textContent = field === "grad" ? "gradient (.grad)" : "value";
   const scroller = document.createElement("div");
   scroller.className = "value-scroll";
-  scroller.append(valueElement(value, precision, dtype));
-  wrapper.append(heading, scroller);
+  scroller.append(valueElement(node[field], precision, node.dtype, node[`${field}_stats`] ?? null));
+  wrapper.append(title, scroller);
   return wrapper;
 }
 

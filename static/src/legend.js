@@ -9,9 +9,13 @@ const ROLES = [
   ["root", "Root", "the tensor backward() was called on; its gradient starts at 1"],
 ];
 
+// Shown only when the graph has one: a dashed box standing for many steps of one op.
+const FOLD = ["fold", "Folded run", "many steps of one op in a row, drawn as one dashed box; select it to see them"];
+
 export function renderLegend(list, svg) {
   list.replaceChildren();
-  for (const [role, title, explanation] of ROLES) {
+  const folded = svg?.querySelector("g.node.fold") ? [FOLD] : [];
+  for (const [role, title, explanation] of [...ROLES, ...folded]) {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
     swatch.className = `swatch role-${role}`;
@@ -30,7 +34,10 @@ export function renderLegend(list, svg) {
 }
 
 function roleColours(svg, role) {
-  const node = [...svg.querySelectorAll("g.node")].find((g) => g.classList.item(g.classList.length - 1) === role);
+  const node =
+    role === "fold"
+      ? svg.querySelector("g.node.fold")
+      : [...svg.querySelectorAll("g.node:not(.fold)")].find((g) => g.classList.item(g.classList.length - 1) === role);
   const shape = node?.querySelector("path, polygon, ellipse");
   const fill = shape?.getAttribute("fill");
   if (!fill || fill === "none") return null;

@@ -1,7 +1,7 @@
 // The whole view (code, inputs, options, chosen graph) lives in the URL hash, so a link
 // reproduces it. Code is deflated + base64url when the browser can, which keeps links short.
 
-const DEFAULT_OPTIONS = { direction: "TB", precision: 4, show_values: true, show_grads: true };
+const DEFAULT_OPTIONS = { direction: "TB", precision: 4, show_values: true, show_grads: true, collapse_runs: true };
 
 export function defaultOptions() {
   return { ...DEFAULT_OPTIONS };
@@ -18,6 +18,7 @@ export async function encodeState({ code, inputs, options, graphIndex }) {
   if (options.precision !== DEFAULT_OPTIONS.precision) params.set("prec", String(options.precision));
   if (!options.show_values) params.set("values", "0");
   if (!options.show_grads) params.set("grads", "0");
+  if (!options.collapse_runs) params.set("collapse", "0");
   if (graphIndex > 0) params.set("graph", String(graphIndex));
   return "#" + params.toString();
 }
@@ -34,6 +35,7 @@ export async function decodeState(hash) {
   if (Number.isInteger(precision) && precision >= 1 && precision <= 10) options.precision = precision;
   options.show_values = params.get("values") !== "0";
   options.show_grads = params.get("grads") !== "0";
+  options.collapse_runs = params.get("collapse") !== "0";
   let inputs = {};
   try {
     const parsed = JSON.parse(params.get("inputs") ?? "{}");

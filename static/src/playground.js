@@ -4,6 +4,7 @@
 import { fetchGraph } from "./api.js";
 import { setUpControls } from "./controls.js";
 import { createEditor } from "./editor.js";
+import { nodeCountText } from "./folds.js";
 import { createGraphView } from "./graph-view.js";
 import { createHistorySync } from "./history-sync.js";
 import { readInputField, renderInputs } from "./inputs-panel.js";
@@ -33,7 +34,7 @@ const theme = createTheme(() => renderNow());
 const historySync = createHistorySync((restored) => applyState(restored));
 const graphView = createGraphView($("graph"), {
   onInspect: (node) => {
-    renderInspector($("inspector"), node, state.options.precision);
+    renderInspector($("inspector"), node, state.options.precision, { onDrawEveryStep: drawEveryStep });
     editor.linkLine(node?.line ?? null);
   },
 });
@@ -78,6 +79,13 @@ function applyState({ code, inputs, options, graphIndex }, { render = true } = {
   graphView.resetView();
   controls.showOptions();
   if (render) renderNow();
+}
+
+/** The fold inspector's button: the same as unticking "Collapse long runs". */
+function drawEveryStep() {
+  state.options.collapse_runs = false;
+  controls.showOptions();
+  renderNow("push");
 }
 
 function viewState() {
@@ -138,6 +146,7 @@ function showCurrentGraph() {
   document.body.classList.toggle("has-graph", graphs.length > 0);
   if (!graphs.length) {
     $("graph").replaceChildren();
+    $("graph-count").textContent = "";
     renderLegend($("legend"), null);
     renderInspector($("inspector"), null, state.options.precision);
     return;
@@ -145,11 +154,13 @@ function showCurrentGraph() {
   state.graphIndex = Math.min(state.graphIndex, graphs.length - 1);
   const graph = graphs[state.graphIndex];
   try {
-    graphView.show(graph.svg, graph.nodes);
+    graphView.show(graph);
   } catch (err) {
     showError({ type: "render", message: err.message });
     return;
   }
+  // Every node the API listed, also those inside a fold's box: "1,002 nodes, 994 drawn folded".
+  $("graph-count").textContent = nodeCountText(graph);
   renderLegend($("legend"), graphView.svgElement());
   renderInspector($("inspector"), null, state.options.precision);
   editor.linkLine(null);

@@ -23,8 +23,9 @@ export function formatShape(shape) {
  * A DOM element showing `value`: a number as text, a vector or matrix as a table,
  * higher ranks as a stack of matrices labelled with their leading indices.
  */
-export function valueElement(value, precision, dtype) {
+export function valueElement(value, precision, dtype, stats = null) {
   const isFloat = !dtype || /float|double|half|complex/.test(dtype);
+  if ((value === null || value === undefined) && stats) return statsElement(stats, precision);
   if (value === null || value === undefined) {
     const none = document.createElement("span");
     none.className = "value-none";
@@ -48,6 +49,15 @@ export function valueElement(value, precision, dtype) {
     stack.append(label, valueElement(slice, precision, dtype));
   });
   return stack;
+}
+
+/** A tensor too large to list (the API sends `value_stats`/`grad_stats`): its min, max and mean. */
+function statsElement(stats, precision) {
+  const line = document.createElement("code");
+  line.className = "value-stats";
+  line.textContent = ["min", "max", "mean"].map((key) => `${key} ${formatNumber(stats[key], precision)}`).join("  ");
+  line.title = "Too many elements to list: the service sent only their min, max and mean";
+  return line;
 }
 
 function matrixTable(rows, precision, isFloat) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -15,6 +16,25 @@ out = z.mean()
 out.backward()
 print(x.grad)
 """
+
+
+START = "torch.tensor(0.5, requires_grad=True)"
+
+
+def op_chain(op: str, steps: int, start: str = START, root: str = "h") -> str:
+    """`steps` calls of `torch.<op>` in a row, then `root.backward()`: a run the service draws
+    folded from 24 steps on."""
+    return f"x = {start}\nh = x\nfor i in range({steps}):\n    h = torch.{op}(h)\n{root}.backward()\n"
+
+
+def sin_chain(steps: int) -> str:
+    """`steps` SinBackward0 nodes in a row, from 0.5."""
+    return op_chain("sin", steps)
+
+
+def link_to(code: str, **params: str) -> str:
+    """A playground permalink that opens `code` (which may be indented, unlike typed code)."""
+    return "/#" + urlencode({"code": code, **params})
 
 
 def open_playground(page: Page, path: str = "/") -> None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import torch
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import (
     AUTOGRAD_BASICS,
+    START,
     graph_node_labels,
+    link_to,
     node_named,
+    op_chain,
     open_playground,
     set_code,
+    sin_chain,
     wait_for_graph,
 )
 
@@ -183,3 +189,151 @@ def test_embed_snippet_points_at_a_compact_image_url_that_renders(page: Page) ->
     response = page.request.get(url)
     assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
     assert "MeanBackward0" in response.text()
+
+
+TENSOR_START = "torch.linspace(-2, 2, 6).reshape(2, 3).requires_grad_()"
+# The same starting tensors for PyTorch in this process as for the programs the page runs.
+START_TENSORS: dict[str, Callable[[], torch.Tensor]] = {
+    START: lambda: torch.tensor(0.5, requires_grad=True),
+    TENSOR_START: lambda: torch.linspace(-2, 2, 6).reshape(2, 3).requires_grad_(),
+}
+
+
+def _chain_grads(op: str, steps: int, start: str = START) -> list[float]:
+    """PyTorch's own gradient of every step of `op_chain(...)`, first step first: the number
+    itself for a scalar, the mean absolute value for a tensor."""
+    h = START_TENSORS[start]()
+    outputs = []
+    for _ in range(steps):
+        h = getattr(torch, op)(h)
+        h.retain_grad()
+        outputs.append(h)
+    h.sum().backward()  # type: ignore[no-untyped-call]
+    grads = [out.grad for out in outputs if out.grad is not None]
+    return [float(g) if g.dim() == 0 else float(g.abs().mean()) for g in grads]
+
+
+def _significant(value: float) -> str:
+    """The sparkline's number format: four significant digits, JavaScript's exponent form."""
+    if value != 0 and not 1e-3 <= abs(value) < 1e6:
+        mantissa, exponent = f"{value:.3e}".split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    return f"{value:.4g}"
+
+
+def test_collapse_long_runs_checkbox_folds_and_unfolds_and_the_link_keeps_it(page: Page) -> None:
+    # 60 steps + AccumulateGrad + x = 62 nodes; folded, steps 4..57 become one box: 62 - 54 + 1 = 9.
+    open_playground(page, link_to(sin_chain(60)))
+    wait_for_graph(page)
+    expect(page.locator("#graph g.node")).to_have_count(9)
+    expect(page.locator("#graph g.node.fold")).to_have_count(1)
+    expect(page.locator("#graph-count")).to_have_text("62 nodes, 54 drawn folded")
+    expect(page.locator("#legend")).to_contain_text("Folded run")
+    page.locator("#display-menu summary").click()
+    collapse = page.locator("#opt-collapse")
+    expect(collapse).to_be_checked()
+    collapse.uncheck()
+    expect(page).to_have_url(re.compile(r"collapse=0"))
+    expect(page.locator("#graph g.node")).to_have_count(62, timeout=30_000)
+    expect(page.locator("#graph g.node.fold")).to_have_count(0)
+    expect(page.locator("#graph-count")).to_have_text("62 nodes")
+    expect(page.locator("#legend")).not_to_contain_text("Folded run")
+
+    fresh = page.context.browser.new_context(base_url=page.url).new_page()  # type: ignore[union-attr]
+    open_playground(fresh, page.url)
+    wait_for_graph(fresh)
+    expect(fresh.locator("#opt-collapse")).not_to_be_checked()
+    expect(fresh.locator("#graph g.node")).to_have_count(62)
+    fresh.context.close()
+
+    collapse.check()
+    expect(page.locator("#graph g.node")).to_have_count(9, timeout=30_000)
+    assert "collapse=" not in page.url  # the default is left out of links
+
+
+def test_the_embed_url_draws_every_step_when_collapsing_is_off(page: Page) -> None:
+    open_playground(page, link_to(sin_chain(30), collapse="0"))
+    wait_for_graph(page)
+    page.locator("#export-menu > summary").click()
+    page.locator("#open-embed").click()
+    match = re.search(r'src="([^"]+)"', page.locator("#embed-html").input_value())
+    assert match
+    url = match.group(1).replace("&amp;", "&")
+    assert "collapse=false" in url
+    drawn = page.request.get(url).text()
+    assert "fold_" not in drawn and drawn.count('class="node') == 32
+
+
+def test_a_fold_opens_in_the_inspector_with_its_run_and_gradient_sparkline(page: Page) -> None:
+    open_playground(page, link_to(sin_chain(60)))
+    wait_for_graph(page)
+    page.locator("#graph g.node.fold").click()
+    inspector = page.locator("#inspector")
+    expect(inspector.locator("h3")).to_contain_text("h")
+    expect(inspector.locator("h3")).to_contain_text("folded run")
+    expect(inspector.locator(".fold-summary")).to_have_text("54 SinBackward0 steps drawn as this one box.")
+    expect(page.locator("#editor .cm-linked-line")).to_contain_text("h = torch.sin(h)")
+    # The fold holds steps 4..57 (index 3..56); PyTorch says what their gradients are.
+    grads = _chain_grads("sin", 60)[3:57]
+    sparkline = inspector.locator("svg.sparkline-svg[role=img]")
+    ends = f"from {_significant(grads[0])} at the first step to {_significant(grads[-1])} at the last"
+    expect(sparkline).to_have_attribute("aria-label", re.compile(re.escape(ends)))
+    points = sparkline.locator("polyline").get_attribute("points") or ""
+    assert len(points.split()) == 54
+    expect(inspector.locator(".fold-ends .inspector-grad").first).to_contain_text(f"{grads[0]:.4f}")
+    expect(inspector.locator(".fold-ends .inspector-grad").last).to_contain_text(f"{grads[-1]:.4f}")
+    # 0.1 to 0.94 is within two decades: a linear scale, and no vanishing-gradient sentence.
+    expect(inspector.locator(".sparkline-caption")).not_to_contain_text("log scale")
+
+    # On its way to the button the pointer crosses other nodes: the clicked fold stays shown.
+    page.locator("#graph g.node").last.hover()
+    expect(inspector.locator(".fold-summary")).to_be_visible()
+    inspector.get_by_role("button", name="Draw every step").click()
+    expect(page.locator("#graph g.node")).to_have_count(62, timeout=30_000)
+    expect(page).to_have_url(re.compile(r"collapse=0"))
+    page.locator("#display-menu summary").click()
+    expect(page.locator("#opt-collapse")).not_to_be_checked()
+
+
+@pytest.mark.parametrize(
+    ("op", "steps", "start", "caption", "lesson"),
+    [
+        # sin shrinks the gradient ~513x over 994 steps: a vanishing gradient, on a log scale.
+        ("sin", 1000, START, "gradient along the 994 folded steps · log scale", "shrink"),
+        # cos flips the sign at every step: the size of the gradient is what is plotted.
+        ("cos", 40, START, "|gradient| along the 34 folded steps · log scale", "shrink"),
+        # 0.1 to 0.94 is within two decades: a linear scale, and no sentence about it.
+        ("sin", 60, START, "gradient along the 54 folded steps", None),
+        # A tensor's steps are plotted as their mean |gradient|.
+        ("tanh", 40, TENSOR_START, "mean |gradient| along the 34 folded steps", None),
+    ],
+)
+def test_a_folds_sparkline_follows_pytorchs_gradients(
+    page: Page, op: str, steps: int, start: str, caption: str, lesson: str | None
+) -> None:
+    open_playground(page, link_to(op_chain(op, steps, start, root="h" if start == START else "h.sum()")))
+    wait_for_graph(page)
+    page.locator("#graph g.node.fold").focus()  # keyboard users reach the fold like any node
+    inspector = page.locator("#inspector")
+    expect(inspector.locator(".sparkline-caption")).to_have_text(caption)
+    folded = _chain_grads(op, steps, start)[3:-3]
+    expect(inspector.locator("svg.sparkline-svg polyline")).to_have_attribute(
+        "points", re.compile(rf"^(\S+ ){{{len(folded) - 1}}}\S+$")
+    )
+    sizes = [abs(g) for g in folded]
+    expect(inspector.locator(".sparkline-y")).to_have_text(_significant(max(sizes)) + _significant(min(sizes)))
+    if lesson is None:
+        expect(inspector.locator(".sparkline-lesson")).to_have_count(0)
+    else:
+        factor = round(sizes[-1] / sizes[0])
+        expect(inspector.locator(".sparkline-lesson")).to_contain_text(f"{lesson} {factor:,}-fold")
+        expect(inspector.locator(".sparkline-lesson")).to_contain_text("vanishing gradient")
+
+
+def test_a_fold_is_named_and_counted_for_every_reader(page: Page) -> None:
+    open_playground(page, link_to(sin_chain(1000)))
+    wait_for_graph(page)
+    expect(page.locator("#graph-count")).to_have_text("1,002 nodes, 994 drawn folded")
+    fold = page.locator("#graph g.node.fold")
+    expect(fold).to_have_attribute("aria-label", "h, SinBackward0 ×994, folded run, shape scalar")
+    expect(fold).to_have_attribute("tabindex", "0")
