@@ -196,8 +196,9 @@ def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[str]:
         for fold in rendered.folds:
             where = f"graph {index + 1}: " if len(graphs) > 1 else ""
             texts.append(
-                f"{where}the drawing folds {len(fold.nodes)} {fold.op} steps of a long run into one box; "
-                "the nodes list has every step, and collapse_runs=false (collapse=0 in image URLs) draws each"
+                f"{where}{len(fold.nodes)} {fold.op} steps of a long run are drawn as one box "
+                f"(×{len(fold.nodes)}); every step is in the nodes list. To draw each: turn off "
+                '"Collapse long runs", or set collapse_runs=false (collapse=0 in image URLs)'
             )
     return texts
 
