@@ -247,7 +247,10 @@ class Recorder(TorchFunctionMode):
     def _assign_lines(self, node: AutogradNode) -> None:
         # Nodes made inside a composite op (cross_entropy's LogSoftmaxBackward0) get its line too.
         lines, line = self.seen.node_lines, self.line
-        stack = [node]
+        if node in lines:
+            return
+        lines[node] = line
+        stack = [child for child, _ in node.next_functions if child is not None and child not in lines]
         while stack:
             current = stack.pop()
             if current in lines:

@@ -45,8 +45,10 @@ Snapshot = torch.Tensor | TensorData
 def snapshot(tensor: torch.Tensor) -> Snapshot:
     """`tensor`'s value as it is now, unaffected by later in-place changes: as TensorData when it is
     small and real, else as a detached clone."""
-    if tensor.numel() <= SNAPSHOT_ELEMENTS and not tensor.is_complex():
-        return TensorData(tuple(tensor.shape), dtype_name(tensor.dtype), tensor.tolist())
+    if tensor.numel() <= SNAPSHOT_ELEMENTS:
+        dtype = tensor.dtype
+        if not dtype.is_complex:
+            return TensorData(tuple(tensor.shape), dtype_name(dtype), tensor.tolist())
     # Without requires_grad clone() records nothing, and skipping detach() saves a third.
     return tensor.detach().clone() if tensor.requires_grad else tensor.clone()
 

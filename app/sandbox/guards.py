@@ -31,10 +31,13 @@ def check_tensor_size(
             estimates.append(found)
     tensors = [a for a in (target, *args) if isinstance(a, torch.Tensor)]
     if len(tensors) > 1:
-        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements.
-        with contextlib.suppress(RuntimeError):
+        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements. Reading shapes under
+        # the recorder's mode would go through its __torch_function__ for nothing: skip it.
+        with contextlib.suppress(RuntimeError), torch._C.DisableTorchFunction():
             shape = torch.broadcast_shapes(*(t.shape for t in tensors))  # type: ignore[no-untyped-call]
             estimates.append(math.prod(shape))
+    if not estimates:
+        return
     if key == "self":  # tolist(): one Python number per element, so the list limit applies
         limit, made = limits.max_sequence_length, "a list of"
     else:

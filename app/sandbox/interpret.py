@@ -133,7 +133,9 @@ class Interpreter(Evaluator):
         """Run one statement, turning any Python/torch exception into a GradtraceError at its line."""
         self.line = stmt.lineno
         self.observer.at_line(stmt.lineno)
-        self.step()
+        self.steps += 1  # step(), inlined: this runs for every statement
+        if self.steps > self.limits.max_steps:
+            raise self.too_many_steps()
         method = self.executors.get(type(stmt))
         if method is None:
             raise GradtraceError("forbidden", f"`{type(stmt).__name__}` is not supported here", stmt.lineno)
