@@ -91,13 +91,12 @@ def _fold_statement(fold: Fold, options: RenderOptions, palette: Mapping[str, st
     detail = f"{fold.op} ×{len(fold.nodes)}" + (f"  {format_shape(shape)}" if shape is not None else "")
     heading = f'<B><FONT POINT-SIZE="13">{escape(name)}</FONT></B>  ' if name else ""
     rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{escape(detail)}</FONT>']
-    for caption, shown, colour, ends in (
-        ("value", options.show_values, palette["text"], (first.value, last.value)),
-        ("grad", options.show_grads, palette["grad"], (first.grad, last.grad)),
+    for caption, shown, colour, start, end in (
+        ("value", options.show_values, palette["text"], first.value, last.value),
+        ("grad", options.show_grads, palette["grad"], first.grad, last.grad),
     ):
-        if shown and ends[0] is not None and ends[1] is not None:
-            start, end = (format_one_line(data, options.precision) for data in ends)
-            text = f"{caption} {start} … {end}"
+        if shown and start is not None and end is not None:
+            text = f"{caption} {format_one_line(start, options.precision)} … {format_one_line(end, options.precision)}"
             rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{escape(text)}</FONT>')
     label = "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
     return (
