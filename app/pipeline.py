@@ -190,17 +190,17 @@ def _render(
 
 
 def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[str]:
-    """Say where a drawing folds long runs, and how to see every step."""
-    texts = []
-    for index, rendered in enumerate(graphs):
-        for fold in rendered.folds:
-            where = f"graph {index + 1}: " if len(graphs) > 1 else ""
-            texts.append(
-                f"{where}{len(fold.nodes)} {fold.op} steps of a long run are drawn as one box "
-                f"(×{len(fold.nodes)}); every step is in the nodes list. To draw each: turn off "
-                '"Collapse long runs", or set collapse_runs=false (collapse=0 in image URLs)'
-            )
-    return texts
+    """One warning when drawings fold long runs: what the first fold stands for, and how to see every step."""
+    folds = [fold for rendered in graphs for fold in rendered.folds]
+    if not folds:
+        return []
+    first = folds[0]
+    more = f" (and {len(folds) - 1} more such boxes)" if len(folds) > 1 else ""
+    return [
+        f"{len(first.nodes)} {first.op} steps of a long run are drawn as one box (×{len(first.nodes)}){more}; "
+        'every step is in the nodes list. To draw each: turn off "Collapse long runs", '
+        "or set collapse_runs=false (collapse=0 in image URLs)"
+    ]
 
 
 def describe_variables(names: Mapping[str, object], limits: Limits, warnings: list[str]) -> dict[str, Variable]:

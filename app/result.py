@@ -91,7 +91,7 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "dot": rendered.dot,
         "nodes": [node_to_json(n) for n in graph.nodes],
         "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
-        "folds": [{"id": f.id, "op": f.op, "nodes": [n.id for n in f.nodes]} for f in rendered.folds],
+        "folds": [{"id": f.id, "op": f.op, "nodes": list(f.nodes)} for f in rendered.folds],
     }
 
 

@@ -42,7 +42,7 @@ def test_a_long_run_is_drawn_as_its_ends_and_one_fold() -> None:
     assert fold.id in ids and {"n0", "n1", "n2", "n997", "n998", "n999", "n1000", "n1001"} <= set(ids)
     assert "n500" not in ids
     # The fold says which op, how many steps, and value and gradient at its first and last step.
-    first, last = fold.nodes[0], fold.nodes[-1]
+    first, last = (rendered.graph.node(i) for i in (fold.nodes[0], fold.nodes[-1]))
     assert (first.id, last.id) == ("n996", "n3")  # data-flow order: the input end first
     text = " ".join(ET.fromstring(rendered.svg).itertext())
     assert "SinBackward0 ×994" in text
@@ -93,7 +93,7 @@ def test_fold_of_matrices_shows_shape_and_means() -> None:
     text = " ".join(ET.fromstring(result.graphs[0].svg).itertext())
     assert re.search(r"TanhBackward0 ×24\s+2×2", text)
     assert re.search(r"value mean [\d.]+ … mean [\d.]+", text)
-    assert fold.nodes[0].name == "h"
+    assert result.graphs[0].graph.node(fold.nodes[0]).name == "h"
 
 
 def test_dark_and_auto_themes_paint_folds() -> None:
@@ -130,6 +130,40 @@ def test_a_root_inside_a_run_is_never_folded_away() -> None:
     # trace(h, g) where g is a step of h's chain: both roots stay drawn, the run breaks at g.
     steps = [Node(f"n{i}", "op", op="SinBackward0", is_root=i in (0, 30)) for i in range(60)]
     graph = Graph(None, tuple(steps), tuple(Edge(f"n{i + 1}", f"n{i}") for i in range(59)))
-    folded = {node.id for fold in find_folds(graph) for node in fold.nodes}
+    folded = {node_id for fold in find_folds(graph) for node_id in fold.nodes}
     assert "n30" not in folded and "n0" not in folded
     assert len(folded) == (30 - 2 * KEEP) + (30 - 2 * KEEP)
+
+
+def test_a_step_with_its_own_name_ends_a_run_and_stays_drawn() -> None:
+    code = (
+        "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(40):\n    if i == 15:\n"
+        "        mid = torch.sin(h)\n        h = mid\n    else:\n        h = torch.sin(h)\nh.backward()\n"
+    )
+    rendered = pipeline.run(code).graphs[0]
+    mid = next(n for n in rendered.graph.nodes if n.name == "mid")
+    (fold,) = rendered.folds  # the 15 steps before `mid` are too few to fold; the 24 after it fold
+    assert len(fold.nodes) == 24 - 2 * KEEP and mid.id not in fold.nodes
+    assert mid.id in drawn_ids(rendered.svg)
+
+
+def test_complex_folds_show_the_mean_magnitude() -> None:
+    code = chain(30, "h * (1 + 0.1j)", "torch.tensor([[1 + 1j, 2.0], [3j, 1]], requires_grad=True)")
+    rendered = pipeline.run(code.replace("h.sum()", "h.abs().sum()")).graphs[0]
+    (fold,) = rendered.folds
+    first = rendered.graph.node(fold.nodes[0])
+    assert first.value is not None and first.value.values is not None
+    magnitudes = [abs(complex(re, im)) for row in first.value.values for re, im in row]
+    text = " ".join(ET.fromstring(rendered.svg).itertext())
+    assert f"value mean |x| {sum(magnitudes) / 4:.4g} …" in text
+
+
+def test_one_warning_however_many_folds() -> None:
+    code = (
+        "x = torch.tensor(0.5, requires_grad=True)\nfor k in range(3):\n    h = x\n    for i in range(30):\n"
+        "        h = torch.sin(h)\n    h.backward()\n"
+    )
+    result = pipeline.run(code)
+    assert [len(g.folds) for g in result.graphs] == [1, 1, 1]
+    (warning,) = [w for w in result.warnings if "drawn as one box" in w]
+    assert "and 2 more such boxes" in warning

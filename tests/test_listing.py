@@ -85,3 +85,22 @@ def test_json_answer_is_built_off_the_event_loop(client: TestClient, monkeypatch
     monkeypatch.setattr(api, "result_to_json", recording)
     assert client.post("/api/graph", json={"code": "y = (x * 2).sum()"}).status_code == 200
     assert threads == [False]
+
+
+def test_empty_tensors_with_a_huge_dimension_are_not_listed_as_millions_of_empty_lists() -> None:
+    # tolist() of a 3,000,000×0 tensor makes 3,000,000 empty lists: counted like elements, it is
+    # summarised by its shape instead, for the named variable, the nodes and every op's record.
+    code = (
+        "x = torch.zeros(3000000, 0, requires_grad=True)\nfor i in range(8):\n    y = x * 2\n"
+        "s = torch.tensor(1.0, requires_grad=True)\nloss = (s * 3 + y.sum())\nloss.backward()"
+    )
+    body = result_to_json(pipeline.run(code))
+    x = body["variables"]["x"]
+    assert x["shape"] == [3000000, 0] and x["value"] is None and x["value_stats"] == {}
+    assert x["grad"] is None and x["grad_stats"] == {}  # summarised: PyTorch's .grad is not None
+    y_node = next(n for n in body["graphs"][0]["nodes"] if n["name"] == "y")
+    assert y_node["value"] is None and y_node["shape"] == [3000000, 0]
+    assert len(json.dumps(body)) < 100_000
+    # A small empty tensor is still listed as PyTorch lists it.
+    small = result_to_json(pipeline.run("e = torch.zeros(2, 0, requires_grad=True)\nl = (e * 2).sum()"))
+    assert small["variables"]["e"]["value"] == [[], []]

@@ -25,6 +25,17 @@ def summary_stats(tensor: torch.Tensor) -> dict[str, float]:
     return {"min": float(as_float.min()), "max": float(as_float.max()), "mean": float(as_float.mean())}
 
 
+def listed_size(shape: tuple[int, ...]) -> int:
+    """How many numbers or lists `tolist()` makes at the deepest level: the elements, or for an
+    empty tensor the empty lists its leading dimensions hold (a 3,000,000×0 tensor lists 3,000,000)."""
+    count = 1
+    for size in shape:
+        if size == 0:
+            return count
+        count *= size
+    return count
+
+
 def summarise(data: TensorData) -> TensorData:
     """`data` without its elements, with the min/max/mean summary large tensors get."""
     t = torch.tensor(data.values, dtype=torch.float64)
@@ -45,7 +56,7 @@ Snapshot = torch.Tensor | TensorData
 def snapshot(tensor: torch.Tensor) -> Snapshot:
     """`tensor`'s value as it is now, unaffected by later in-place changes: as TensorData when it is
     small and real, else as a detached clone."""
-    if tensor.numel() <= SNAPSHOT_ELEMENTS:
+    if 0 < tensor.numel() <= SNAPSHOT_ELEMENTS:
         dtype = tensor.dtype
         if not dtype.is_complex:
             return TensorData(tuple(tensor.shape), dtype_name(dtype), tensor.tolist())
@@ -64,8 +75,9 @@ def to_tensor_data(tensor: torch.Tensor, max_elements: int) -> TensorData:
     """Copy a tensor's shape, dtype and elements (a min/max/mean summary past `max_elements`)."""
     shape = tuple(tensor.shape)  # plain ints in eager mode
     dtype = dtype_name(tensor.dtype)
-    if tensor.numel() > max_elements:
-        return TensorData(shape, dtype, None, summary_stats(tensor))
+    if listed_size(shape) > max_elements:
+        # An empty tensor has no min/max/mean: its summary is empty, and its shape says it all.
+        return TensorData(shape, dtype, None, summary_stats(tensor) if tensor.numel() else {})
     if tensor.is_complex():
         # JSON has no complex numbers: a complex element is listed as its [real, imag] pair.
         return TensorData(shape, dtype, torch.view_as_real(tensor.detach()).tolist())

@@ -55,6 +55,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
     # "auto" is drawn light; the SVG stage adds the dark variant as a prefers-color-scheme style.
     palette = PALETTES["dark" if options.theme == "dark" else "light"]
     drawn, edges = folded_view(graph, drawn_folds(graph, options) if folds is None else folds)
+    by_id = {node.id: node for node in graph.nodes} if len(drawn) < len(graph.nodes) else {}
     big = len(drawn) > BIG_GRAPH
     lines = [
         "digraph gradtrace {",
@@ -66,7 +67,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
     ]
     for item in drawn:
         if isinstance(item, Fold):
-            lines.append(_fold_statement(item, options, palette))
+            lines.append(_fold_statement(item, [by_id[i] for i in item.nodes], options, palette))
             continue
         role = node_role(item)
         lines.append(
@@ -79,14 +80,13 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
     return "\n".join(lines) + "\n"
 
 
-def _fold_statement(fold: Fold, options: RenderOptions, palette: Mapping[str, str]) -> str:
+def _fold_statement(fold: Fold, steps: Sequence[Node], options: RenderOptions, palette: Mapping[str, str]) -> str:
     # One dashed box for the folded steps: the op and how many, the shared name and shape, and
     # how value and gradient go from the first folded step to the last.
-    first, last = fold.nodes[0], fold.nodes[-1]
-    names = {node.name for node in fold.nodes}
-    name = names.pop() if len(names) == 1 else None
+    first, last = steps[0], steps[-1]
+    name = first.name  # every step of a run has one name (or none)
     role = "named" if name else "op"
-    shapes = {node.value.shape if node.value is not None else None for node in fold.nodes}
+    shapes = {node.value.shape if node.value is not None else None for node in steps}
     shape = shapes.pop() if len(shapes) == 1 else None
     detail = f"{fold.op} ×{len(fold.nodes)}" + (f"  {format_shape(shape)}" if shape is not None else "")
     heading = f'<B><FONT POINT-SIZE="13">{escape(name)}</FONT></B>  ' if name else ""

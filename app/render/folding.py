@@ -21,17 +21,19 @@ KEEP = 3  # steps drawn at each end of a folded run
 
 @dataclass(frozen=True)
 class Fold:
-    """Steps of one run drawn as a single box: `nodes` in data-flow order (first step first)."""
+    """Steps of one run drawn as a single box: the ids of its `nodes` in data-flow order (first
+    step first). Ids only: a Result carries its folds to the web process, values stay in the graph."""
 
     id: str
     op: str
-    nodes: tuple[Node, ...]
+    nodes: tuple[str, ...]
 
 
 def find_folds(graph: Graph) -> tuple[Fold, ...]:
     """The folds of a graph: for every straight run of at least MIN_RUN `op` nodes of one class
-    (each step's only input is the step before, which feeds nothing else and is no root), the steps between its
-    first KEEP and its last KEEP."""
+    and one variable name (each step's only input is the step before, which feeds nothing else and
+    is no root), the steps between its first KEEP and its last KEEP. A differently named step
+    (`mid = torch.sin(h)` inside a loop of `h = torch.sin(h)`) ends a run, so it stays drawn."""
     by_id = {node.id: node for node in graph.nodes}
     inputs: dict[str, list[str]] = defaultdict(list)
     consumers: dict[str, list[str]] = defaultdict(list)
@@ -44,9 +46,9 @@ def find_folds(graph: Graph) -> tuple[Fold, ...]:
         if node.kind != "op" or len(inputs[node.id]) != 1:
             return None
         before = by_id[inputs[node.id][0]]
-        if before.kind != "op" or before.op != node.op or before.is_root or len(consumers[before.id]) != 1:
+        if before.kind != "op" or before.op != node.op or before.name != node.name or before.is_root:
             return None
-        return before
+        return before if len(consumers[before.id]) == 1 else None
 
     folds = []
     continues_a_run = {before.id for node in graph.nodes if (before := previous_step(node)) is not None}
@@ -58,8 +60,8 @@ def find_folds(graph: Graph) -> tuple[Fold, ...]:
             run.append(before)
         if len(run) >= MIN_RUN:
             run.reverse()  # data-flow order
-            middle = tuple(run[KEEP:-KEEP])
-            folds.append(Fold(f"fold_{middle[0].id}", node.op or "", middle))
+            middle = tuple(step.id for step in run[KEEP:-KEEP])
+            folds.append(Fold(f"fold_{middle[0]}", node.op or "", middle))
     return tuple(folds)
 
 
@@ -69,13 +71,13 @@ def folded_view(graph: Graph, folds: Sequence[Fold]) -> tuple[list[Node | Fold],
     it attached to the fold)."""
     if not folds:
         return list(graph.nodes), list(graph.edges)
-    fold_of = {node.id: fold for fold in folds for node in fold.nodes}
+    fold_of = {node_id: fold for fold in folds for node_id in fold.nodes}
     drawn: list[Node | Fold] = []
     for node in graph.nodes:
         fold = fold_of.get(node.id)
         if fold is None:
             drawn.append(node)
-        elif node is fold.nodes[-1]:  # the fold takes the place of its last step
+        elif node.id == fold.nodes[-1]:  # the fold takes the place of its last step
             drawn.append(fold)
     edges = []
     for edge in graph.edges:

@@ -56,15 +56,21 @@ def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
 
 
 def format_one_line(data: TensorData, precision: int) -> str:
-    """The value in one short line: itself when it fits (a number or a row), else its mean."""
+    """The value in one short line: itself when it fits (a number or a row), else its mean (of
+    magnitudes for complex tensors, as large ones are summarised)."""
     lines = format_tensor_lines(data, precision)
     if len(lines) == 1:
         return lines[0]
-    stats = data.stats
-    if stats is None:
+    complex_ = data.dtype.startswith("complex")
+    mean = None if data.stats is None else data.stats.get("mean")
+    if mean is None and data.values is not None:
         flat = list(_flatten(data.values))
-        stats = {"mean": sum(flat) / len(flat)} if flat else {}
-    return f"mean {format_number(stats['mean'], precision)}" if stats else lines[0]
+        if complex_:  # listed as [real, imag] pairs
+            flat = [abs(complex(re, im)) for re, im in zip(flat[::2], flat[1::2], strict=True)]
+        mean = sum(flat) / len(flat) if flat else None
+    if mean is None:
+        return lines[0]
+    return f"mean {'|x| ' if complex_ else ''}{format_number(mean, precision)}"
 
 
 def _flatten(values: Any) -> Any:
