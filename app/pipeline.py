@@ -16,8 +16,7 @@ from app.errors import GradtraceError
 from app.graph.tensors import to_tensor_data
 from app.graph.walk import walk_graph
 from app.listing import within_listing_budget
-from app.render.dot import drawn_folds, graph_to_dot
-from app.render.folding import folded_count
+from app.render.dot import drawn_folds, graph_to_dot, title_and_description
 from app.render.options import RenderOptions
 from app.render.svg import ImageFormat, layout, layout_svg
 from app.result import RenderedGraph, Result, Variable
@@ -178,12 +177,7 @@ def _render(
     graph = walk_graph(capture, recorder.seen, limits.json_value_elements)
     folds = drawn_folds(graph, options)
     dot = graph_to_dot(graph, options, folds)
-    ops = sum(1 for n in graph.nodes if n.kind == "op")
-    title = f"Autograd graph of {graph.root or 'the result'}"
-    leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
-    boxes = f"{len(folds)} folded box" + ("es" if len(folds) > 1 else "")
-    folded = f" ({folded_count(folds)} of them drawn as {boxes})" if folds else ""
-    description = f"{ops} autograd nodes{folded}; leaf tensors: {', '.join(leaves) or 'none'}"
+    title, description = title_and_description(graph, folds)
     with guard():
         svg = layout_svg(dot, title, description, options.theme == "auto")
     return RenderedGraph(graph, dot, svg, folds)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.graph.model import Graph
-from app.render.dot import graph_to_dot
+from app.render.dot import drawn_folds, graph_to_dot, title_and_description
 from app.render.options import RenderOptions
 from app.render.svg import layout, layout_svg, prefix_svg_ids
 
@@ -21,15 +21,15 @@ class GraphPicture:
         self.graph = graph
         self.options = options
         self.notes = notes
-        self.dot = graph_to_dot(graph, options)
+        self.folds = drawn_folds(graph, options)
+        self.dot = graph_to_dot(graph, options, self.folds)
         self._svg: str | None = None
 
     def svg(self, id_prefix: str = "") -> str:
         """The SVG text; `id_prefix` keeps ids unique when several SVGs are inlined in one page."""
         if self._svg is None:
-            ops = sum(1 for n in self.graph.nodes if n.kind == "op")
-            title = f"Autograd graph of {self.graph.root or 'the result'}"
-            self._svg = layout_svg(self.dot, title, f"{ops} autograd nodes", auto_dark=self.options.theme == "auto")
+            title, description = title_and_description(self.graph, self.folds)
+            self._svg = layout_svg(self.dot, title, description, auto_dark=self.options.theme == "auto")
         return prefix_svg_ids(self._svg, id_prefix)
 
     def save(self, path: str | Path, format: str | None = None) -> Path:

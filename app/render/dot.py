@@ -49,6 +49,19 @@ def drawn_folds(graph: Graph, options: RenderOptions) -> tuple[Fold, ...]:
     return find_folds(graph) if options.collapse_runs else ()
 
 
+def title_and_description(graph: Graph, folds: Sequence[Fold]) -> tuple[str, str]:
+    """The SVG's accessible <title> and <desc>: whose graph it is, how many autograd nodes (and
+    how many of them are drawn folded), and the leaf tensors."""
+    ops = sum(1 for n in graph.nodes if n.kind == "op")
+    leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
+    folded = ""
+    if folds:
+        boxes = f"{len(folds)} folded box" + ("es" if len(folds) > 1 else "")
+        folded = f" ({sum(len(f.nodes) for f in folds)} of them drawn as {boxes})"
+    title = f"Autograd graph of {graph.root or 'the result'}"
+    return title, f"{ops} autograd nodes{folded}; leaf tensors: {', '.join(leaves) or 'none'}"
+
+
 def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | None = None) -> str:
     """The DOT text for a graph; node ids in the SVG equal the Graph's node ids (a fold's id is
     its own, `fold_<id of its first step>`). `folds` defaults to `drawn_folds(graph, options)`."""

@@ -86,8 +86,3 @@ def folded_view(graph: Graph, folds: Sequence[Fold]) -> tuple[list[Node | Fold],
             continue
         edges.append(Edge(source.id if source else edge.source, target.id if target else edge.target))
     return drawn, edges
-
-
-def folded_count(folds: Sequence[Fold]) -> int:
-    """How many nodes the folds stand for."""
-    return sum(len(fold.nodes) for fold in folds)
