@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from app import pipeline
-from app.config import Limits
-from app.errors import GradtraceError
-from app.render.options import RenderOptions
-from app.result import result_to_json
-from app.snippets import canonical_request
+from . import pipeline
+from .config import Limits
+from .errors import GradtraceError
+from .render.options import RenderOptions
+from .result import result_to_json
+from .snippets import canonical_request
 
 OutputFormat = Literal["svg", "png", "pdf", "dot", "json"]
 MANIFEST = ".gradtrace-hashes.json"  # output path -> hash of what it was drawn from

@@ -11,9 +11,9 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.graph.tensors import Snapshot, snapshot
+from .config import Limits
+from .errors import GradtraceError
+from .graph.tensors import Snapshot, snapshot
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
 AutogradNode = Any

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.config import Settings
-from app.errors import CLI_EXIT, GradtraceError
-from app.render.options import RenderOptions
+from .config import Settings
+from .errors import CLI_EXIT, GradtraceError
+from .render.options import RenderOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from app.web.factory import create_app
+    from .web.factory import create_app
 
     settings = Settings.from_env()
     settings = dataclasses.replace(
@@ -105,8 +105,8 @@ def _options(args: argparse.Namespace) -> RenderOptions:
 
 
 def _render(args: argparse.Namespace) -> bytes:
-    from app.batch_render import render_output
-    from app.pipeline import parse_inputs
+    from .batch_render import render_output
+    from .pipeline import parse_inputs
 
     source = _read_source(args.source[0])
     limits = Settings.from_env().limits
@@ -114,7 +114,7 @@ def _render(args: argparse.Namespace) -> bytes:
 
 
 def _render_batch(args: argparse.Namespace) -> int:
-    from app.batch_render import render_folder
+    from .batch_render import render_folder
 
     if not args.output or "-" in args.source or args.inputs:
         print("gradtrace: several sources need -o FOLDER (and no - or --inputs)", file=sys.stderr)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.graph.model import Graph, Node, TensorData
-from app.graph.tensors import summarise
-from app.result import RenderedGraph, Variable
+from .graph.model import Graph, Node, TensorData
+from .graph.tensors import summarise
+from .result import RenderedGraph, Variable
 
 
 class ListingBudget:

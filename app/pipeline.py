@@ -10,18 +10,18 @@ from typing import Any
 
 import torch
 
-from app.capture import Capture, Recorder
-from app.config import Limits
-from app.errors import GradtraceError
-from app.graph.tensors import to_tensor_data
-from app.graph.walk import walk_graph
-from app.listing import within_listing_budget
-from app.render.dot import drawn_folds, graph_to_dot, title_and_description
-from app.render.options import RenderOptions
-from app.render.svg import ImageFormat, layout, layout_svg
-from app.result import RenderedGraph, Result, Variable
-from app.sandbox.interpret import run_program
-from app.sandbox.parse import parse_program
+from .capture import Capture, Recorder
+from .config import Limits
+from .errors import GradtraceError
+from .graph.tensors import to_tensor_data
+from .graph.walk import walk_graph
+from .listing import within_listing_budget
+from .render.dot import drawn_folds, graph_to_dot, title_and_description
+from .render.options import RenderOptions
+from .render.svg import ImageFormat, layout, layout_svg
+from .result import RenderedGraph, Result, Variable
+from .sandbox.interpret import run_program
+from .sandbox.parse import parse_program
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
 MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)
@@ -267,7 +267,7 @@ def renderer_version() -> str:
     Graphviz library it was built with (a wheel rebuilt on a newer Graphviz keeps its version)."""
     import pygraphviz
 
-    from app import __version__
+    from . import __version__
 
     graphviz = getattr(pygraphviz, "__graphviz_version__", "unknown")
     versions = f"torch {torch.__version__}; pygraphviz {pygraphviz.__version__}; graphviz {graphviz}"

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from app.graph.model import Graph, Node, TensorData
-from app.render.folding import Fold
+from .graph.model import Graph, Node, TensorData
+from .render.folding import Fold
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,14 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.render.options import RenderOptions
-from app.render.svg import ImageFormat
-from app.result import Result
+from .config import Limits
+from .errors import GradtraceError
+from .render.options import RenderOptions
+from .render.svg import ImageFormat
+from .result import Result
 
 if TYPE_CHECKING:
-    from app.pipeline import LayoutGuard
+    from .pipeline import LayoutGuard
 
 # Which limit ends an overrunning job: a job that computes hits the worker's own RLIMIT_CPU at about
 # `timeout_seconds` of CPU time (rounded up to RLIMIT_CPU's whole seconds) and dies of SIGXCPU. The
@@ -97,7 +97,7 @@ def layout_deadline(seconds: float) -> LayoutGuard:
 
 
 def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
-    from app import pipeline  # preloaded by the forkserver; cheap here
+    from . import pipeline  # preloaded by the forkserver; cheap here
 
     guard = layout_deadline(limits.layout_timeout_seconds)
     try:
@@ -181,7 +181,7 @@ class WorkerPool:
         self.limits = limits
         self.size = size
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["app.pipeline"])
+        self._ctx.set_forkserver_preload([f"{__package__}.pipeline"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._live: set[_Worker] = set()  # every started process, warmed up or not: close() stops them
         self._ready: set[_Worker] = set()  # warmed up: idle, or busy with a job

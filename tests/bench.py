@@ -20,10 +20,10 @@ from pathlib import Path
 import pygraphviz
 import torch
 import torchviz
+from gradtrace import pipeline
+from gradtrace.config import Limits
+from gradtrace.render.options import RenderOptions
 
-from app import pipeline
-from app.config import Limits
-from app.render.options import RenderOptions
 from tests.oracle import PRELUDE
 
 PROGRAMS = Path(__file__).parent / "programs"

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app.config import Limits, Settings
-from app.web.factory import create_app
-from app.worker import WorkerPool
+from gradtrace.config import Limits, Settings
+from gradtrace.web.factory import create_app
+from gradtrace.worker import WorkerPool
 
 TEST_LIMITS = Limits(timeout_seconds=5.0)
 

@@ -72,7 +72,7 @@ class Service:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, "GRADTRACE_WORKERS": str(workers), **(env or {})}
-        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "gradtrace.cli", "serve", "--port", str(self.port)]
         # A file, not a pipe: a pipe nobody reads would block the service once full.
         self.log = tempfile.NamedTemporaryFile(prefix="gradtrace-service-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-
-from app.capture import reachable_nodes
-from app.graph.model import TensorData
-from app.graph.tensors import SNAPSHOT_ELEMENTS, snapshot, snapshot_data, to_tensor_data
-from app.sandbox.values import kind_of
+from gradtrace.capture import reachable_nodes
+from gradtrace.graph.model import TensorData
+from gradtrace.graph.tensors import SNAPSHOT_ELEMENTS, snapshot, snapshot_data, to_tensor_data
+from gradtrace.sandbox.values import kind_of
 
 TENSORS = {
     "scalar": torch.tensor(0.5),

@@ -11,8 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
+from gradtrace.cli import main
 
 TUTORIAL = (Path(__file__).parent / "programs" / "tutorial.py").read_text()
 
@@ -190,7 +189,7 @@ def test_recursion_and_memory_errors_in_process_are_limit_errors(
     def fail(*args: object, **kwargs: object) -> None:
         raise error()
 
-    monkeypatch.setattr("app.pipeline.run", fail)
+    monkeypatch.setattr("gradtrace.pipeline.run", fail)
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "one.py").write_text(TUTORIAL)
     sources = [str(tmp_path / "snippets")] if batch else [str(tutorial_file)]
@@ -200,7 +199,7 @@ def test_recursion_and_memory_errors_in_process_are_limit_errors(
 
 
 def test_readme_command_line_synopsis_names_every_render_option() -> None:
-    from app.cli import build_parser
+    from gradtrace.cli import build_parser
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app import pipeline
-from app.cli import main
-from app.graph.model import Edge, Graph, Node
-from app.render.folding import KEEP, MIN_RUN, find_folds
-from app.render.options import RenderOptions
-from app.result import result_to_json
+from gradtrace import pipeline
+from gradtrace.cli import main
+from gradtrace.graph.model import Edge, Graph, Node
+from gradtrace.render.folding import KEEP, MIN_RUN, find_folds
+from gradtrace.render.options import RenderOptions
+from gradtrace.result import result_to_json
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app import pipeline
-from app.config import Limits
-from app.graph.model import TensorData
-from app.result import result_to_json
-from app.web import api
+from gradtrace import pipeline
+from gradtrace.config import Limits
+from gradtrace.graph.model import TensorData
+from gradtrace.result import result_to_json
+from gradtrace.web import api
 
 NO_LAYOUT_DEADLINE = Limits(layout_timeout_seconds=0)
 LAYERS = "m = nn.Sequential(*[nn.Linear(99, 99) for i in range({n})])\nx = torch.ones(1, 99)\ny = m(x).sum()"
@@ -60,7 +59,7 @@ def test_budget_summarises_later_tensors_and_keeps_the_picture() -> None:
 
 
 def test_summary_of_complex_and_bool_tensors() -> None:
-    from app.listing import summarise
+    from gradtrace.listing import summarise
 
     assert summarise(TensorData((2,), "complex64", [[3.0, 4.0], [0.0, 1.0]])).stats == {
         "min": 1.0,

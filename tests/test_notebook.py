@@ -117,7 +117,7 @@ def test_bad_arguments_say_what_to_do() -> None:
 
 def test_same_graph_as_the_sandboxed_pipeline() -> None:
     """The notebook draws what the service draws for the same code (same names, values, grads)."""
-    from app import pipeline
+    from gradtrace import pipeline
 
     _, out = tutorial()
     ours = gradtrace.trace(out).graph

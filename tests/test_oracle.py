@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from app import pipeline
-from app.result import result_to_json
+from gradtrace import pipeline
+from gradtrace.result import result_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAMS = sorted((ROOT / "tests" / "programs").glob("*.py")) + sorted((ROOT / "app" / "examples").glob("[0-9]*.py"))

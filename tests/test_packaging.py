@@ -20,12 +20,13 @@ def test_wheel_contains_templates_static_bundle_and_examples(tmp_path: Path) -> 
     [wheel] = tmp_path.glob("gradtrace-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
-        "app/templates/index.html",
-        "app/static/build/playground.js",
-        "app/static/build/playground.css",
-        "app/examples/01_autograd_basics.py",
-        "app/sandbox/allowlist.py",
-        "gradtrace/__init__.py",  # the notebook API, importable as gradtrace
+        "gradtrace/templates/index.html",
+        "gradtrace/static/build/playground.js",
+        "gradtrace/static/build/playground.css",
+        "gradtrace/examples/01_autograd_basics.py",
+        "gradtrace/sandbox/allowlist.py",
+        "gradtrace/py.typed",
+        "gradtrace/notebook/__init__.py",
     ):
         assert required in names, required
     assert not any(name.startswith("tests/") for name in names)

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from app import pipeline
-from app.result import result_to_json
+from gradtrace import pipeline
+from gradtrace.result import result_to_json
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -38,7 +38,7 @@ def test_readme_curl_sends_the_same_code() -> None:
 def test_readme_limits_table_matches_the_settings() -> None:
     from dataclasses import fields
 
-    from app.config import Limits
+    from gradtrace.config import Limits
 
     documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", README, re.M))
     defaults = {f.name: getattr(Limits(), f.name) for f in fields(Limits)}

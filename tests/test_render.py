@@ -6,12 +6,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from app import pipeline
-from app.graph.model import TensorData
-from app.render.dot import graph_to_dot
-from app.render.numbers import format_number, format_tensor_lines
-from app.render.options import RenderOptions
+from gradtrace import pipeline
+from gradtrace.graph.model import TensorData
+from gradtrace.render.dot import graph_to_dot
+from gradtrace.render.numbers import format_number, format_tensor_lines
+from gradtrace.render.options import RenderOptions
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TUTORIAL = (Path(__file__).parent / "programs" / "tutorial.py").read_text()

@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 import pytest
+from gradtrace import pipeline
+from gradtrace.config import Limits
+from gradtrace.errors import GradtraceError
+from gradtrace.worker import Job, WorkerPool, cpu_budget
 
-from app import pipeline
-from app.config import Limits
-from app.errors import GradtraceError
-from app.worker import Job, WorkerPool, cpu_budget
 from tests.service import descendants
 
 # In-place work on one big tensor: no new elements, few interpreter steps, seconds of C time.

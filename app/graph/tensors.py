@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from app.graph.model import TensorData
+from .model import TensorData
 
 _DTYPE_NAMES: dict[torch.dtype, str] = {}  # str(dtype) costs more than the rest of a scalar's copy
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from app.capture import AutogradNode, Capture, Observations, reachable_nodes
-from app.graph.model import Edge, Graph, Node, TensorData
-from app.graph.tensors import Snapshot, snapshot_data, to_tensor_data
+from ..capture import AutogradNode, Capture, Observations, reachable_nodes
+from .model import Edge, Graph, Node, TensorData
+from .tensors import Snapshot, snapshot_data, to_tensor_data
 
 
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:

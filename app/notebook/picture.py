@@ -6,10 +6,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from app.graph.model import Graph
-from app.render.dot import drawn_folds, graph_to_dot, title_and_description
-from app.render.options import RenderOptions
-from app.render.svg import layout, layout_svg, prefix_svg_ids
+from ..graph.model import Graph
+from ..render.dot import drawn_folds, graph_to_dot, title_and_description
+from ..render.options import RenderOptions
+from ..render.svg import layout, layout_svg, prefix_svg_ids
 
 SAVE_FORMATS = ("svg", "png", "pdf", "dot")
 

@@ -16,11 +16,10 @@ from typing import Any
 
 import torch
 
-from app.capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
-from app.config import Limits
-from app.graph.walk import walk_graph
-from app.render.options import Direction, RenderOptions, Theme
-
+from ..capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
+from ..config import Limits
+from ..graph.walk import walk_graph
+from ..render.options import Direction, RenderOptions, Theme
 from .picture import GraphPicture
 
 FREED_NOTE = (

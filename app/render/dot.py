@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from types import MappingProxyType
 
-from app.graph.model import Graph, Node, TensorData
-from app.render.folding import Fold, find_folds, folded_view
-from app.render.numbers import format_one_line, format_shape, format_tensor_lines
-from app.render.options import RenderOptions
+from ..graph.model import Graph, Node, TensorData
+from .folding import Fold, find_folds, folded_view
+from .numbers import format_one_line, format_shape, format_tensor_lines
+from .options import RenderOptions
 
 # Colours per theme: (fill, border, text) for each node role, plus edge and background.
 PALETTES: Mapping[str, Mapping[str, str]] = MappingProxyType({

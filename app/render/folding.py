@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.graph.model import Edge, Graph, Node
+from ..graph.model import Edge, Graph, Node
 
 MIN_RUN = 24  # a run of fewer steps is drawn whole: a 20-layer vanishing-gradient demo stays readable
 KEEP = 3  # steps drawn at each end of a folded run

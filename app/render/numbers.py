@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from app.graph.model import TensorData
+from ..graph.model import TensorData
 
 ROW_ITEMS = 4  # numbers shown per row before eliding
 ROWS = 3  # rows shown before eliding

@@ -8,8 +8,8 @@ from typing import Literal
 
 import pygraphviz
 
-from app.errors import GradtraceError
-from app.render.dot import PALETTES
+from ..errors import GradtraceError
+from .dot import PALETTES
 
 ImageFormat = Literal["svg", "png", "pdf"]
 

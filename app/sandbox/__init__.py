@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.sandbox.interpret import Execution, Observer, run_program
-from app.sandbox.parse import Program, parse_program
+from .interpret import Execution, Observer, run_program
+from .parse import Program, parse_program
 
 __all__ = ["Execution", "Observer", "Program", "parse_program", "run_program"]

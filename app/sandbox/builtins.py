@@ -8,10 +8,10 @@ from typing import Any, Protocol
 
 import torch
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox import guards
-from app.sandbox.values import HostFunction, is_tensor, text_size
+from ..config import Limits
+from ..errors import GradtraceError
+from . import guards
+from .values import HostFunction, is_tensor, text_size
 
 
 class Output(Protocol):

@@ -7,13 +7,13 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox import guards
-from app.sandbox.builtins import is_number, materialise, to_text
-from app.sandbox.members import get_attribute
-from app.sandbox.parse import dotted_name
-from app.sandbox.values import (
+from ..config import Limits
+from ..errors import GradtraceError
+from . import guards
+from .builtins import is_number, materialise, to_text
+from .members import get_attribute
+from .parse import dotted_name
+from .values import (
     HostFunction,
     Scope,
     UserFunction,

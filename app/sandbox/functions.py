@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from app.errors import GradtraceError
-from app.sandbox.values import UserFunction
+from ..errors import GradtraceError
+from .values import UserFunction
 
 
 def bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) -> dict[str, object]:

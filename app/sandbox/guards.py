@@ -11,10 +11,10 @@ from typing import Any
 
 import torch
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox.sizes import ESTIMATORS
-from app.sandbox.values import text_size
+from ..config import Limits
+from ..errors import GradtraceError
+from .sizes import ESTIMATORS
+from .values import text_size
 
 
 def check_tensor_size(

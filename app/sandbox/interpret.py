@@ -9,16 +9,16 @@ from typing import Any, Protocol
 
 import torch
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox import guards
-from app.sandbox.builtins import build_builtins, materialise
-from app.sandbox.expressions import BIN_OPS, Evaluator, dispatch_table, runtime_error
-from app.sandbox.functions import bind_arguments, local_names
-from app.sandbox.members import get_attribute, set_attribute
-from app.sandbox.namespaces import MODULE_KEYS, build_namespaces
-from app.sandbox.parse import Program, dotted_name
-from app.sandbox.values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
+from ..config import Limits
+from ..errors import GradtraceError
+from . import guards
+from .builtins import build_builtins, materialise
+from .expressions import BIN_OPS, Evaluator, dispatch_table, runtime_error
+from .functions import bind_arguments, local_names
+from .members import get_attribute, set_attribute
+from .namespaces import MODULE_KEYS, build_namespaces
+from .parse import Program, dotted_name
+from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
 
 class Observer(Protocol):

@@ -6,10 +6,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox import allowlist, guards
-from app.sandbox.values import HostFunction, Namespace, check_result, kind_of
+from ..config import Limits
+from ..errors import GradtraceError
+from . import allowlist, guards
+from .values import HostFunction, Namespace, check_result, kind_of
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
     list: allowlist.LIST_METHODS,

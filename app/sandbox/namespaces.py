@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as functional
 from torch import nn
 
-from app.sandbox import allowlist
-from app.sandbox.values import GradMode, HostFunction, Namespace
+from . import allowlist
+from .values import GradMode, HostFunction, Namespace
 
 
 def _no_grad() -> GradMode:

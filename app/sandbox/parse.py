@@ -9,9 +9,9 @@ import tokenize
 import unicodedata
 from dataclasses import dataclass
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.sandbox import allowlist
+from ..config import Limits
+from ..errors import GradtraceError
+from . import allowlist
 
 # Node kinds the interpreter knows; anything else is refused by name.
 SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(

@@ -10,8 +10,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from app.errors import GradtraceError
-from app.sandbox import allowlist
+from ..errors import GradtraceError
+from . import allowlist
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
 _MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {nn.Parameter}

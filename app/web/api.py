@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import GradtraceError
-from app.pipeline import check_inputs
-from app.result import Result, result_to_json
-from app.web.image_query import ImageQuery, image_query
-from app.web.image_response import ImageRequest, answer_image
-from app.web.schemas import GraphRequest
-from app.worker import Job, WorkerPool
+from ..errors import GradtraceError
+from ..pipeline import check_inputs
+from ..result import Result, result_to_json
+from ..worker import Job, WorkerPool
+from .image_query import ImageQuery, image_query
+from .image_response import ImageRequest, answer_image
+from .schemas import GraphRequest
 
 router = APIRouter()
 

@@ -10,16 +10,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import GradtraceError
-from app.pipeline import check_inputs
-from app.render.svg import ImageFormat
-from app.snippets import SnippetStore
-from app.web import api
-from app.web.image_query import ImageQuery, image_query
-from app.web.image_response import ImageRequest, answer_image, remember_image
-from app.web.schemas import GraphRequest
-from app.web.source_encoding import decode_source
-from app.worker import Job
+from ..errors import GradtraceError
+from ..pipeline import check_inputs
+from ..render.svg import ImageFormat
+from ..snippets import SnippetStore
+from ..worker import Job
+from . import api
+from .image_query import ImageQuery, image_query
+from .image_response import ImageRequest, answer_image, remember_image
+from .schemas import GraphRequest
+from .source_encoding import decode_source
 
 router = APIRouter()
 

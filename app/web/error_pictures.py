@@ -8,9 +8,9 @@ from html import escape
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.errors import GradtraceError
-from app.render.svg import ImageFormat, layout
-from app.web.errors import NO_STORE, error_svg, wrap_lines
+from ..errors import GradtraceError
+from ..render.svg import ImageFormat, layout
+from .errors import NO_STORE, error_svg, wrap_lines
 
 MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 MAX_LINES = 8

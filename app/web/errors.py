@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from app.errors import GradtraceError
+from ..errors import GradtraceError
 
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -14,17 +14,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import __version__
-from app.config import Settings
-from app.errors import GradtraceError
-from app.snippets import SnippetStore
-from app.web import api, embed
-from app.web.errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
-from app.web.guards import BodyTooLarge, RequestSizeGuard, body_too_large
-from app.web.headers import CommonHeaders
-from app.web.image_cache import RenderedImageCache
-from app.web.resources import resource_dir
-from app.worker import WorkerPool
+from .. import __version__
+from ..config import Settings
+from ..errors import GradtraceError
+from ..snippets import SnippetStore
+from ..worker import WorkerPool
+from . import api, embed
+from .errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
+from .guards import BodyTooLarge, RequestSizeGuard, body_too_large
+from .headers import CommonHeaders
+from .image_cache import RenderedImageCache
+from .resources import resource_dir
 
 
 def create_app(settings: Settings | None = None, pool: WorkerPool | None = None) -> FastAPI:
@@ -68,6 +68,6 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
 
 
 def _include_pages(app: FastAPI) -> None:
-    from app.web import pages
+    from . import pages
 
     app.include_router(pages.router)

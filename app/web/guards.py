@@ -6,8 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import GradtraceError
-from app.render.svg import ImageFormat
+from ..errors import GradtraceError
+from ..render.svg import ImageFormat
 
 
 class RequestSizeGuard:
@@ -33,7 +33,7 @@ class RequestSizeGuard:
             if picture is None:
                 await _refuse(send, error)
             else:  # an <img> shows the message instead of a broken-image icon
-                from app.web.error_pictures import error_picture
+                from .error_pictures import error_picture
 
                 await (await error_picture(error, picture))(scope, receive, send)
             return

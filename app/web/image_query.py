@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from app.errors import GradtraceError
-from app.pipeline import parse_inputs
-from app.render.options import RenderOptions
-from app.web.schemas import GRAPH_INDEX_LIMIT
+from ..errors import GradtraceError
+from ..pipeline import parse_inputs
+from ..render.options import RenderOptions
+from .schemas import GRAPH_INDEX_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -12,15 +12,15 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.config import Limits
-from app.errors import GradtraceError
-from app.pipeline import output_version
-from app.render.options import RenderOptions
-from app.render.svg import ImageFormat
-from app.snippets import canonical_request
-from app.web.error_pictures import MEDIA_TYPES, error_picture
-from app.web.image_cache import RenderedImageCache
-from app.worker import Job, WorkerPool
+from ..config import Limits
+from ..errors import GradtraceError
+from ..pipeline import output_version
+from ..render.options import RenderOptions
+from ..render.svg import ImageFormat
+from ..snippets import canonical_request
+from ..worker import Job, WorkerPool
+from .error_pictures import MEDIA_TYPES, error_picture
+from .image_cache import RenderedImageCache
 
 CACHEABLE = "public, max-age=31536000, immutable"
 

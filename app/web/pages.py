@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.examples import load_examples
+from ..examples import load_examples
 
 router = APIRouter()
 

@@ -6,7 +6,7 @@ import base64
 import binascii
 import zlib
 
-from app.errors import GradtraceError
+from ..errors import GradtraceError
 
 _BYTES_PER_CHAR = 4  # UTF-8: the source limit counts characters, the decompressor counts bytes
 

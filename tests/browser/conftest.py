@@ -39,7 +39,7 @@ def _healthy(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `uvicorn --factory app.web.factory:create_app` on a free loopback port; stop it after."""
+    """Start `uvicorn --factory gradtrace.web.factory:create_app` on a free loopback port; stop it after."""
     if not BUNDLE.exists():
         pytest.fail(f"{BUNDLE} is missing: run `make assets` to build the playground bundle first")
     port = _free_port()
@@ -50,7 +50,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.web.factory:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "gradtrace.web.factory:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

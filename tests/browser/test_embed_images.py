@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gradtrace.web.source_encoding import encode_source
 from playwright.sync_api import Browser
 
-from app.web.source_encoding import encode_source
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.config import Limits
-from app.sandbox import Execution, parse_program, run_program
+from gradtrace.config import Limits
+from gradtrace.sandbox import Execution, parse_program, run_program
 
 
 class RecordingObserver:

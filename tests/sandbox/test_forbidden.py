@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
+from gradtrace.errors import GradtraceError
 
-from app.errors import GradtraceError
 from tests.sandbox.helpers import run
 
 X = {"x": torch.ones(2, requires_grad=True)}
@@ -107,8 +107,8 @@ def test_a_builtin_name_the_program_binds_is_just_a_variable() -> None:
 
 
 def test_free_typo_name_is_left_to_the_caller() -> None:
-    from app.config import Limits
-    from app.sandbox import parse_program
+    from gradtrace.config import Limits
+    from gradtrace.sandbox import parse_program
 
     assert parse_program("y = wieght * 2", Limits()).free_names == ("wieght",)
     with pytest.raises(GradtraceError) as info:

@@ -9,8 +9,8 @@ import contextlib
 
 import pytest
 import torch
+from gradtrace.errors import GradtraceError
 
-from app.errors import GradtraceError
 from tests.sandbox.helpers import RecordingObserver, run
 
 # (name, source, stdout): each stdout was produced by running the same source with real Python 3.11
@@ -173,8 +173,8 @@ def test_grad_mode_is_restored(source: str) -> None:
 
 
 def test_inputs_are_bound_and_free_names_listed() -> None:
-    from app.config import Limits
-    from app.sandbox import parse_program
+    from gradtrace.config import Limits
+    from gradtrace.sandbox import parse_program
 
     program = parse_program("y = w * x + b\nz = y.sum()\nq = w", Limits())
     assert program.free_names == ("w", "x", "b")
@@ -184,8 +184,8 @@ def test_inputs_are_bound_and_free_names_listed() -> None:
 
 
 def test_observer_sees_lines_and_bindings_in_order() -> None:
-    from app.config import Limits
-    from app.sandbox import parse_program, run_program
+    from gradtrace.config import Limits
+    from gradtrace.sandbox import parse_program, run_program
 
     source = "a = 1\nfor i in range(2):\n    b, c = i, a\ndef f(p):\n    q = p\n    return q\nd = f(3)"
     observer = RecordingObserver()
@@ -234,7 +234,7 @@ def test_observer_sees_lines_and_bindings_in_order() -> None:
     ],
 )
 def test_runtime_errors_read_like_python(source: str, message: str) -> None:
-    from app.errors import GradtraceError
+    from gradtrace.errors import GradtraceError
 
     with pytest.raises(GradtraceError) as info:
         run(source)

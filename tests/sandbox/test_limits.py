@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 import torch
+from gradtrace.config import Limits
+from gradtrace.errors import GradtraceError
 
-from app.config import Limits
-from app.errors import GradtraceError
 from tests.sandbox.helpers import run
 
 SMALL = replace(Limits(), max_steps=20_000)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from gradtrace.config import Settings
+from gradtrace.web.factory import create_app
+from gradtrace.worker import WorkerPool
 from hypothesis import HealthCheck, settings
 
-from app.config import Settings
-from app.web.factory import create_app
-from app.worker import WorkerPool
 from tests.conftest import TEST_LIMITS
 
 CANARY = "canary-" + secrets.token_hex(12)

@@ -7,8 +7,8 @@ import json
 import httpx2 as httpx  # the client TestClient returns responses of
 import pytest
 from fastapi.testclient import TestClient
+from gradtrace.errors import HTTP_STATUS
 
-from app.errors import HTTP_STATUS
 from tests.security import attacks
 from tests.security.conftest import CANARY, Watch
 

@@ -12,12 +12,11 @@ import json
 from typing import Any
 
 from fastapi.testclient import TestClient
+from gradtrace import pipeline
+from gradtrace.config import Limits
+from gradtrace.errors import GradtraceError
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from app import pipeline
-from app.config import Limits
-from app.errors import GradtraceError
 
 # Small limits: fuzzing runs in the test process, without a worker's memory cap.
 FUZZ_LIMITS = Limits(

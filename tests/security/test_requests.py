@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from gradtrace.worker import WorkerPool
 
-from app.worker import WorkerPool
 from tests.security.conftest import CANARY
 
 JSON = {"content-type": "application/json"}

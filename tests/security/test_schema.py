@@ -6,12 +6,12 @@ import os
 
 import pytest
 import schemathesis
+from gradtrace.config import Settings
+from gradtrace.web.factory import create_app
+from gradtrace.worker import WorkerPool
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from app.config import Settings
-from app.web.factory import create_app
-from app.worker import WorkerPool
 from tests.conftest import TEST_LIMITS
 
 EXAMPLES = 300 if os.environ.get("GRADTRACE_HYPOTHESIS_PROFILE") == "long" else 10

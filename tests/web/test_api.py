@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app.config import Limits, Settings
-from app.web.factory import create_app
-from app.worker import WorkerPool
+from gradtrace.config import Limits, Settings
+from gradtrace.web.factory import create_app
+from gradtrace.worker import WorkerPool
 
 TUTORIAL = (Path(__file__).parents[1] / "programs" / "tutorial.py").read_text()  # the autograd tutorial
 TWICE = "a = torch.ones(2, requires_grad=True)\nb = (a * a).sum()\nb.backward()\nb.backward()"

@@ -17,15 +17,15 @@ from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
+from gradtrace import pipeline
+from gradtrace.config import Limits, Settings
+from gradtrace.render.options import RenderOptions
+from gradtrace.web.factory import create_app
+from gradtrace.web.image_cache import RenderedImageCache
+from gradtrace.web.image_response import ImageRequest, image_etag
+from gradtrace.web.source_encoding import encode_source
+from gradtrace.worker import Job, WorkerPool
 
-from app import pipeline
-from app.config import Limits, Settings
-from app.render.options import RenderOptions
-from app.web.factory import create_app
-from app.web.image_cache import RenderedImageCache
-from app.web.image_response import ImageRequest, image_etag
-from app.web.source_encoding import encode_source
-from app.worker import Job, WorkerPool
 from tests.conftest import TEST_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -238,8 +238,8 @@ def test_cors_preflight_for_the_json_api(client: TestClient) -> None:
 RENDER_IN_NEW_PROCESS = """
 import hashlib, json, sys
 from fastapi.testclient import TestClient
-from app.config import Limits, Settings
-from app.web.factory import create_app
+from gradtrace.config import Limits, Settings
+from gradtrace.web.factory import create_app
 
 if __name__ == "__main__":
     settings = Settings(workers=1, snippet_db=sys.argv[2], limits=Limits(timeout_seconds=5.0))

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from gradtrace.config import Settings
+from gradtrace.render.options import RenderOptions
+from gradtrace.snippets import SnippetStore
+from gradtrace.web.factory import create_app
+from gradtrace.web.source_encoding import encode_source
+from gradtrace.worker import Job, WorkerPool
 
-from app.config import Settings
-from app.render.options import RenderOptions
-from app.snippets import SnippetStore
-from app.web.factory import create_app
-from app.web.source_encoding import encode_source
-from app.worker import Job, WorkerPool
 from tests.conftest import TEST_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -136,8 +136,8 @@ def test_threads_writing_the_same_and_different_snippets(tmp_path: Path) -> None
 
 WRITER = """
 import sys
-from app.render.options import RenderOptions
-from app.snippets import SnippetStore
+from gradtrace.render.options import RenderOptions
+from gradtrace.snippets import SnippetStore
 store = SnippetStore(__import__("pathlib").Path(sys.argv[1]))
 for i in range(25):
     store.put(f"shared = {i}", {}, RenderOptions())
@@ -199,7 +199,7 @@ def test_rows_with_older_or_newer_option_fields_still_load(tmp_path: Path) -> No
 
 
 def test_post_snippet_runs_through_the_shared_api_path(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.web import api
+    from gradtrace.web import api
 
     seen: list[str] = []
     real = api.run_job
