@@ -1,19 +1,22 @@
 """gradtrace: draw the autograd graph of PyTorch code, with values and gradients.
 
 The distribution installs this one import name (the repository keeps it in app/). The notebook
-API (`trace`, `draw`, `GraphPicture`) loads torch on first use, so `import gradtrace` stays cheap
-for the command line."""
+API (`trace`, `draw`, `GraphPicture`) and the in-process `render`/`run` load torch on first use, so
+`import gradtrace` stays cheap for the command line."""
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
 if TYPE_CHECKING:
+    from .api import render, run
     from .notebook import GraphPicture, draw, trace
 
-_LAZY = {"trace": "notebook", "draw": "notebook", "GraphPicture": "notebook"}
+_LAZY = {"trace": "notebook", "draw": "notebook", "GraphPicture": "notebook", "render": "api", "run": "api"}
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +27,27 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gradtrace' has no attribute {name!r}")
 
 
-__all__ = ["GraphPicture", "__version__", "draw", "trace"]
+class _RenderFunction:
+    """`gradtrace.render` is the function, although a subpackage has that name too.
+
+    Importing a subpackage sets it as an attribute of its parent, which would replace the function
+    the first time anything draws. This descriptor keeps the function; the subpackage stays reachable
+    by import (`from gradtrace.render.svg import layout`), as every module imports it."""
+
+    def __get__(self, module: object, owner: type | None = None) -> Any:
+        from .api import render
+
+        return render
+
+    def __set__(self, module: object, value: object) -> None:
+        pass  # the import system naming the subpackage; sys.modules keeps it
+
+
+class _Package(ModuleType):
+    render = _RenderFunction()
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+__all__ = ["GraphPicture", "__version__", "draw", "render", "run", "trace"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,13 @@ class GraphPicture:
         return target
 
     def _inline_svg(self) -> str:
-        # Every output gets its own id prefix: a notebook page may hold this graph many times,
-        # even from earlier kernel sessions, so a counter would not do.
-        svg = self.svg(id_prefix=f"gt{secrets.token_hex(4)}-")
+        # One page may hold many graphs, even from earlier kernel sessions, so ids need a prefix; it
+        # comes from the drawing itself so that running a notebook again writes the same file. Two
+        # outputs share a prefix only when their SVGs are identical, and then whichever element an id
+        # reference finds is the same drawing.
+        svg = self.svg()
+        digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:10]
+        svg = prefix_svg_ids(svg, f"gt{digest}-")
         return svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside an HTML page
 
     def _repr_svg_(self) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import Literal
 
 import pygraphviz
 
 from ..errors import GradtraceError
 from .dot import PALETTES
+from .drawing_text import drawing_text
+from .native_stderr import native_stderr_to_log
 
 ImageFormat = Literal["svg", "png", "pdf"]
 
@@ -28,7 +29,8 @@ def layout(dot: str, fmt: ImageFormat) -> bytes:
     owns the process sets one (the worker's `layout_guard`, see app/worker.py)."""
     try:
         graph = pygraphviz.AGraph(string=dot)
-        data = graph.draw(format=fmt, prog="dot")
+        with native_stderr_to_log():  # Graphviz and fontconfig print to descriptor 2 (notebook cells)
+            data = graph.draw(format=fmt, prog="dot")
     except (OSError, ValueError, pygraphviz.agraph.DotError) as exc:
         raise GradtraceError("render", f"Graphviz could not draw this graph: {exc}") from None
     if not isinstance(data, bytes) or not data:
@@ -56,7 +58,7 @@ def add_title(svg: str, title: str, description: str) -> str:
     opening = match.group(0)
     if "role=" not in opening:
         opening = opening[:-1] + ' role="img" aria-labelledby="gt-title gt-desc">'
-    head = f'\n<title id="gt-title">{escape(title)}</title>\n<desc id="gt-desc">{escape(description)}</desc>'
+    head = f'\n<title id="gt-title">{drawing_text(title)}</title>\n<desc id="gt-desc">{drawing_text(description)}</desc>'
     return svg[: match.start()] + opening + head + svg[match.end() :]
 
 

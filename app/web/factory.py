@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app.include_router(embed.router)
     _include_pages(app)
     app.mount("/static", StaticFiles(directory=str(resource_dir("static")), check_dir=False), name="static")
+    app.include_router(kroki.router)  # last: its /{type}/{format}/{encoded} would shadow other paths
     app.add_middleware(RequestSizeGuard, max_url=settings.max_url_chars, max_body=settings.max_body_bytes)
     app.add_middleware(CommonHeaders)  # outermost: the guard's own 413/414 answers get the headers too
     return app

@@ -1,0 +1,149 @@
+"""Kroki's HTTP interface for diagram type `gradtrace`, so Kroki clients can use gradtrace as their server.
+
+Kroki clients (mkdocs-kroki-plugin, sphinxcontrib-kroki, asciidoctor-kroki, remark-kroki) ask for
+`GET /{type}/{format}/{encoded}` (deflate + base64url, as /svg/{encoded}), `POST /` with a JSON body
+naming the type and format, or `POST /{type}/{format}` with the source as the body. Every answer goes
+through the same image path as /svg/{encoded}: cache, ETag, worker pool, error pictures. Diagram
+options (`diagram_options` in JSON, or the query string) are the image URLs' options.
+
+The router's routes match almost any path, so the app includes it after every other route and mount.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ..errors import GradtraceError
+from ..render.svg import ImageFormat
+from .embed import IMAGE_CONTENT, QueryOptions
+from .error_pictures import error_picture
+from .image_query import ImageQuery
+from .image_response import ImageRequest, answer_image
+from .source_encoding import decode_source
+
+router = APIRouter(tags=["kroki"])
+
+DIAGRAM_TYPE = "gradtrace"
+FORMATS: tuple[str, ...] = get_args(ImageFormat)
+OPTION_NAMES = tuple(ImageQuery.__dataclass_fields__)
+
+
+def _format(raw: object) -> ImageFormat:
+    if raw not in FORMATS:
+        raise GradtraceError("request", f"gradtrace draws {', '.join(FORMATS)}, not {raw!r}")
+    fmt: ImageFormat = raw  # type: ignore[assignment]
+    return fmt
+
+
+def _picture_format(raw: object) -> ImageFormat:
+    """The format an error picture is drawn in: the requested one when we draw it, else SVG."""
+    return _format(raw) if raw in FORMATS else "svg"
+
+
+def _check_type(diagram_type: object) -> None:
+    if diagram_type != DIAGRAM_TYPE:
+        raise GradtraceError(
+            "request",
+            f"this server draws only Kroki diagram type {DIAGRAM_TYPE!r}, not {diagram_type!r}: "
+            f"write ```kroki-{DIAGRAM_TYPE} blocks, or send other diagrams to a Kroki server",
+            status=404,
+        )
+
+
+def _options_query(options: object) -> ImageQuery:
+    """Kroki's `diagram_options` as image URL options; option values may be strings, numbers or booleans."""
+    if options is None:
+        return ImageQuery()
+    if not isinstance(options, dict):
+        raise GradtraceError("request", '`diagram_options` must be a JSON object such as {"theme": "dark"}')
+    unknown = sorted(str(name) for name in options if name not in OPTION_NAMES)
+    if unknown:
+        raise GradtraceError(
+            "request", f"unknown diagram option {unknown[0]!r}: gradtrace takes {', '.join(OPTION_NAMES)}"
+        )
+    return ImageQuery(**{str(name): _option_text(value) for name, value in options.items()})
+
+
+def _option_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):
+        raise GradtraceError("request", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise GradtraceError("request", 'the body must be a JSON object such as {"diagram_source": "..."}')
+    return body
+
+
+def _source(value: object) -> str:
+    if not isinstance(value, str):
+        raise GradtraceError("request", "`diagram_source` must be the PyTorch code as a string")
+    return value
+
+
+@router.get("/{diagram_type}/{output_format}/{encoded}", responses=IMAGE_CONTENT)
+async def get_kroki_image(
+    request: Request, diagram_type: str, output_format: str, encoded: str, query: QueryOptions
+) -> Response:
+    """Kroki's GET: `/gradtrace/{svg|png|pdf}/{base64url(zlib.compress(source))}`, image URL options as query."""
+
+    async def load() -> ImageRequest:
+        _check_type(diagram_type)
+        fmt = _format(output_format)
+        source = decode_source(encoded, request.app.state.settings.limits.max_source_chars)
+        return ImageRequest(source, query.input_values(), query.options(), fmt)
+
+    return await answer_image(request, _picture_format(output_format), load)
+
+
+@router.post("/", responses=IMAGE_CONTENT)
+async def post_kroki_json(request: Request) -> Response:
+    """Kroki's POST: `{"diagram_source", "diagram_type": "gradtrace", "output_format", "diagram_options"}`."""
+    try:
+        body = await _json_body(request)
+    except GradtraceError as exc:
+        return await error_picture(exc, "svg")
+    output_format = body.get("output_format", "svg")
+
+    async def load() -> ImageRequest:
+        _check_type(body.get("diagram_type"))
+        fmt = _format(output_format)
+        query = _options_query(body.get("diagram_options"))
+        return ImageRequest(_source(body.get("diagram_source")), query.input_values(), query.options(), fmt)
+
+    return await answer_image(request, _picture_format(output_format), load)
+
+
+@router.post("/{diagram_type}/{output_format}", responses=IMAGE_CONTENT)
+async def post_kroki_typed(request: Request, diagram_type: str, output_format: str, query: QueryOptions) -> Response:
+    """Kroki's POST to `/gradtrace/{format}`: the source as a plain-text body, or JSON
+    `{"diagram_source", "diagram_options"}` (what mkdocs-kroki-plugin sends with http_method POST)."""
+
+    async def load() -> ImageRequest:
+        _check_type(diagram_type)
+        fmt = _format(output_format)
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = await _json_body(request)
+            chosen = _options_query(body.get("diagram_options"))
+            source = _source(body.get("diagram_source"))
+        else:
+            chosen, source = query, await _text_body(request)
+        return ImageRequest(source, chosen.input_values(), chosen.options(), fmt)
+
+    return await answer_image(request, _picture_format(output_format), load)
+
+
+async def _text_body(request: Request) -> str:
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise GradtraceError("request", "the body is not UTF-8 text") from None
