@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import GradtraceError
 from ..snippets import SnippetStore
 from ..worker import WorkerPool
-from . import api, embed
+from . import api, embed, kroki
 from .errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
 from .guards import BodyTooLarge, RequestSizeGuard, body_too_large
 from .headers import CommonHeaders
