@@ -47,6 +47,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     max_url_chars: int = 8_192
     snippet_db: Path = Path("gradtrace-snippets.sqlite3")
+    snippet_store_max_bytes: int = 1024 * 1024 * 1024  # the snippet database file's cap (507 when full); 0 = none
     image_cache_bytes: int = 64 * 1024 * 1024  # rendered images kept in the web process (LRU)
     limits: Limits = field(default_factory=Limits)
 

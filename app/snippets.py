@@ -1,4 +1,7 @@
-"""Stored snippets: content-addressed rows in SQLite, so a short /s/{id} URL names code+inputs+options."""
+"""Stored snippets: content-addressed rows in SQLite, so a short /s/{id} URL names code+inputs+options.
+
+A row holds the request as its client sent it, or the canonical JSON when that is shorter, so the store
+never grows faster than the bytes clients send; SQLite's own page cap bounds the file (507 when full)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +24,7 @@ from .render.options import RenderOptions
 
 SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
 BUSY_SECONDS = 30.0  # how long a writer waits for another writer's lock before giving up
+UNLIMITED_BYTES = 0  # max_bytes meaning "no cap but SQLite's own"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snippets (
@@ -62,14 +67,42 @@ def store_unavailable(exc: Exception) -> GradtraceError:
     return GradtraceError("limit", f"the snippet store is not available right now ({exc}); try again later", status=503)
 
 
+def store_full(max_bytes: int) -> GradtraceError:
+    """The 507 of a store that reached its size cap (or a disk that is full): stored snippets still work."""
+    limit = f" (its limit is {max_bytes / 1_048_576:.0f} MB)" if max_bytes else ""
+    return GradtraceError(
+        "limit",
+        f"the snippet store is full{limit}, so no new snippet can be stored; stored snippets still draw. "
+        "Link this one with its /svg/{encoded} URL or draw it with POST /api/graph instead",
+        status=507,
+    )
+
+
+@cache
+def _options_reader() -> Any:
+    # Rows keep option values as their client sent them ("precision": 3.0, "show_values": 0); pydantic's
+    # lax mode reads them exactly as the request schema did. Imported late: the CLI never reads rows.
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(RenderOptions)
+
+
 def stored_options(stored: Mapping[str, Any]) -> RenderOptions:
     """Options of a stored row: fields RenderOptions no longer has are dropped and new ones take
     their defaults, so rows written by an older version still load."""
-    known = {f.name for f in fields(RenderOptions)}
+    from pydantic import ValidationError
+
     try:
-        return RenderOptions(**{k: v for k, v in stored.items() if k in known})
-    except ValueError:  # a value an older version allowed and this one refuses
+        options: RenderOptions = _options_reader().validate_python(dict(stored))
+    except ValidationError:  # a value an older version allowed and this one refuses
         return RenderOptions()
+    return options
+
+
+def snippet_from_row(key: str, stored: str | bytes) -> Snippet:
+    """A row's snippet; `stored` is a request body as sent or canonical JSON (missing parts are defaults)."""
+    body = json.loads(stored)
+    return Snippet(key, body["code"], dict(body.get("inputs") or {}), stored_options(body.get("options") or {}))
 
 
 def _make_wal_with_table(connection: sqlite3.Connection) -> None:
@@ -99,8 +132,10 @@ class SnippetStore:
 
     Safe for several threads and processes writing at once; the same snippet twice is one row."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = UNLIMITED_BYTES) -> None:
         self.path = path
+        self.max_bytes = max_bytes
+        self._max_pages = 0  # max_bytes in pages of this file, known once the file is open
         self._ready = False
         self._ready_lock = threading.Lock()
 
@@ -115,10 +150,16 @@ class SnippetStore:
             connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             try:
                 self._prepare(connection)
+                if self._max_pages:  # a per-connection setting: SQLite refuses to grow the file past it
+                    connection.execute(f"PRAGMA max_page_count = {self._max_pages}")
                 yield connection
             finally:
                 connection.close()
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the cap, or a disk that is full
+                raise store_full(self.max_bytes) from None
+            raise store_unavailable(exc) from None
+        except OSError as exc:
             raise store_unavailable(exc) from None
 
     def _prepare(self, connection: sqlite3.Connection) -> None:
@@ -126,15 +167,27 @@ class SnippetStore:
             if self._ready:
                 return
             _retry_while_locked(lambda: _make_wal_with_table(connection))
+            if self.max_bytes:
+                (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+                self._max_pages = max(1, self.max_bytes // int(page_size))
             self._ready = True
 
-    def put(self, code: str, inputs: Mapping[str, Any], options: RenderOptions) -> tuple[str, bool]:
-        """Store a snippet; answer its id and whether this call added the row."""
+    def put(
+        self, code: str, inputs: Mapping[str, Any], options: RenderOptions, sent: bytes | None = None
+    ) -> tuple[str, bool]:
+        """Store a snippet; answer its id and whether this call added the row.
+
+        `sent` is the JSON body the snippet came in (same code, inputs, options): the row keeps the
+        shorter of it and the canonical JSON, so a client cannot make the store hold more than it sent
+        (floats such as 1e15 are written back 4x longer)."""
         canonical = canonical_request(code, inputs, options)
         key = snippet_id(canonical)
+        stored = canonical.encode("utf-8")
+        if sent is not None and len(sent) < len(stored):
+            stored = sent
         with self._connect() as connection:
             cursor = connection.execute(
-                "INSERT OR IGNORE INTO snippets (id, body, created) VALUES (?, ?, ?)", (key, canonical, time.time())
+                "INSERT OR IGNORE INTO snippets (id, body, created) VALUES (?, ?, ?)", (key, stored, time.time())
             )
             return key, cursor.rowcount == 1
 
@@ -144,13 +197,17 @@ class SnippetStore:
             return None
         with self._connect() as connection:
             row = connection.execute("SELECT body FROM snippets WHERE id = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        body = json.loads(row[0])
-        return Snippet(key, body["code"], body["inputs"], stored_options(body["options"]))
+        return None if row is None else snippet_from_row(key, row[0])
 
     def count(self) -> int:
         """How many snippets are stored."""
         with self._connect() as connection:
             (number,) = connection.execute("SELECT COUNT(*) FROM snippets").fetchone()
         return int(number)
+
+    def stored_bytes(self) -> int:
+        """The size of the database file's pages: what `max_bytes` bounds."""
+        with self._connect() as connection:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+            (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+        return int(pages) * int(page_size)

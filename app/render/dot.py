@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from types import MappingProxyType
 
 from ..graph.model import Graph, Node, TensorData
+from .drawing_text import drawing_text
 from .folding import Fold, find_folds, folded_view
 from .numbers import format_one_line, format_shape, format_tensor_lines
 from .options import RenderOptions
@@ -102,15 +102,15 @@ def _fold_statement(fold: Fold, steps: Sequence[Node], options: RenderOptions, p
     shapes = {node.value.shape if node.value is not None else None for node in steps}
     shape = shapes.pop() if len(shapes) == 1 else None
     detail = f"{fold.op} ×{len(fold.nodes)}" + (f"  {format_shape(shape)}" if shape is not None else "")
-    heading = f'<B><FONT POINT-SIZE="13">{escape(name)}</FONT></B>  ' if name else ""
-    rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{escape(detail)}</FONT>']
+    heading = f'<B><FONT POINT-SIZE="13">{drawing_text(name)}</FONT></B>  ' if name else ""
+    rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>']
     for caption, shown, colour, start, end in (
         ("value", options.show_values, palette["text"], first.value, last.value),
         ("grad", options.show_grads, palette["grad"], first.grad, last.grad),
     ):
         if shown and start is not None and end is not None:
             text = f"{caption} {format_one_line(start, options.precision)} … {format_one_line(end, options.precision)}"
-            rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{escape(text)}</FONT>')
+            rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(text)}</FONT>')
     label = "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
     return (
         f'  {fold.id} [id="{fold.id}" class="fold {role}" style="rounded,filled,dashed" '
@@ -130,11 +130,11 @@ def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> st
 
 def _title_row(node: Node, palette: Mapping[str, str]) -> str:
     # Op name and shape share one span: every span is measured separately, so fewer is faster.
-    name = f'<B><FONT POINT-SIZE="13">{escape(node.name)}</FONT></B>  ' if node.name else ""
+    name = f'<B><FONT POINT-SIZE="13">{drawing_text(node.name)}</FONT></B>  ' if node.name else ""
     title = node.op if node.kind == "op" else node.kind
     shape = node.value.shape if node.value is not None else None
     detail = f"{title}  {format_shape(shape)}" if shape is not None else title or ""
-    return f'{name}<FONT COLOR="{palette["muted"]}">{escape(detail)}</FONT>'
+    return f'{name}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>'
 
 
 def _tensor_rows(caption: str, data: TensorData, precision: int, colour: str) -> list[str]:
@@ -143,5 +143,5 @@ def _tensor_rows(caption: str, data: TensorData, precision: int, colour: str) ->
     rows = []
     for i, text in enumerate(lines):
         lead = caption if i == 0 else pad
-        rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{escape(lead)} {escape(text)}</FONT>')
+        rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(lead)} {drawing_text(text)}</FONT>')
     return rows

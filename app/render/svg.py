@@ -58,7 +58,8 @@ def add_title(svg: str, title: str, description: str) -> str:
     opening = match.group(0)
     if "role=" not in opening:
         opening = opening[:-1] + ' role="img" aria-labelledby="gt-title gt-desc">'
-    head = f'\n<title id="gt-title">{drawing_text(title)}</title>\n<desc id="gt-desc">{drawing_text(description)}</desc>'
+    shown_title, shown_description = drawing_text(title), drawing_text(description)
+    head = f'\n<title id="gt-title">{shown_title}</title>\n<desc id="gt-desc">{shown_description}</desc>'
     return svg[: match.start()] + opening + head + svg[match.end() :]
 
 

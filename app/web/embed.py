@@ -29,6 +29,10 @@ IMAGE_CONTENT: dict[int | str, dict[str, Any]] = {
     304: {"description": "not modified (If-None-Match named the ETag)"},
     **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422, 503)},
 }
+SNIPPET_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the same snippet was stored already: its id and URLs"},
+    507: {"description": "the snippet store is full (GRADTRACE_SNIPPET_STORE_MAX_BYTES); stored snippets still draw"},
+}
 QueryOptions = Annotated[ImageQuery, Depends(image_query)]
 
 
@@ -86,7 +90,7 @@ async def get_snippet_image(request: Request, filename: str, query: QueryOptions
     return await answer_image(request, fmt, load)
 
 
-@router.post("/api/snippets", status_code=201)
+@router.post("/api/snippets", status_code=201, responses=SNIPPET_ANSWERS)
 async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the snippet once (a broken one is refused with its error), store it, answer its URLs."""
     check_inputs(body.inputs)
@@ -95,7 +99,8 @@ async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     if result.image is None:
         raise GradtraceError("render", "the worker returned no image")
     remember_image(request, ImageRequest(body.code, body.inputs, options, "svg"), result.image)
-    key, created = await run_in_threadpool(_store(request).put, body.code, body.inputs, options)
+    sent = await request.body()  # the bytes the body was parsed from (Starlette keeps them)
+    key, created = await run_in_threadpool(_store(request).put, body.code, body.inputs, options, sent)
     root = result.graphs[options.graph].graph.root
     alt = f"Autograd graph of {root}" if root else "Autograd graph"
     payload = {"id": key, "created": created, **snippet_links(str(request.base_url).rstrip("/"), key, alt)}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from html import escape
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..errors import GradtraceError
+from ..render.drawing_text import drawing_text
 from ..render.svg import ImageFormat, layout
 from .errors import NO_STORE, error_svg, wrap_lines
 
@@ -24,8 +24,8 @@ _GRAPHVIZ = threading.Lock()
 def error_dot(error: GradtraceError) -> str:
     """A one-node DOT graph that shows the error kind, message and line, bounded in size."""
     lines = wrap_lines(error.display_message(), LINE_CHARS)[:MAX_LINES]
-    rows = "".join(f'<BR ALIGN="LEFT"/>{escape(line, quote=False) or " "}' for line in lines)
-    heading = f"<B>gradtrace: {escape(error.kind)} error</B>"
+    rows = "".join(f'<BR ALIGN="LEFT"/>{drawing_text(line, quote=False) or " "}' for line in lines)
+    heading = f"<B>gradtrace: {drawing_text(error.kind)} error</B>"
     label = f'<{heading}<BR ALIGN="LEFT"/><FONT FACE="Courier">{rows}</FONT><BR ALIGN="LEFT"/>>'
     return (
         'digraph error { bgcolor="white" pad=0.1;\n'

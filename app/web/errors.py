@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ..errors import GradtraceError
+from ..render.drawing_text import drawing_text
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -26,7 +25,8 @@ def error_svg(error: GradtraceError) -> Response:
     width = 40 + 8 * max(len(line) for line in lines)  # 13px monospace: ~7.8px per character
     height = 46 + 18 * len(lines)
     rows = "".join(
-        f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">{escape(line)}</text>'
+        f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">'
+        f"{drawing_text(line)}</text>"
         for i, line in enumerate(lines)
     )
     svg = (
@@ -35,7 +35,7 @@ def error_svg(error: GradtraceError) -> Response:
         f"<title>gradtrace error</title>"
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" rx="6" fill="#fef2f2" stroke="#dc2626"/>'
         f'<text x="16" y="28" font-family="sans-serif" font-size="14" font-weight="bold" fill="#991b1b">'
-        f"gradtrace: {escape(error.kind)} error</text>{rows}</svg>"
+        f"gradtrace: {drawing_text(error.kind)} error</text>{rows}</svg>"
     )
     return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=NO_STORE)
 
