@@ -1,0 +1,166 @@
+"""MkDocs plugin: ```gradtrace blocks drawn at build time, no server needed.
+
+    plugins:
+      - gradtrace:            # options below are optional
+          output: inline      # or `file`: SVG files under assets/gradtrace/, shown with <img>
+          cache_dir: .cache/gradtrace
+          defaults: {direction: LR}
+
+A block's options follow the language name: ```gradtrace theme=dark direction=LR values=false.
+With theme auto (the default) both schemes are drawn and the page shows the one MkDocs Material's
+palette toggle chose (`data-md-color-scheme="slate"` on <body>), or the OS setting on other themes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..config import Settings
+from ..errors import GradtraceError
+from .drawing import DrawingCache, Snippet, fence_snippet, located_message
+from .figures import FIGURE_CSS, inline_svg, svg_title
+
+log = logging.getLogger("mkdocs.plugins.gradtrace")
+
+LANGUAGE = "gradtrace"
+ASSETS = "assets/gradtrace"
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
+
+
+class GradtracePluginConfig(Config):  # type: ignore[no-untyped-call]
+    output = c.Choice(("inline", "file"), default="inline")
+    cache_dir = c.Type(str, default=".cache/gradtrace")
+    defaults = c.Type(dict, default={})
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block: its first line (0-based), the line after its end, indent, info string and code."""
+
+    start: int
+    end: int
+    indent: str
+    info: str
+    code: str
+
+
+def find_fences(lines: list[str]) -> Iterator[Fence]:
+    """Every fenced block at any indent, outermost only: a ```gradtrace shown inside a ````markdown
+    block is an example, not a drawing."""
+    index = 0
+    while index < len(lines):
+        opening = _FENCE_OPEN.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        fence, indent = opening.group("fence"), opening.group("indent")
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = next((i for i in range(index + 1, len(lines)) if closing.match(lines[i])), None)
+        if end is None:
+            return  # an unclosed fence runs to the end of the page
+        body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[index + 1 : end]]
+        yield Fence(index, end + 1, indent, opening.group("info").strip(), "\n".join(body))
+        index = end + 1
+
+
+class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-untyped-call]
+    """Replaces each ```gradtrace block with its drawing; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.cache: DrawingCache | None = None
+        self.figures: dict[str, str] = {}
+        self.files: dict[str, bytes] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.cache = DrawingCache(root / self.config.cache_dir, Settings.from_env().limits)
+        self.figures, self.files = {}, {}
+        return config
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        lines = markdown.split("\n")
+        if not any(LANGUAGE in line for line in lines):
+            return None
+        offset = _front_matter_lines(page, markdown)
+        out: list[str] = []
+        done = 0
+        for fence in find_fences(lines):
+            words = fence.info.split(maxsplit=1)
+            if not words or words[0] != LANGUAGE:
+                continue
+            token = f"GRADTRACEFIGURE{len(self.figures)}X"
+            self.figures[token] = self._figure(fence, words[1] if len(words) > 1 else "", page, offset)
+            out += [*lines[done : fence.start], fence.indent + token]
+            done = fence.end
+        return "\n".join(out + lines[done:])
+
+    def _figure(self, fence: Fence, options: str, page: Page, offset: int) -> str:
+        assert self.cache is not None
+        first_code_line = offset + fence.start + 2
+        where = os.path.relpath(page.file.abs_src_path or page.file.src_path)
+        try:
+            snippet = fence_snippet(fence.code, options, {k: str(v) for k, v in self.config.defaults.items()})
+            return self._drawn_figure(snippet, page)
+        except GradtraceError as exc:
+            raise PluginError(located_message(exc, where, first_code_line)) from None
+
+    def _drawn_figure(self, snippet: Snippet, page: Page) -> str:
+        assert self.cache is not None
+        parts: list[str] = []
+        for scheme in snippet.schemes():
+            key, data = self.cache.draw(snippet, scheme, "svg")
+            svg = data.decode("utf-8")
+            css_class = f"gradtrace-{scheme}" if len(snippet.schemes()) > 1 else "gradtrace-only"
+            if self.config.output == "inline":
+                parts.append(f'<div class="{css_class}">{inline_svg(svg, key)}</div>')
+                continue
+            name = f"{ASSETS}/{key}.svg"
+            self.files[name] = data
+            src = get_relative_url(name, page.url)
+            alt = html.escape(svg_title(svg))
+            parts.append(f'<img class="{css_class}" src="{html.escape(src)}" alt="{alt}">')
+        return f'<div class="gradtrace">{"".join(parts)}</div>'
+
+    def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        found = False
+
+        def figure(match: re.Match[str]) -> str:
+            nonlocal found
+            found = True
+            return self.figures.get(match.group(1), match.group(0))
+
+        html_text = re.sub(r"<p>(GRADTRACEFIGURE\d+X)</p>", figure, html_text)
+        html_text = re.sub(r"(GRADTRACEFIGURE\d+X)", figure, html_text)
+        return f"<style>{FIGURE_CSS}</style>\n{html_text}" if found else html_text
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for name, data in self.files.items():
+            target = Path(config.site_dir) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if self.cache is not None:
+            log.info("gradtrace: %d drawn, %d from the cache", self.cache.drawn, self.cache.reused)
+
+
+def _front_matter_lines(page: Page, markdown: str) -> int:
+    """How many lines MkDocs took off the top of the file (YAML front matter) before `markdown`."""
+    raw: Any = getattr(page.file, "content_string", "")
+    if isinstance(raw, str) and raw.endswith(markdown):
+        return raw[: len(raw) - len(markdown)].count("\n")
+    return 0
