@@ -49,7 +49,26 @@ class Settings:
     snippet_db: Path = Path("gradtrace-snippets.sqlite3")
     snippet_store_max_bytes: int = 1024 * 1024 * 1024  # the snippet database file's cap (507 when full); 0 = none
     image_cache_bytes: int = 64 * 1024 * 1024  # rendered images kept in the web process (LRU)
+    # Client fairness. A client is its address, or the X-Forwarded-For hop that a trusted proxy names.
+    trusted_proxies: tuple[str, ...] = ()  # proxy addresses or networks (comma-separated in the environment)
+    client_max_jobs: int = 8  # one client's jobs waiting or running at once; more answer 429 at once
+    client_max_running: int = 0  # workers one client may hold at once; 0: half the workers, at least one
+    client_rate_limit: str = "20/second;600/minute"  # compute requests per client, in `limits` notation
+    snippet_rate_limit: str = "30/minute"  # snippet creations per client, on top of client_rate_limit
+    queue_wait_seconds: float = 30.0  # how long a request waits for a worker before a 429
+    # Connections (the server's own protocol, app/web/connection_guard.py).
+    max_connections: int = 1_000  # open connections in all; past it new ones are closed at once
+    client_max_connections: int = 64  # open connections per address (trusted proxies are exempt)
+    max_concurrent_requests: int = 500  # requests being answered at once; past it 503 (uvicorn limit_concurrency)
+    max_header_bytes: int = 16 * 1024  # request headers (without the request line); past it 431
+    header_timeout_seconds: float = 10.0  # to receive a request's line and headers (from connecting or the last answer)
+    body_timeout_seconds: float = 30.0  # to receive a request's whole body once its headers are in
+    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
     limits: Limits = field(default_factory=Limits)
+
+    def client_share(self) -> int:
+        """Workers one client may hold at once."""
+        return self.client_max_running or max(1, self.workers // 2)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,7 +86,10 @@ def _override(obj: T, env: Mapping[str, str], prefix: str) -> T:
             continue
         current = getattr(obj, f.name)
         try:
-            changes[f.name] = type(current)(raw)
+            if isinstance(current, tuple):
+                changes[f.name] = tuple(item.strip() for item in raw.split(",") if item.strip())
+            else:
+                changes[f.name] = type(current)(raw)
         except ValueError as exc:
             raise ValueError(f"{prefix}{f.name.upper()}={raw!r}: {exc}") from None
     return replace(obj, **changes)  # type: ignore[type-var]

@@ -76,3 +76,15 @@ class GradtraceError(Exception):
 
     def __str__(self) -> str:
         return self.display_message()
+
+
+class RetryLater(GradtraceError):
+    """A request refused for now, not for what it asks (a 429 or 503): `retry_after` whole seconds is
+    a fair wait, sent as the Retry-After header."""
+
+    def __init__(self, message: str, retry_after: int, status: int = 429) -> None:
+        super().__init__("limit", message, status=status)
+        self.retry_after = max(1, retry_after)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.retry_after, self.status))

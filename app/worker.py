@@ -6,16 +6,18 @@ pipeline, so a replacement for a killed worker starts in milliseconds instead of
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import math
 import multiprocessing
-import queue
 import resource
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
@@ -24,7 +26,8 @@ from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
 from .config import Limits
-from .errors import GradtraceError
+from .errors import GradtraceError, RetryLater
+from .fair_queue import FairQueue, claimed
 from .render.options import RenderOptions
 from .render.svg import ImageFormat
 from .result import Result
@@ -42,6 +45,7 @@ START_SECONDS = 120.0  # a fresh machine's first torch import can be slow
 RETRY_FIRST_SECONDS = 0.5  # a replacement that failed to start is tried again after this...
 RETRY_MAX_SECONDS = 10.0  # ...doubling up to this, until the pool is closed
 CLOSE_WAIT_SECONDS = 10.0  # close() waits this long in all for replacements being started
+BUSY_RETRY_SECONDS = 5  # Retry-After of a request that found every worker busy for its whole wait
 
 
 @dataclass(frozen=True)
@@ -175,18 +179,24 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of workers; each job takes an idle one, a dead or overrunning one is replaced."""
+    """A fixed number of workers; each job takes an idle one, a dead or overrunning one is replaced.
+
+    Requests wait for a worker in a FairQueue: round robin between clients, each client holding at
+    most its share of the workers. `run_async` waits on the event loop without a thread; only the
+    exchange with the worker that runs the job uses one, from a pool of `size` threads."""
 
     def __init__(self, limits: Limits, size: int) -> None:
         self.limits = limits
         self.size = size
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload([f"{__package__}.pipeline"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._queue: FairQueue[_Worker] = FairQueue()
         self._live: set[_Worker] = set()  # every started process, warmed up or not: close() stops them
         self._ready: set[_Worker] = set()  # warmed up: idle, or busy with a job
         self._busy: set[_Worker] = set()
         self._refills: set[threading.Thread] = set()
+        self._starting = 0  # replacements on their first try to start (health counts them as coming)
+        self._exchanges = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="gradtrace-job")
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
@@ -229,9 +239,10 @@ class WorkerPool:
             if not closed:
                 self._busy.discard(worker)
                 self._ready.add(worker)
-                self._idle.put(worker)
         if closed:
             self._retire(worker)
+        else:
+            self._queue.put(worker)  # a close() from here on stops it with the rest of _live
 
     def _retire(self, worker: _Worker) -> None:
         try:
@@ -249,11 +260,13 @@ class WorkerPool:
                 return
             refill = threading.Thread(target=self._refill, name="gradtrace-refill", daemon=True)
             self._refills.add(refill)
+            self._starting += 1
             refill.start()
 
     def _refill(self) -> None:
         """Start one replacement, trying again with a growing pause until it starts or the pool closes."""
         delay = RETRY_FIRST_SECONDS
+        first_try = True
         try:
             while not self._closed.is_set():
                 try:
@@ -263,6 +276,11 @@ class WorkerPool:
                     if self._closed.is_set():
                         return
                     print(f"gradtrace: could not start a worker ({exc}); trying again in {delay:g} s", file=sys.stderr)
+                finally:
+                    if first_try:  # after the hand-back: health never sees the worker in neither count
+                        first_try = False
+                        with self._lock:
+                            self._starting -= 1
                 if self._closed.wait(delay):
                     return
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
@@ -284,21 +302,42 @@ class WorkerPool:
         alive = [busy for w, busy in ready if w.alive()]
         return alive.count(False), alive.count(True)
 
+    def starting(self) -> int:
+        """Replacements being started now, on their first try (one that failed to start is not counted:
+        a pool that cannot start workers must say so)."""
+        with self._lock:
+            return self._starting
+
+    def waiting(self) -> int:
+        """Requests waiting for a worker."""
+        return self._queue.counts()[1]
+
     def _sweep_idle(self) -> None:
-        for _ in range(self._idle.qsize()):
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
+        for worker in self._queue.take_idle():
             if worker.alive():
-                self._idle.put(worker)
+                self._queue.put(worker)
             else:
                 self._replace(worker)
 
-    def run(self, job: Job, wait_seconds: float = 30.0) -> Result:
-        """Run one job in a worker. Raises GradtraceError (timeout, limit, or the program's own)."""
+    def run(self, job: Job, wait_seconds: float = 30.0, client: str = "", share: int = 0) -> Result:
+        """Run one job in a worker, waiting in this thread. Raises GradtraceError (timeout, limit, or
+        the program's own). `client` holds at most `share` workers at once (0: no cap)."""
         message = _pickled(job)  # before taking a worker: a job that cannot be sent costs none
-        worker = self._take(wait_seconds)
+        return self._run_on(self._take(client, share, wait_seconds), client, message)
+
+    async def run_async(self, job: Job, wait_seconds: float = 30.0, client: str = "", share: int = 0) -> Result:
+        """`run` for an event loop: waiting for a worker holds no thread, only the exchange does."""
+        message = _pickled(job)
+        worker = await self._take_async(client, share, wait_seconds)
+        # The exchange ends in its thread even if this request is cancelled: the worker is never lost.
+        try:
+            loop = asyncio.get_running_loop()
+            exchange = loop.run_in_executor(self._exchanges, self._run_on, worker, client, message)
+        except RuntimeError:  # close() shut the threads down after this request got its worker
+            raise RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503) from None
+        return await exchange
+
+    def _run_on(self, worker: _Worker, client: str, message: bytes) -> Result:
         try:
             status, payload = self._exchange(worker, message)
         except _WorkerDied:
@@ -309,26 +348,54 @@ class WorkerPool:
             # never reused, and never lost either.
             self._replace(worker)
             raise
-        self._hand_back(worker)
+        else:
+            self._hand_back(worker)
+        finally:
+            self._queue.release(client)
         if status == "error":
             raise payload
         assert isinstance(payload, Result)
         return payload
 
-    def _take(self, wait_seconds: float) -> _Worker:
+    def _take(self, client: str, share: int, wait_seconds: float) -> _Worker:
         """An idle worker that is alive, within `wait_seconds`; else `limit` (429)."""
         deadline = time.monotonic() + wait_seconds
         while True:
+            claim = self._queue.claim(client, share)
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise GradtraceError("limit", "gradtrace is busy; try again in a moment", status=429) from None
-            with self._lock:
-                self._busy.add(worker)
-            if worker.alive():
+                worker = claim.future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                granted = self._queue.withdraw(claim)
+                if granted is None:
+                    raise busy_error() from None
+                worker = granted  # handed over just as the wait ended: use it
+            if self._usable(worker, client):
                 return worker
-            # It died while idle (the OOM killer, an operator): not this request's doing.
-            self._replace(worker)
+
+    async def _take_async(self, client: str, share: int, wait_seconds: float) -> _Worker:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            claim = self._queue.claim(client, share)
+            try:
+                worker = await claimed(claim, max(0.0, deadline - time.monotonic()), busy_error)
+            except BaseException:  # the wait ended (busy), or the request was cancelled
+                granted = self._queue.withdraw(claim)
+                if granted is not None:
+                    self._queue.release(client)
+                    self._hand_back(granted)
+                raise
+            if self._usable(worker, client):
+                return worker
+
+    def _usable(self, worker: _Worker, client: str) -> bool:
+        with self._lock:
+            self._busy.add(worker)
+        if worker.alive():
+            return True
+        # It died while idle (the OOM killer, an operator): not this request's doing.
+        self._replace(worker)
+        self._queue.release(client)
+        return False
 
     def _exchange(self, worker: _Worker, message: bytes) -> tuple[str, Any]:
         try:
@@ -362,6 +429,8 @@ class WorkerPool:
             self._closed.set()
             workers = list(self._live)
             refills = list(self._refills)
+        self._queue.fail_waiting(RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503))
+        self._exchanges.shutdown(wait=False)
         for worker in workers:
             self._retire(worker)
         deadline = time.monotonic() + CLOSE_WAIT_SECONDS
@@ -371,6 +440,11 @@ class WorkerPool:
             leftovers = list(self._live)
         for worker in leftovers:
             self._retire(worker)
+
+
+def busy_error() -> RetryLater:
+    """The 429 of a request that found no worker for its whole wait."""
+    return RetryLater("gradtrace is busy; try again in a moment", BUSY_RETRY_SECONDS)
 
 
 def _pickled(job: Job) -> bytes:

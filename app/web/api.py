@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import GradtraceError
 from ..pipeline import check_inputs
 from ..result import Result, result_to_json
-from ..worker import Job, WorkerPool
+from ..worker import Job
 from .image_query import ImageQuery, image_query
 from .image_response import ImageRequest, answer_image
+from .jobs import pool_of, quota_of, run_admitted
 from .schemas import GraphRequest
 
 router = APIRouter()
@@ -24,14 +25,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def pool_of(request: Request) -> WorkerPool:
-    pool: WorkerPool = request.app.state.pool
-    return pool
-
-
 async def run_job(request: Request, job: Job) -> Result:
-    """Run a job in a worker without blocking the event loop."""
-    return await run_in_threadpool(pool_of(request).run, job)
+    """Run a job in a worker for the request's client, within the client's rate and cap on jobs."""
+    quota = quota_of(request)
+    client = quota.client_of(request)
+    quota.charge(client, "compute")
+    return await run_admitted(request, client, job)
 
 
 @router.post("/api/graph", responses=ERROR_RESPONSES)
@@ -67,7 +66,11 @@ async def get_graph_svg(
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
     """200 while a worker can take a request (idle, or busy and alive); 503 otherwise."""
-    idle, busy = await run_in_threadpool(pool_of(request).health)
+    pool = pool_of(request)
+    idle, busy = await run_in_threadpool(pool.health)
+    starting = pool.starting()
     workers = idle + busy
-    body = {"status": "ok" if workers else "no workers", "workers": workers, "idle": idle, "busy": busy}
-    return JSONResponse(body, status_code=200 if workers else 503)
+    # Workers being replaced count as coming: a moment with every worker restarting is not an outage.
+    status = "ok" if workers else "starting" if starting else "no workers"
+    body = {"status": status, "workers": workers, "idle": idle, "busy": busy, "starting": starting}
+    return JSONResponse(body, status_code=200 if workers or starting else 503, headers={"Cache-Control": "no-store"})

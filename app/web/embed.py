@@ -18,6 +18,7 @@ from ..worker import Job
 from . import api
 from .image_query import ImageQuery, image_query
 from .image_response import ImageRequest, answer_image, remember_image
+from .jobs import quota_of
 from .schemas import GraphRequest
 from .source_encoding import decode_source
 
@@ -95,6 +96,8 @@ async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     """Run the snippet once (a broken one is refused with its error), store it, answer its URLs."""
     check_inputs(body.inputs)
     options = body.options.to_options()
+    quota = quota_of(request)
+    quota.charge(quota.client_of(request), "snippet")  # on top of the compute run_job charges
     result = await api.run_job(request, Job(body.code, body.inputs, options, image_format="svg"))
     if result.image is None:
         raise GradtraceError("render", "the worker returned no image")

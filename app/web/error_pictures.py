@@ -10,7 +10,7 @@ from starlette.responses import Response
 from ..errors import GradtraceError
 from ..render.drawing_text import drawing_text
 from ..render.svg import ImageFormat, layout
-from .errors import NO_STORE, error_svg, wrap_lines
+from .errors import error_headers, error_svg, wrap_lines
 
 MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 MAX_LINES = 8
@@ -46,4 +46,4 @@ async def error_picture(error: GradtraceError, fmt: ImageFormat) -> Response:
     if fmt == "svg":
         return error_svg(error)
     body = await run_in_threadpool(draw_error, error, fmt)
-    return Response(body, status_code=error.status, media_type=MEDIA_TYPES[fmt], headers=NO_STORE)
+    return Response(body, status_code=error.status, media_type=MEDIA_TYPES[fmt], headers=error_headers(error))

@@ -7,15 +7,22 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from ..errors import GradtraceError
+from ..errors import GradtraceError, RetryLater
 from ..render.drawing_text import drawing_text
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def error_headers(error: GradtraceError) -> dict[str, str]:
+    """Headers of every error answer: never cached; Retry-After when the request may come back later."""
+    if isinstance(error, RetryLater):
+        return {**NO_STORE, "Retry-After": str(error.retry_after)}
+    return dict(NO_STORE)
+
+
 def error_json(error: GradtraceError) -> JSONResponse:
     """`{"error": {...}}` with the error's status; never cached."""
-    return JSONResponse({"error": error.to_dict()}, status_code=error.status, headers=NO_STORE)
+    return JSONResponse({"error": error.to_dict()}, status_code=error.status, headers=error_headers(error))
 
 
 def error_svg(error: GradtraceError) -> Response:
@@ -37,7 +44,7 @@ def error_svg(error: GradtraceError) -> Response:
         f'<text x="16" y="28" font-family="sans-serif" font-size="14" font-weight="bold" fill="#991b1b">'
         f"gradtrace: {drawing_text(error.kind)} error</text>{rows}</svg>"
     )
-    return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=NO_STORE)
+    return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=error_headers(error))
 
 
 def wrap_lines(text: str, width: int) -> list[str]:

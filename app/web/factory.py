@@ -21,6 +21,7 @@ from ..snippets import SnippetStore
 from ..worker import WorkerPool
 from . import api, embed, kroki
 from .errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
+from .fairness import ClientQuota
 from .guards import BodyTooLarge, RequestSizeGuard, body_too_large
 from .headers import CommonHeaders
 from .image_cache import RenderedImageCache
@@ -46,8 +47,9 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url="/api/docs")
     app.state.settings = settings
     app.state.pool = worker_pool
-    app.state.snippets = SnippetStore(settings.snippet_db)
+    app.state.snippets = SnippetStore(settings.snippet_db, settings.snippet_store_max_bytes)
     app.state.image_cache = RenderedImageCache(settings.image_cache_bytes)
+    app.state.quota = ClientQuota(settings)
     app.state.templates = Jinja2Templates(directory=str(resource_dir("templates")))
     app.add_exception_handler(GradtraceError, on_gradtrace_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

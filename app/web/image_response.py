@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..config import Limits
@@ -21,6 +20,7 @@ from ..snippets import canonical_request
 from ..worker import Job, WorkerPool
 from .error_pictures import MEDIA_TYPES, error_picture
 from .image_cache import RenderedImageCache
+from .jobs import quota_of, run_admitted
 
 CACHEABLE = "public, max-age=31536000, immutable"
 
@@ -94,7 +94,13 @@ async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> byte
         body: bytes | None = None
         error: BaseException | None = None
         try:
-            body = await _draw(request, image)
+            # Only a drawing is charged to the client: cached bytes, a 304 and joining another
+            # request's drawing cost no worker. No await lies between join() and here, so nobody
+            # has joined this flight yet if the charge is refused.
+            quota = quota_of(request)
+            client = quota.client_of(request)
+            quota.charge(client, "compute")
+            body = await _draw(request, client, image)
         except Exception as exc:
             error = exc
         except BaseException:  # cancelled: the waiters must still wake up
@@ -106,10 +112,9 @@ async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> byte
     return await asyncio.shield(asyncio.wrap_future(flight))
 
 
-async def _draw(request: Request, image: ImageRequest) -> bytes:
-    pool: WorkerPool = request.app.state.pool
+async def _draw(request: Request, client: str, image: ImageRequest) -> bytes:
     job = Job(image.code, image.inputs, image.options, image_format=image.fmt)
-    result = await run_in_threadpool(pool.run, job)
+    result = await run_admitted(request, client, job)
     if result.image is None:
         raise GradtraceError("render", "the worker returned no image")
     return result.image

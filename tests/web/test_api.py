@@ -165,22 +165,25 @@ def test_page_has_code_box(client: TestClient) -> None:
 
 
 def test_healthz_counts_workers_that_can_take_a_request(tmp_path: Path) -> None:
-    """A worker that died is not counted (the pool had it as a process); the pool heals itself."""
+    """A worker that died is not counted (the pool had it as a process); the pool heals itself, and
+    while its replacement starts the service says "starting", not "no workers"."""
     pool = WorkerPool(Limits(), size=1)
     pool.start()
     try:
         app = create_app(Settings(snippet_db=tmp_path / "snippets.sqlite3"), pool=pool)
         with TestClient(app, raise_server_exceptions=False) as own:
-            assert own.get("/healthz").json() == {"status": "ok", "workers": 1, "idle": 1, "busy": 0}
+            healthy = {"status": "ok", "workers": 1, "idle": 1, "busy": 0, "starting": 0}
+            assert own.get("/healthz").json() == healthy
             [pid] = pool.pids()
             os.kill(pid, signal.SIGKILL)
             while os.path.exists(f"/proc/{pid}"):  # until the forkserver has reaped it
                 time.sleep(0.02)
             time.sleep(0.2)
             response = own.get("/healthz")
-            assert response.status_code == 503 and response.json()["workers"] == 0
+            assert response.json()["workers"] == 0
+            assert response.status_code == 200 and response.json()["status"] == "starting"
             deadline = time.monotonic() + 60
-            while own.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+            while own.get("/healthz").json()["workers"] != 1 and time.monotonic() < deadline:
                 time.sleep(0.1)  # the health check itself started a replacement
             assert own.get("/healthz").json()["workers"] == 1
     finally:
@@ -200,6 +203,6 @@ def test_healthz_counts_a_busy_worker(tmp_path: Path) -> None:
             response = own.get("/healthz")
             runner.join()
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "workers": 1, "idle": 0, "busy": 1}
+        assert response.json() == {"status": "ok", "workers": 1, "idle": 0, "busy": 1, "starting": 0}
     finally:
         pool.close()

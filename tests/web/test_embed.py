@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
 import subprocess
 import sys
 import threading
-import time
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import replace
@@ -191,12 +191,12 @@ def test_repeated_loads_come_from_the_cache(client: TestClient) -> None:
     first = client.get(url).content
     assert cache.size == before + len(first)
     pool = client.app.state.pool  # type: ignore[attr-defined]
-    real_run = pool.run
+    real_run = pool.run_async
     try:
-        pool.run = lambda job, **kw: pytest.fail("the worker was asked again")  # type: ignore[method-assign]
+        pool.run_async = lambda job, **kw: pytest.fail("the worker was asked again")  # type: ignore[method-assign]
         assert client.get(url).content == first
     finally:
-        pool.run = real_run  # type: ignore[method-assign]
+        pool.run_async = real_run  # type: ignore[method-assign]
 
 
 def test_image_cache_is_bounded_by_bytes() -> None:
@@ -309,11 +309,11 @@ class CountingPool:
         self.runs = 0
         self._lock = threading.Lock()
 
-    def run(self, job: Job, wait_seconds: float = 30.0) -> Any:
+    async def run_async(self, job: Job, **how: Any) -> Any:
         with self._lock:
             self.runs += 1
-        time.sleep(0.3)
-        return self.pool.run(job, wait_seconds)
+        await asyncio.sleep(0.3)
+        return await self.pool.run_async(job, **how)
 
     def pids(self) -> list[int]:
         return list(self.pool.pids())
