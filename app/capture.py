@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -14,6 +14,7 @@ from torch.utils._pytree import tree_flatten
 from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import Snapshot, snapshot
+from .live_objects import LiveElements, LiveLeafTable, LiveNodes, NodeField
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
 AutogradNode = Any
@@ -37,16 +38,30 @@ class Capture:
 class Observations:
     """What the recorder learnt while the program ran, keyed by autograd node or id(tensor)."""
 
-    node_values: dict[AutogradNode, Snapshot] = field(default_factory=dict)
-    node_lines: dict[AutogradNode, int | None] = field(default_factory=dict)
-    node_names: dict[AutogradNode, str] = field(default_factory=dict)
-    leaf_names: dict[int, str] = field(default_factory=dict)
-    leaf_lines: dict[int, int | None] = field(default_factory=dict)
-    # Keeps every tensor whose id() is a key above alive, so ids are never reused.
+    node_values: MutableMapping[AutogradNode, Snapshot] = field(default_factory=dict)
+    node_lines: MutableMapping[AutogradNode, int | None] = field(default_factory=dict)
+    node_names: MutableMapping[AutogradNode, str] = field(default_factory=dict)
+    leaf_names: MutableMapping[int, str] = field(default_factory=dict)
+    leaf_lines: MutableMapping[int, int | None] = field(default_factory=dict)
+    # Keeps tensors whose id() is a key above alive, so ids are not reused (the recorder forgets
+    # a dead leaf's entries instead, see live_objects.LiveLeafTable).
     pinned: list[torch.Tensor] = field(default_factory=list)
 
 
+def live_observations(nodes: LiveNodes) -> Observations:
+    """Observations that keep nothing alive: node records die with their nodes, leaf entries with
+    their tensors. What a training loop frees stays freed."""
+    return Observations(
+        node_values=NodeField(nodes, "value"),
+        node_lines=NodeField(nodes, "line"),
+        node_names=NodeField(nodes, "name"),
+        leaf_names=LiveLeafTable(),
+        leaf_lines=LiveLeafTable(),
+    )
+
+
 _BACKWARD = torch.Tensor.backward
+_GRAD = torch.autograd.grad
 
 
 def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
@@ -65,7 +80,7 @@ def _argument_storages(args: tuple[Any, ...], kwargs: dict[str, Any]) -> set[int
     return found
 
 
-def read_saved_results(values: dict[AutogradNode, Snapshot], nodes: list[AutogradNode]) -> None:
+def read_saved_results(values: MutableMapping[AutogradNode, Snapshot], nodes: list[AutogradNode]) -> None:
     """Fill in the value of nodes that keep their own output for backward (exp, tanh, sigmoid,
     log_softmax inside cross_entropy...): ops the mode never saw still show a value. Must run
     before backward() frees saved tensors."""
@@ -123,6 +138,46 @@ def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode, limit: i
     return order
 
 
+def _as_tensors(value: Any) -> list[torch.Tensor]:
+    """A tensor or a sequence of tensors (autograd.grad's outputs and inputs) as a list."""
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for t in value if isinstance(t, torch.Tensor)]
+    return []
+
+
+def drawing_size(nodes: list[AutogradNode]) -> tuple[int, int]:
+    """(edges, edge segments) of the drawing of `nodes` (all nodes below a root), before any layout.
+
+    Graphviz's `dot` puts each node on a level and routes an edge that skips k levels through k - 1
+    invisible nodes; their number, not the nodes', is what makes a layout slow and large (stacking every
+    earlier tensor at each of 40 steps makes 82 nodes, 861 edges and 22,181 segments). Levels are the
+    longest path from the roots, which bounds dot's own ranking from above (it minimises the same sum).
+    A leaf below its AccumulateGrad adds one edge of one segment."""
+    children = {node: [c for c, _ in node.next_functions if c is not None] for node in nodes}
+    waiting = dict.fromkeys(nodes, 0)  # parents not yet levelled, per node
+    for kids in children.values():
+        for child in kids:
+            waiting[child] += 1
+    level = dict.fromkeys(nodes, 0)
+    ready = [node for node, count in waiting.items() if count == 0]
+    edges = segments = 0
+    while ready:
+        node = ready.pop()
+        if hasattr(node, "variable"):
+            edges, segments = edges + 1, segments + 1
+        for child in children[node]:
+            level[child] = max(level[child], level[node] + 1)
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    for node, kids in children.items():
+        edges += len(kids)
+        segments += sum(level[child] - level[node] for child in kids)
+    return edges, segments
+
+
 class Recorder(TorchFunctionMode):
     """A TorchFunctionMode that records each op's output and line, and captures every backward().
 
@@ -133,11 +188,13 @@ class Recorder(TorchFunctionMode):
     def __init__(self, limits: Limits) -> None:
         super().__init__()
         self.limits = limits
-        self.seen = Observations()
+        self.live_nodes = LiveNodes()
+        self.live_elements = LiveElements()
+        self.seen = live_observations(self.live_nodes)
         self.captures: list[Capture] = []
         self.line: int | None = None
         self.last_root: torch.Tensor | None = None
-        self.elements_made = 0
+        self.warnings: list[str] = []
         self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
         self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
 
@@ -162,9 +219,19 @@ class Recorder(TorchFunctionMode):
             self.seen.node_names.setdefault(node, name)
             self.last_root = value
         elif requires_grad:
+            self._watch_leaf(value)
             self.seen.leaf_names.setdefault(id(value), name)
             self.seen.leaf_lines.setdefault(id(value), self.line)
-            self.seen.pinned.append(value)
+
+    def warn(self, text: str) -> None:
+        """A warning for the answer, once."""
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def _watch_leaf(self, tensor: torch.Tensor) -> None:
+        for table in (self.seen.leaf_names, self.seen.leaf_lines):
+            if isinstance(table, LiveLeafTable):
+                table.watch(tensor)
 
     # -- torch's hook ---------------------------------------------------------------------------
     def __torch_function__(
@@ -177,6 +244,8 @@ class Recorder(TorchFunctionMode):
         kwargs = kwargs or {}
         if func is _BACKWARD:
             return self._backward(func, args, kwargs)
+        if func is _GRAD:
+            return self._grad(func, args, kwargs)
         out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):  # the common case, without flattening
             made = [out]
@@ -192,7 +261,8 @@ class Recorder(TorchFunctionMode):
     def _count_new_elements(
         self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], made: list[torch.Tensor]
     ) -> None:
-        """Add the elements of newly allocated outputs to the program's total; refuse past the limit.
+        """Count the elements of newly allocated outputs while their storage lives; refuse when
+        more than the limit are alive at once.
 
         Every allocation counts, with or without a grad_fn (a list of big constant tensors is memory
         too); views, in-place results and `.grad`/`.data` reads share memory that was counted already."""
@@ -205,11 +275,11 @@ class Recorder(TorchFunctionMode):
             if shared is None:
                 shared = _argument_storages(args, kwargs)
             if tensor.untyped_storage().data_ptr() not in shared:
-                self.elements_made += tensor.numel()
-        if self.elements_made > self.limits.max_total_elements:
+                self.live_elements.add(tensor)
+        if self.live_elements.count > self.limits.max_live_elements:
             raise GradtraceError(
                 "limit",
-                f"the program made more than {self.limits.max_total_elements} tensor elements in all",
+                f"the program holds more than {self.limits.max_live_elements} tensor elements alive at once",
                 self.line,
             )
 
@@ -228,17 +298,18 @@ class Recorder(TorchFunctionMode):
         seen = self.seen
         if node is None:
             if tensor.requires_grad and id(tensor) not in seen.leaf_lines:
+                self._watch_leaf(tensor)
                 seen.leaf_lines[id(tensor)] = self.line
-                seen.pinned.append(tensor)
             return
         if node in seen.node_values:
             return
-        if len(seen.node_values) >= self.limits.max_autograd_nodes:
+        if self.live_nodes.count >= self.limits.max_live_autograd_nodes:
             # Freeing a chain of ~45,000 autograd nodes recurses deep enough in C++ to overflow the
-            # worker's stack: refuse long before that, as the nodes are made.
+            # worker's stack: refuse long before that, as the nodes are made. Nodes a loop freed
+            # no longer count.
             raise GradtraceError(
                 "limit",
-                f"the program made more than {self.limits.max_autograd_nodes} autograd nodes",
+                f"the program holds more than {self.limits.max_live_autograd_nodes} autograd nodes alive at once",
                 self.line,
             )
         seen.node_values[node] = snapshot(tensor)
@@ -273,6 +344,31 @@ class Recorder(TorchFunctionMode):
         self.captures.append(capture)
         return None
 
+    def _grad(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """torch.autograd.grad: drawn like backward(), with the gradients it returned at the leaves
+        it was asked about (it leaves every .grad untouched)."""
+        outputs = args[0] if args else kwargs.get("outputs")
+        inputs = args[1] if len(args) > 1 else kwargs.get("inputs")
+        roots = [t for t in _as_tensors(outputs) if t.grad_fn is not None]
+        if not roots or len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes:
+            if roots:
+                self.undrawn += 1
+            return func(*args, **kwargs)
+        asked = _as_tensors(inputs)
+        returned: list[Any] = []
+
+        def run() -> list[torch.Tensor | None]:
+            returned.extend(func(*args, **kwargs))
+            by_input = {id(t): g for t, g in zip(asked, returned, strict=False)}
+            return [by_input.get(id(leaf)) for leaf in leaves]
+
+        nodes = reachable_nodes(roots[0].grad_fn, limit=self.limits.max_graph_nodes + 1)
+        leaves = [n.variable for n in nodes if hasattr(n, "variable")]
+        capture = self._observe(roots[0], run)
+        capture.automatic = True  # leaf gradients come from what grad() returned, not AccumulateGrad
+        self.captures.append(capture)
+        return tuple(returned)
+
     def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
         """Run a backward pass with hooks on every node below `root`; return what flowed."""
         # Stop walking one past the limit: a graph of 10^6 nodes is refused as fast as one of 5,001.
@@ -284,6 +380,7 @@ class Recorder(TorchFunctionMode):
                 "draw a smaller part of it",
                 self.line,
             )
+        self._check_drawing_size(nodes)
         self.nodes_drawn += len(nodes)
 
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
@@ -299,6 +396,24 @@ class Recorder(TorchFunctionMode):
             grads=grads,
             leaf_values=leaf_values,
             leaf_grads={id(v): _copy(g) for v, g in zip(leaves, leaf_grads, strict=True)},
+        )
+
+    def _check_drawing_size(self, nodes: list[AutogradNode]) -> None:
+        edges, segments = drawing_size(nodes)
+        limits = self.limits
+        if edges > limits.max_graph_edges:
+            what = f"the graph has {edges} edges; the limit is {limits.max_graph_edges}"
+        elif segments > limits.max_graph_segments:
+            what = (
+                f"the graph's edges cross {segments} levels in all (an edge from a tensor made many steps "
+                f"earlier counts once per step it skips); the limit is {limits.max_graph_segments}"
+            )
+        else:
+            return
+        raise GradtraceError(
+            "limit",
+            f"{what}. Draw a smaller part of it: fewer steps, or combine fewer earlier tensors per step",
+            self.line,
         )
 
     def capture_without_backward(self) -> Capture | None:

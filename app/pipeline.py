@@ -22,6 +22,7 @@ from .render.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import run_program
 from .sandbox.parse import parse_program
+from .sandbox.torch_surface import printoptions_restored
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
 MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)
@@ -56,8 +57,10 @@ def run(
     try:
         with pywarnings.catch_warnings(record=True) as torch_warnings, recorder:
             pywarnings.simplefilter("always")
-            execution = run_program(program, tensors, limits, recorder)
+            with printoptions_restored():
+                execution = run_program(program, tensors, limits, recorder)
         warnings.extend(_torch_warning_texts(torch_warnings))
+        warnings.extend(execution.warnings + recorder.warnings)
         captures = list(recorder.captures)
         if recorder.undrawn:
             warnings.append(

@@ -26,6 +26,7 @@ TORCH_FUNCTIONS: frozenset[str] = names(
     cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
     masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
     is_grad_enabled kron nonzero argsort flip randperm
+    normal multinomial from_numpy isfinite isnan isinf all any clamp_min clamp_max
     """
 )
 
@@ -58,12 +59,13 @@ NN_CLASSES: frozenset[str] = names(
     """
     Linear ReLU Sigmoid Tanh LeakyReLU GELU Softmax LogSoftmax Sequential Identity Flatten
     MSELoss L1Loss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss Parameter ELU SiLU
-    Softplus Dropout
+    Softplus Dropout Conv2d MaxPool2d AvgPool2d BatchNorm1d BatchNorm2d LayerNorm Embedding RNN RNNCell
+    LSTM GRU
     """
 )
 
 # torch.optim classes.
-OPTIM_CLASSES: frozenset[str] = frozenset({"SGD", "Adam", "AdamW"})
+OPTIM_CLASSES: frozenset[str] = frozenset({"SGD", "Adam", "AdamW", "RMSprop", "Adagrad"})
 
 # math: functions (numbers only) and constants.
 MATH_FUNCTIONS: frozenset[str] = names(
@@ -97,15 +99,23 @@ TENSOR_METHODS: frozenset[str] = names(
     mm bmm mv dot outer float double long int bool half to type type_as eq ne gt lt ge le all
     any is_floating_point new_ones new_zeros new_full new_tensor diag trace tril triu allclose
     isclose equal dist cpu nonzero argsort flip is_contiguous
+    numpy nelement log10 clamp_min clamp_max isfinite isnan isinf
     """
 )
 
 # Methods and attributes of allowlisted nn.Module instances.
 MODULE_ATTRIBUTES: frozenset[str] = frozenset(
     {"weight", "bias", "in_features", "out_features", "training", "negative_slope", "p", "dim"}
+    | names(
+        """
+        in_channels out_channels kernel_size stride padding num_features eps momentum running_mean running_var
+        normalized_shape num_embeddings embedding_dim input_size hidden_size num_layers weight_ih weight_hh bias_ih
+        bias_hh weight_ih_l0 weight_hh_l0 bias_ih_l0 bias_hh_l0
+        """
+    )
 )
 MODULE_METHODS: frozenset[str] = frozenset(
-    {"parameters", "named_parameters", "zero_grad", "train", "eval", "forward", "requires_grad_"}
+    {"parameters", "named_parameters", "zero_grad", "train", "eval", "forward", "requires_grad_", "to", "cpu"}
 )
 # Module methods that return generators: the interpreter hands out lists instead.
 MODULE_LISTING_METHODS: frozenset[str] = frozenset({"parameters", "named_parameters"})
@@ -208,6 +218,32 @@ SIZED_F: dict[str, str] = {"one_hot": "one_hot", "linear": "linear", "pad": "pad
 SIZED_NN: dict[str, str] = {"Linear": "linear_module"}
 
 
+# Names of the modules offered in part (app/sandbox/imports.py and the modules it builds), for
+# parse-time checks of attribute chains that do not start at an import (`rng = np.random`).
+OFFERED_MODULE_NAMES: frozenset[str] = names(
+    """
+    autograd grad backward Variable utils data TensorDataset DataLoader tensors dataset batch_size drop_last
+    cuda is_available device_count Generator manual_seed initial_seed FloatTensor DoubleTensor LongTensor
+    IntTensor BoolTensor set_printoptions init xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_
+    normal_ uniform_ zeros_ ones_ constant_ eye_ calculate_gain trunc_normal_ orthogonal_ clip_grad_norm_
+    clip_grad_value_ lr_scheduler StepLR ExponentialLR MultiStepLR step get_last_lr last_epoch
+    array asarray zeros ones full arange linspace eye dot matmul outer concatenate stack vstack hstack
+    zeros_like ones_like full_like reshape copy exp log sqrt tanh abs square sin cos tan log1p log2 log10 sign
+    floor ceil negative maximum minimum power add subtract multiply divide where clip isclose sum mean std var
+    max min argmax argmin prod cumsum all any allclose array_equal round transpose float64 float32 float16
+    int64 int32 int16 int8 uint8 bool_ complex128 complex64 pi e inf nan newaxis ndarray random seed shuffle
+    randn rand uniform randint permutation choice shape ndim size dtype T astype item tolist flatten ravel
+    squeeze fill gauss normalvariate randrange sample pyplot
+    plot scatter show figure xlabel ylabel title legend grid subplot subplots xlim ylim hist imshow savefig
+    tight_layout axis close clf cla bar text annotate semilogy loglog colorbar contour contourf quiver axhline
+    axvline fill_between errorbar xticks yticks suptitle pause ion ioff draw gca gcf set_title set_xlabel
+    set_ylabel set_xlim set_ylim add_subplot set_aspect axes set_yscale set_xscale yscale xscale style use
+    """
+)
+# Dunder names that are plain data on a namespace (`torch.__version__`).
+PUBLIC_DUNDERS: frozenset[str] = frozenset({"__version__"})
+
+
 @cache  # a union of constant sets: compute it once per process, not once per program
 def all_attribute_names() -> frozenset[str]:
     """Every attribute name reachable on any kind of object; parse-time refusal uses it."""
@@ -234,5 +270,6 @@ def all_attribute_names() -> frozenset[str]:
         | DICT_METHODS
         | STR_METHODS
         | SIZE_METHODS
+        | OFFERED_MODULE_NAMES
         | {"nn", "optim", "functional"}
     )

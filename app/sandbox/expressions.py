@@ -9,7 +9,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
-from . import guards
+from . import extensions, guards
 from .builtins import is_number, materialise, to_text
 from .members import get_attribute
 from .parse import dotted_name
@@ -177,7 +177,10 @@ class Evaluator:
 
     def check_indexable(self, obj: object) -> None:
         """Only data is indexed: tensors, Python sequences, Size, return_types and Sequential."""
-        if kind_of(obj) not in ("tensor", "plain", "container", "size", "return_types", "module"):
+        kind = kind_of(obj)
+        if kind not in ("tensor", "plain", "container", "size", "return_types", "module") and (
+            kind not in extensions.INDEXABLE_KINDS
+        ):
             raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object is not subscriptable")
 
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
@@ -216,7 +219,10 @@ class Evaluator:
     def operate(self, op: Callable[[Any, Any], Any], left: Any, right: Any, node: ast.AST) -> Any:
         """`left op right` with size checks first and Python's exceptions turned into errors."""
         guards.check_binary(op, left, right, self.limits)
-        if is_tensor(left) or is_tensor(right):
+        offered_check = extensions.operation_check(left, right)
+        if offered_check is not None:  # numpy arrays & co.: their module checks sizes first
+            offered_check(op, left, right, self.limits)
+        elif is_tensor(left) or is_tensor(right):
             key = "matmul" if op in (operator.matmul, operator.imatmul) else None
             guards.check_tensor_size("this operation", key, [left, right], {}, None, self.limits)
         try:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
-from . import guards
+from . import extensions, guards
 from .builtins import build_builtins, materialise
 from .expressions import BIN_OPS, Evaluator, dispatch_table, runtime_error
 from .functions import bind_arguments, local_names
 from .members import get_attribute, set_attribute
-from .namespaces import MODULE_KEYS, build_namespaces
+from .imports import ImportedModules
+from .namespaces import build_namespaces
 from .parse import Program, dotted_name
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
@@ -37,6 +38,7 @@ class Execution:
 
     names: dict[str, object]
     stdout: str
+    warnings: list[str] = field(default_factory=list)  # about imported modules (plots not drawn)
 
 
 # Control flow travels as exceptions outside the Exception hierarchy, so no handler converts them.
@@ -73,7 +75,9 @@ def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, 
         raise runtime_error(exc).at(interpreter.line) from None
     finally:
         torch.set_grad_enabled(grad_enabled)
-    return Execution(names=interpreter.user_names(), stdout="".join(interpreter.output))
+    return Execution(
+        names=interpreter.user_names(), stdout="".join(interpreter.output), warnings=interpreter.imports.warnings()
+    )
 
 
 class Interpreter(Evaluator):
@@ -88,6 +92,7 @@ class Interpreter(Evaluator):
         self.output: list[str] = []
         self.output_chars = 0
         self.namespaces = build_namespaces()
+        self.imports = ImportedModules(self.namespaces, limits, lambda: self.line)
         self.builtins = {**build_builtins(self), **self.namespaces}
         self.globals = Scope({}, None, None)
         self.bound_order: dict[str, None] = {}
@@ -174,7 +179,7 @@ class Interpreter(Evaluator):
 
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
         """`obj[index] = value` for lists, dicts and tensors only."""
-        if not (type(obj) in (list, dict) or kind_of(obj) == "tensor"):
+        if not (type(obj) in (list, dict) or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)):
             raise GradtraceError(
                 "runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment"
             )
@@ -270,18 +275,14 @@ class Interpreter(Evaluator):
             raise GradtraceError("runtime", f"AssertionError{message}")
 
     def exec_Import(self, stmt: ast.Import, scope: Scope) -> None:
+        # A module gradtrace does not offer binds a stand-in refused where it is used (imports.py).
         for alias in stmt.names:
-            if alias.asname:
-                self.bind_name(alias.asname, self.namespaces[MODULE_KEYS[alias.name]], scope, report=False)
-            else:
-                top = alias.name.split(".")[0]
-                self.bind_name(top, self.namespaces[MODULE_KEYS[top]], scope, report=False)
+            name, module = self.imports.bind_import(alias)
+            self.bind_name(name, module, scope, report=False)
 
     def exec_ImportFrom(self, stmt: ast.ImportFrom, scope: Scope) -> None:
-        module = self.namespaces[MODULE_KEYS[stmt.module or ""]]
         for alias in stmt.names:
-            shown = f"{module.name}.{alias.name}"
-            value = get_attribute(module, alias.name, shown, self.limits)
+            value = self.imports.from_import(stmt.module or "", alias.name)
             self.bind_name(alias.asname or alias.name, value, scope, report=False)
 
     # --- compound statements --------------------------------------------------------------------
@@ -309,7 +310,10 @@ class Interpreter(Evaluator):
 
     def exec_For(self, stmt: ast.For, scope: Scope) -> None:
         iterable = self.evaluate(stmt.iter, scope)
-        if kind_of(iterable) not in ("plain", "container", "tensor", "size", "return_types", "module"):
+        kind = kind_of(iterable)
+        if kind not in ("plain", "container", "tensor", "size", "return_types", "module") and (
+            kind not in extensions.ITERABLE_KINDS
+        ):
             raise GradtraceError("runtime", f"TypeError: '{type(iterable).__name__}' object is not iterable")
         for item in iterable:  # lazy: allowed values iterate without calling user code
             self.line = stmt.lineno

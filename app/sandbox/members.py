@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
-from . import allowlist, guards
+from . import allowlist, extensions, guards
 from .values import HostFunction, Namespace, check_result, kind_of
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
@@ -26,14 +26,17 @@ def _not_available(shown: str) -> GradtraceError:
 
 def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     """`obj.name` when the allowlist has it for obj's kind; otherwise a forbidden error."""
+    if isinstance(obj, Namespace) and name in allowlist.PUBLIC_DUNDERS:
+        return obj.member(name, shown)  # torch.__version__: a string
     if name.startswith("_"):
         raise _not_available(shown)
     value: object
     if isinstance(obj, Namespace):
-        if name not in obj.members:
-            raise _not_available(shown)
-        return obj.members[name]
+        return obj.member(name, shown)
     kind = kind_of(obj)
+    reader = extensions.ATTRIBUTES.get(kind) if kind is not None else None
+    if reader is not None:  # values of offered modules (numpy subset, data loading, ...)
+        return reader(obj, name, shown, limits)
     if kind == "tensor":
         if name in allowlist.TENSOR_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)

@@ -131,8 +131,12 @@ def parse_program(source: str, limits: Limits) -> Program:
         raise GradtraceError("limit", "the program is nested too deeply") from None
     _check_size(tree, limits)
     bound = _bound_names(tree)
+    in_part = _imported_in_part(tree)
     for node in ast.walk(tree):
-        _check_node(node, bound)
+        if isinstance(node, ast.Attribute) and _chain_root(node) in in_part:
+            _check_chain_underscores(node)  # numpy & co.: their names are checked where they run
+        else:
+            _check_node(node, bound)
     return Program(tree=tree, source=source, free_names=_free_names(tree, bound))
 
 
@@ -246,8 +250,10 @@ def _check_attribute_chain(node: ast.Attribute) -> None:
     known = allowlist.all_attribute_names()
     for attr in reversed(chain):
         shown = f"`{dotted_name(attr)}`"
-        _check_name(attr.attr, attr.lineno, shown)
-        if attr.attr not in known:
+        public = attr.attr in allowlist.PUBLIC_DUNDERS
+        if not public:
+            _check_name(attr.attr, attr.lineno, shown)
+        if attr.attr not in known and not public:
             raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD.get(attr.attr, ""))
 
 
@@ -276,31 +282,59 @@ def _check_function(node: ast.FunctionDef) -> None:
 
 
 def _check_import(node: ast.Import | ast.ImportFrom) -> None:
+    """Refuse only what can never be offered: `_` names, `import *` and relative imports. Any other
+    module may be imported: one gradtrace does not offer is refused where it is used (imports.py)."""
     if isinstance(node, ast.Import):
         for alias in node.names:
-            if alias.name not in allowlist.IMPORTABLE_MODULES:
-                raise _forbid(
-                    f"`import {alias.name}`",
-                    node.lineno,
-                    "is not available here; "
-                    "only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
-                )
+            for part in alias.name.split("."):
+                _check_name(part, node.lineno, f"`import {alias.name}`")
             if alias.asname:
                 _check_name(alias.asname, node.lineno)
         return
     module = node.module or ""
-    if node.level or module not in allowlist.IMPORTABLE_MODULES:
+    if node.level:
         raise _forbid(
             f"`from {'.' * node.level}{module} import ...`",
             node.lineno,
-            "is not available here; only torch, torch.nn, torch.nn.functional, torch.optim and math can be imported",
+            "is not available here; a program has no package to import from",
         )
+    for part in module.split("."):
+        _check_name(part, node.lineno, f"`from {module} import ...`")
     for alias in node.names:
         if alias.name == "*":
-            raise _forbid("`import *`", node.lineno, "is not supported here")
+            raise _forbid("`import *`", node.lineno, "is not supported here; import the names you use")
         _check_name(alias.name, node.lineno)
         if alias.asname:
             _check_name(alias.asname, node.lineno)
+
+
+# Module tops whose attribute names parse-time checks know; other imports are checked as they run.
+_KNOWN_TOPS = frozenset({"torch", "math"})
+
+
+def _imported_in_part(tree: ast.Module) -> set[str]:
+    """Names bound by importing a module other than torch or math (numpy, random, os, ...)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(
+                a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] not in _KNOWN_TOPS
+            )
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] not in _KNOWN_TOPS:
+            names.update(a.asname or a.name for a in node.names)
+    return names
+
+
+def _chain_root(node: ast.Attribute) -> str | None:
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        current = current.value
+    return current.id if isinstance(current, ast.Name) else None
+
+
+def _check_chain_underscores(node: ast.Attribute) -> None:
+    """No `_` name is reachable through any module, offered or not."""
+    _check_name(node.attr, node.lineno, f"`{dotted_name(node)}`")
 
 
 def _bound_names(tree: ast.Module) -> set[str]:

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from ..errors import GradtraceError
-from . import allowlist
+from . import allowlist, extensions
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
 _MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {nn.Parameter}
@@ -25,6 +25,12 @@ class Namespace:
     def __init__(self, name: str, members: dict[str, object]) -> None:
         self.name = name
         self.members = members
+
+    def member(self, name: str, shown: str) -> object:
+        """`self.name`, or the error that says it is not available (modules offered in part say more)."""
+        if name not in self.members:
+            raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        return self.members[name]
 
     def __repr__(self) -> str:
         return f"<module '{self.name}'>"
@@ -142,6 +148,8 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "optimizer"
     elif t in (Namespace, HostFunction, UserFunction, GradMode):
         kind = t.__name__
+    elif t in extensions.KINDS:  # values of offered modules (numpy subset, random, ...)
+        kind = extensions.KINDS[t]
     return kind
 
 
@@ -166,7 +174,9 @@ def check_result(value: object, source: str, budget: list[int] | None = None) ->
     return value
 
 
-_ARGUMENT_KINDS = frozenset({"plain", "tensor", "size", "dtype", "device", "container", "return_types"})
+_ARGUMENT_KINDS = frozenset(
+    {"plain", "tensor", "size", "dtype", "device", "container", "return_types", "ndarray", "generator"}
+)
 
 
 def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 0) -> None:

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 FUZZ_LIMITS = Limits(
     max_steps=3_000,
     max_tensor_elements=20_000,
-    max_total_elements=200_000,
+    max_live_elements=200_000,
     max_sequence_length=2_000,
     max_stdout_chars=5_000,
     max_graph_nodes=300,
-    max_autograd_nodes=2_000,
+    max_live_autograd_nodes=2_000,
     max_drawn_nodes=600,
     max_graphs=3,
 )

@@ -1,0 +1,45 @@
+"""Where offered modules (numpy subset, random, plotting, data loading) plug their values in.
+
+The core (values.py, members.py, expressions.py) knows tensors, containers and namespaces; a
+module offered in part registers here the kinds of value it hands out, how their attributes are
+read and how operators on them are checked, so the core needs no knowledge of each module.
+Registration happens when the offering module is imported, before any program runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..config import Limits
+
+# type -> kind name: values of these exact types may reach user code.
+KINDS: dict[type, str] = {}
+
+# kind -> reader(obj, name, shown, limits): the attribute value, or a GradtraceError raised.
+AttributeReader = Callable[[Any, str, str, Limits], object]
+ATTRIBUTES: dict[str, AttributeReader] = {}
+
+# Kinds whose values are iterated by `for` and indexed by `[...]` (containers of data).
+ITERABLE_KINDS: set[str] = set()
+INDEXABLE_KINDS: set[str] = set()
+ITEM_ASSIGNABLE_KINDS: set[str] = set()
+
+# Checks run before `left op right` when either side is of a registered kind (sizes first).
+OperationCheck = Callable[[Callable[[Any, Any], Any], Any, Any, Limits], None]
+OPERATION_CHECKS: dict[str, OperationCheck] = {}
+
+
+def register_kind(kind: str, *types: type) -> None:
+    """Let values of `types` reach user code as `kind`."""
+    for t in types:
+        KINDS[t] = kind
+
+
+def operation_check(left: Any, right: Any) -> OperationCheck | None:
+    """The registered check for an operator on these operands, if either is of a registered kind."""
+    for value in (left, right):
+        kind = KINDS.get(type(value))
+        if kind is not None and kind in OPERATION_CHECKS:
+            return OPERATION_CHECKS[kind]
+    return None

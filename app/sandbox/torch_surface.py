@@ -1,0 +1,178 @@
+"""Parts of torch offered beyond tensors and nn: autograd.grad, Variable, torch.utils.data,
+torch.cuda (absent: CPU only), Generator, legacy tensor types, print options, nn.init, nn.utils,
+optim.lr_scheduler. Each entry is here on purpose; sizes are checked before allocation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..config import Limits
+from ..errors import GradtraceError
+from . import extensions
+from .data_loading import build_data_namespace
+from .values import HostFunction, Namespace, check_argument, kind_of
+
+INIT_FUNCTIONS = frozenset(
+    "xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_ normal_ uniform_ zeros_ ones_ constant_ "
+    "eye_ calculate_gain trunc_normal_ orthogonal_".split()
+)
+NN_UTILS_FUNCTIONS = frozenset({"clip_grad_norm_", "clip_grad_value_"})
+SCHEDULER_CLASSES = frozenset({"StepLR", "ExponentialLR", "MultiStepLR"})
+SCHEDULER_METHODS = frozenset({"step", "get_last_lr"})
+SCHEDULER_VALUES = frozenset({"last_epoch"})
+GENERATOR_METHODS = frozenset({"manual_seed", "initial_seed"})
+PRINT_OPTIONS = frozenset({"precision", "threshold", "edgeitems", "linewidth", "sci_mode", "profile"})
+
+extensions.register_kind("generator", torch.Generator)
+_SCHEDULER_TYPES = tuple(getattr(torch.optim.lr_scheduler, name) for name in sorted(SCHEDULER_CLASSES))
+extensions.register_kind("scheduler", *_SCHEDULER_TYPES)
+
+
+def _read_generator(obj: Any, name: str, shown: str, limits: Limits) -> object:
+    if name not in GENERATOR_METHODS:
+        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+    return HostFunction(shown, getattr(obj, name))
+
+
+def _read_scheduler(obj: Any, name: str, shown: str, limits: Limits) -> object:
+    if name in SCHEDULER_VALUES:
+        return getattr(obj, name)
+    if name not in SCHEDULER_METHODS:
+        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+    return HostFunction(shown, getattr(obj, name))
+
+
+extensions.ATTRIBUTES["generator"] = _read_generator
+extensions.ATTRIBUTES["scheduler"] = _read_scheduler
+
+
+def _scheduler(cls: type) -> HostFunction:
+    def make(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
+        if kind_of(optimizer) != "optimizer":
+            raise GradtraceError("runtime", f"TypeError: {cls.__name__} takes an optimizer first")
+        for value in (*args, *kwargs.values()):
+            check_argument(value, cls.__name__, allow_modules=False)
+        return cls(optimizer, *args, **kwargs)
+
+    return HostFunction(f"torch.optim.lr_scheduler.{cls.__name__}", make, cls=cls, policy="builtin")
+
+
+def _legacy_tensor(name: str, dtype: torch.dtype, limits: Limits) -> HostFunction:
+    """torch.FloatTensor(2, 3) (zero-filled, not uninitialised) or torch.FloatTensor([1, 2])."""
+
+    def make(*args: Any) -> torch.Tensor:
+        if args and all(type(a) is int for a in args):
+            count = 1
+            for dim in args:
+                count *= max(dim, 0)
+            if count > limits.max_tensor_elements:
+                raise GradtraceError(
+                    "limit", f"`torch.{name}` would make a tensor of {count} elements; the limit is {limits.max_tensor_elements}"
+                )
+            return torch.zeros(args, dtype=dtype)
+        if len(args) == 1:
+            return torch.tensor(args[0], dtype=dtype)
+        if not args:
+            return torch.zeros(0, dtype=dtype)
+        raise GradtraceError("runtime", f"TypeError: torch.{name} takes sizes or one list of numbers")
+
+    return HostFunction(f"torch.{name}", make, cls=getattr(torch, name), sized="data")
+
+
+def _set_printoptions(**options: Any) -> None:
+    unknown = set(options) - PRINT_OPTIONS
+    if unknown:
+        raise GradtraceError("runtime", f"TypeError: set_printoptions() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+    for value in options.values():
+        if type(value) not in (int, bool, str, type(None)):
+            raise GradtraceError("runtime", "TypeError: set_printoptions takes numbers, booleans or a profile name")
+    torch.set_printoptions(**options)
+
+
+@contextmanager
+def printoptions_restored() -> Iterator[None]:
+    """Run the block, then give back torch's print options (a program may change them for itself)."""
+    from torch._tensor_str import PRINT_OPTS
+
+    saved = dict(vars(PRINT_OPTS))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            setattr(PRINT_OPTS, key, value)
+
+
+def _is_available() -> bool:
+    return False  # gradtrace runs on the CPU
+
+
+def _device_count() -> int:
+    return 0
+
+
+def _variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> torch.Tensor:
+    """torch.autograd.Variable(t, requires_grad=...): today a plain tensor, as in PyTorch."""
+    if not isinstance(data, torch.Tensor):
+        raise GradtraceError("runtime", "TypeError: Variable takes a tensor")
+    return torch.autograd.Variable(data, requires_grad=requires_grad)  # type: ignore[no-any-return]
+
+
+def build_torch_extras(limits: Limits) -> dict[str, object]:
+    """Members added to the torch namespace, and to its nn and optim namespaces (keys 'nn.*', 'optim.*')."""
+    autograd = Namespace(
+        "torch.autograd",
+        {
+            "grad": HostFunction("torch.autograd.grad", torch.autograd.grad),
+            "backward": HostFunction("torch.autograd.backward", torch.autograd.backward),
+            "Variable": HostFunction("torch.autograd.Variable", _variable, cls=torch.Tensor),
+        },
+    )
+    init = Namespace(
+        "torch.nn.init",
+        {name: HostFunction(f"torch.nn.init.{name}", getattr(nn.init, name)) for name in sorted(INIT_FUNCTIONS)},
+    )
+    nn_utils = Namespace(
+        "torch.nn.utils",
+        {name: HostFunction(f"torch.nn.utils.{name}", getattr(nn.utils, name)) for name in sorted(NN_UTILS_FUNCTIONS)},
+    )
+    scheduler = Namespace(
+        "torch.optim.lr_scheduler",
+        {name: _scheduler(getattr(torch.optim.lr_scheduler, name)) for name in sorted(SCHEDULER_CLASSES)},
+    )
+    cuda = Namespace(
+        "torch.cuda",
+        {
+            "is_available": HostFunction("torch.cuda.is_available", _is_available),
+            "device_count": HostFunction("torch.cuda.device_count", _device_count),
+        },
+    )
+    return {
+        "autograd": autograd,
+        "utils": Namespace("torch.utils", {"data": build_data_namespace()}),
+        "cuda": cuda,
+        "__version__": torch.__version__,
+        "Generator": HostFunction("torch.Generator", torch.Generator, cls=torch.Generator),
+        "FloatTensor": _legacy_tensor("FloatTensor", torch.float32, limits),
+        "DoubleTensor": _legacy_tensor("DoubleTensor", torch.float64, limits),
+        "LongTensor": _legacy_tensor("LongTensor", torch.int64, limits),
+        "IntTensor": _legacy_tensor("IntTensor", torch.int32, limits),
+        "BoolTensor": _legacy_tensor("BoolTensor", torch.bool, limits),
+        "set_printoptions": HostFunction("torch.set_printoptions", _set_printoptions, policy="builtin"),
+        "nn.init": init,
+        "nn.utils": nn_utils,
+        "optim.lr_scheduler": scheduler,
+    }
+
+
+def add_torch_extras(namespaces: dict[str, Namespace], limits: Limits) -> None:
+    """Put the extras into a run's torch, nn and optim namespaces."""
+    for key, value in build_torch_extras(limits).items():
+        owner, _, name = key.rpartition(".")
+        target = namespaces[owner] if owner else namespaces["torch"]
+        target.members[name] = value
