@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, MutableMapping
+from functools import partial
 from typing import Any
 
 import torch
@@ -34,11 +35,11 @@ class LiveElements:
         if key in self._refs:
             return
         elements = tensor.numel()
-        self._refs[key] = (weakref.ref(storage, lambda ref, key=key: self._freed(key)), elements)
+        self._refs[key] = (weakref.ref(storage, partial(self._freed, key)), elements)
         self.count += elements
         self.peak = max(self.peak, self.count)
 
-    def _freed(self, key: int) -> None:
+    def _freed(self, key: int, ref: object = None) -> None:
         entry = self._refs.pop(key, None)
         if entry is not None:
             self.count -= entry[1]
@@ -140,9 +141,9 @@ class LiveLeafTable(MutableMapping[int, Any]):
         """Forget what is known under id(tensor) when it dies."""
         key = id(tensor)
         if key not in self._refs:
-            self._refs[key] = weakref.ref(tensor, lambda ref, key=key: self._forget(key))
+            self._refs[key] = weakref.ref(tensor, partial(self._forget, key))
 
-    def _forget(self, key: int) -> None:
+    def _forget(self, key: int, ref: object = None) -> None:
         self._values.pop(key, None)
         self._refs.pop(key, None)
 

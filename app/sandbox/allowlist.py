@@ -116,9 +116,12 @@ MODULE_ATTRIBUTES: frozenset[str] = frozenset(
 )
 MODULE_METHODS: frozenset[str] = frozenset(
     {"parameters", "named_parameters", "zero_grad", "train", "eval", "forward", "requires_grad_", "to", "cpu"}
+    | {"state_dict", "children", "named_children", "modules", "named_modules"}
 )
 # Module methods that return generators: the interpreter hands out lists instead.
-MODULE_LISTING_METHODS: frozenset[str] = frozenset({"parameters", "named_parameters"})
+MODULE_LISTING_METHODS: frozenset[str] = frozenset(
+    {"parameters", "named_parameters", "children", "named_children", "modules", "named_modules"}
+)
 
 OPTIMIZER_METHODS: frozenset[str] = frozenset({"step", "zero_grad"})
 
@@ -163,16 +166,32 @@ BUILTINS: frozenset[str] = names(
     """
     print range len abs min max sum round float int bool str list tuple dict zip enumerate
     reversed sorted isinstance any all repr divmod
+    map filter iter next set slice getattr hasattr callable super staticmethod classmethod property object
+    Exception ArithmeticError LookupError ValueError TypeError RuntimeError KeyError IndexError
+    ZeroDivisionError AssertionError NotImplementedError StopIteration AttributeError NameError OverflowError
+    """
+)
+
+# Python's own methods of sets.
+SET_METHODS: frozenset[str] = names(
+    """
+    add discard remove pop clear copy union intersection difference symmetric_difference update
+    issubset issuperset isdisjoint
+    """
+)
+
+# Names used by the program's own classes: bases, custom autograd Functions and their ctx,
+# property setters, str.format and dict.fromkeys (app/sandbox/classes.py gates each at run time).
+CLASS_SUPPORT_NAMES: frozenset[str] = names(
+    """
+    Module autograd Function apply save_for_backward saved_tensors needs_input_grad
+    mark_non_differentiable setter args format fromkeys
     """
 )
 
 # Namespaces available without import, and the modules `import` may name.
 PREBOUND_NAMESPACES: frozenset[str] = frozenset({"torch", "nn", "F", "math", "optim"})
 IMPORTABLE_MODULES: frozenset[str] = frozenset({"torch", "torch.nn", "torch.nn.functional", "torch.optim", "math"})
-
-# Creation functions whose memory is not initialised: the sandbox zero-fills their result so
-# one request can never read bytes an earlier request left in the worker's heap.
-UNINITIALISED: frozenset[str] = frozenset({"empty", "empty_like", "Tensor"})
 
 # Callables whose arguments give the size of the tensor they make: name -> how to read it.
 # The estimators live in app/sandbox/guards.py; checked before torch allocates anything.
@@ -270,6 +289,8 @@ def all_attribute_names() -> frozenset[str]:
         | DICT_METHODS
         | STR_METHODS
         | SIZE_METHODS
+        | SET_METHODS
+        | CLASS_SUPPORT_NAMES
         | OFFERED_MODULE_NAMES
         | {"nn", "optim", "functional"}
     )

@@ -11,8 +11,10 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions, guards
 from .builtins import is_number, materialise, to_text
-from .members import get_attribute
+from .exceptions import exception_value
+from .objects import UserInstance
 from .parse import dotted_name
+from .user_modules import SandboxModule
 from .values import (
     HostFunction,
     Scope,
@@ -56,6 +58,8 @@ COMPARE_OPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
+# Values whose operators, items and attributes the program's own class decides.
+USER_OBJECTS: frozenset[type] = frozenset({UserInstance, SandboxModule})
 _CONVERSIONS: dict[int, Callable[[object], str]] = {115: str, 114: repr, 97: ascii}
 _ALLOCATION_FAILED = "can't allocate memory"  # torch's DefaultCPUAllocator under RLIMIT_AS
 MAX_MESSAGE_CHARS = 500
@@ -72,7 +76,9 @@ def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceE
     text = str(exc)
     if len(text) > MAX_MESSAGE_CHARS:  # messages can echo user data (`[].index('a' * 10**5)`)
         text = text[:MAX_MESSAGE_CHARS] + " ..."
-    return GradtraceError("runtime", f"{type(exc).__name__}: {text}", line, col)
+    err = GradtraceError("runtime", f"{type(exc).__name__}: {text}", line, col)
+    err.sandbox_exception = exception_value(exc, text)  # type: ignore[attr-defined]  # what `except` sees
+    return err
 
 
 def checked(value: object, source: str, limits: Limits) -> object:
@@ -122,6 +128,22 @@ class Evaluator:
         """Run a user function (the Interpreter provides it)."""
         raise NotImplementedError
 
+    def call_value(self, func: object, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
+        """Call any callable value (calls.CallSupport provides it)."""
+        raise NotImplementedError
+
+    def attribute_of(self, obj: object, name: str, shown: str) -> object:
+        """`obj.name` as user code reads it (classes.ClassSupport provides it)."""
+        raise NotImplementedError
+
+    def user_operator(self, op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
+        """An operator on an instance of a user class (classes.ClassSupport provides it)."""
+        raise NotImplementedError
+
+    def user_dunder(self, obj: Any, dunder: str, args: list[Any], what: str) -> Any:
+        """A dunder method of a user instance (classes.ClassSupport provides it)."""
+        raise NotImplementedError
+
     def evaluate(self, node: ast.expr, scope: Scope) -> Any:
         """The value of one expression in `scope`."""
         self.steps += 1  # step(), inlined: this runs for every node
@@ -162,11 +184,13 @@ class Evaluator:
         shown = self.shown_names.get(node)
         if shown is None:
             shown = self.shown_names[node] = dotted_name(node)
-        return get_attribute(obj, node.attr, shown, self.limits)
+        return self.attribute_of(obj, node.attr, shown)
 
     def eval_Subscript(self, node: ast.Subscript, scope: Scope) -> object:
         obj = self.evaluate(node.value, scope)
         index = self.evaluate(node.slice, scope)
+        if type(obj) in USER_OBJECTS:
+            return self.user_dunder(obj, "__getitem__", [index], "is not subscriptable")
         self.check_indexable(obj)
         try:
             return checked(obj[index], "indexing", self.limits)
@@ -205,6 +229,12 @@ class Evaluator:
     def eval_Tuple(self, node: ast.Tuple, scope: Scope) -> tuple[Any, ...]:
         return tuple(self.elements(node.elts, scope))
 
+    def eval_Set(self, node: ast.Set, scope: Scope) -> set[Any]:
+        return set(self.elements(node.elts, scope))
+
+    def eval_SetComp(self, node: ast.SetComp, scope: Scope) -> set[Any]:
+        return set(self.comprehension(node, scope))
+
     def eval_Dict(self, node: ast.Dict, scope: Scope) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key, value in zip(node.keys, node.values, strict=True):
@@ -218,6 +248,8 @@ class Evaluator:
 
     def operate(self, op: Callable[[Any, Any], Any], left: Any, right: Any, node: ast.AST) -> Any:
         """`left op right` with size checks first and Python's exceptions turned into errors."""
+        if type(left) in USER_OBJECTS or type(right) in USER_OBJECTS:
+            return self.user_operator(op, left, right)
         guards.check_binary(op, left, right, self.limits)
         offered_check = extensions.operation_check(left, right)
         if offered_check is not None:  # numpy arrays & co.: their module checks sizes first
@@ -238,6 +270,9 @@ class Evaluator:
 
     def eval_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
         operand = self.evaluate(node.operand, scope)
+        if type(operand) in USER_OBJECTS and isinstance(node.op, ast.USub | ast.UAdd):
+            neg = isinstance(node.op, ast.USub)
+            return self.user_unary("__neg__" if neg else "__pos__", operand, "-" if neg else "+")
         try:
             return checked(UNARY_OPS[type(node.op)](operand), "this operation", self.limits)
         except GradtraceError:
@@ -308,13 +343,9 @@ class Evaluator:
                 kwargs.update(value)
             else:
                 raise GradtraceError("runtime", "TypeError: argument after ** must be a dict of names", node.lineno)
-        if isinstance(func, UserFunction):
-            return self.call_user(func, args, kwargs, node)
-        if isinstance(func, HostFunction):
+        if isinstance(func, HostFunction):  # the common case first
             return self.call_host(func, args, kwargs, node)
-        if kind_of(func) == "module":
-            return self.call_host(HostFunction(type(func).__name__, func), args, kwargs, node)
-        raise GradtraceError("runtime", f"TypeError: '{type(func).__name__}' object is not callable", node.lineno)
+        return self.call_value(func, args, kwargs, node)
 
     def call_host(self, fn: HostFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """Call torch or a builtin: check arguments and sizes first, then the result."""
@@ -338,7 +369,9 @@ class Evaluator:
         check_result(result, fn.name)
         return checked(result, fn.name, self.limits)
 
-    def comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, scope: Scope) -> list[Any]:
+    def comprehension(
+        self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp | ast.SetComp, scope: Scope
+    ) -> list[Any]:
         """Run a comprehension eagerly in its own scope; yields a list of values or (key, value) pairs."""
         targets = frozenset(n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
         inner = Scope({}, targets, scope)
@@ -377,4 +410,8 @@ class Evaluator:
 
     def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True) -> None:
         """Assign to a target (the Interpreter provides it)."""
+        raise NotImplementedError
+
+    def user_unary(self, dunder: str, operand: Any, symbol: str) -> Any:
+        """`-x` for an instance of a user class (classes.ClassSupport provides it)."""
         raise NotImplementedError

@@ -15,6 +15,7 @@ from typing import Any
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions
+from .allowlist import names
 from .numpy_subset import build_numpy
 from .plotting import IgnoredPlotting, build_pyplot
 from .random_subset import build_random
@@ -31,8 +32,12 @@ OFFERED_TOPS = frozenset({"numpy", "random", "matplotlib"})
 _SYSTEM = "gradtrace runs tensor code only: files, processes, the network and the system are out of reach"
 _HINTS: dict[str, str] = {
     **dict.fromkeys(
-        "os sys pathlib shutil subprocess socket io pickle urllib requests ctypes importlib builtins "
-        "glob tempfile json csv time datetime threading multiprocessing signal gc inspect".split(),
+        names(
+            """
+    os sys pathlib shutil subprocess socket io pickle urllib requests ctypes importlib builtins
+    glob tempfile json csv time datetime threading multiprocessing signal gc inspect
+    """
+        ),
         _SYSTEM,
     ),
     "sklearn": "build the data with torch instead (torch.randn, torch.linspace, torch.randint)",
@@ -44,9 +49,7 @@ _HINTS: dict[str, str] = {
     "seaborn": "plots are not drawn; print the numbers instead",
     "torch": "gradtrace offers torch's tensor, autograd, nn, optim and utils.data functions",
 }
-_DEFAULT_HINT = (
-    "gradtrace offers torch, math, numpy (a small subset), random and matplotlib.pyplot (calls ignored)"
-)
+_DEFAULT_HINT = "gradtrace offers torch, math, numpy (a small subset), random and matplotlib.pyplot (calls ignored)"
 
 
 def hint_for(module: str) -> str:
@@ -59,7 +62,8 @@ class UnofferedModule(Namespace):
 
     def member(self, name: str, shown: str) -> object:
         raise GradtraceError(
-            "forbidden", f"`{shown}` is not available: gradtrace does not offer the module `{self.name}`; {hint_for(self.name)}"
+            "forbidden",
+            f"`{shown}` is not available: gradtrace does not offer the module `{self.name}`; {hint_for(self.name)}",
         )
 
 

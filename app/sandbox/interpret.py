@@ -13,9 +13,12 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions, guards
 from .builtins import build_builtins, materialise
-from .expressions import BIN_OPS, Evaluator, dispatch_table, runtime_error
-from .functions import bind_arguments, local_names
-from .members import get_attribute, set_attribute
+from .calls import CallSupport
+from .classes import ClassSupport, offer_class_bases
+from .exceptions import ExceptionSupport
+from .expressions import BIN_OPS, USER_OBJECTS, Evaluator, dispatch_table, runtime_error
+from .functions import bind_arguments
+from .higher_builtins import build_class_builtins
 from .imports import ImportedModules
 from .namespaces import build_namespaces
 from .parse import Program, dotted_name
@@ -56,7 +59,9 @@ class _Return(BaseException):
         self.value = value
 
 
-_HIDDEN_KINDS = frozenset({"Namespace", "HostFunction", "UserFunction"})
+_HIDDEN_KINDS = frozenset(
+    {"Namespace", "HostFunction", "UserFunction", "UserClass", "BoundMethod", "GradModeFunction", "StaticMethod"}
+)
 
 
 def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, observer: Observer) -> Execution:
@@ -80,8 +85,8 @@ def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, 
     )
 
 
-class Interpreter(Evaluator):
-    """Executes statements; expressions come from Evaluator."""
+class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
+    """Executes statements; expressions come from Evaluator; classes, calls and try from the mixins."""
 
     def __init__(self, limits: Limits, observer: Observer) -> None:
         self.limits = limits
@@ -93,12 +98,18 @@ class Interpreter(Evaluator):
         self.output_chars = 0
         self.namespaces = build_namespaces()
         self.imports = ImportedModules(self.namespaces, limits, lambda: self.line)
-        self.builtins = {**build_builtins(self), **self.namespaces}
+        offer_class_bases(self.namespaces)
+        self.builtins = {**build_builtins(self), **build_class_builtins(self), **self.namespaces}
         self.globals = Scope({}, None, None)
         self.bound_order: dict[str, None] = {}
         self.evaluators = _EVALUATORS
         self.executors = _EXECUTORS
         self.shown_names = {}
+        self.addresses = 0
+        self.frames: list[tuple[UserFunction, Scope]] = []  # running user functions (for super())
+        self.handling: list[GradtraceError] = []  # errors whose `except` block runs (for bare `raise`)
+        self.lambdas: dict[ast.Lambda, ast.FunctionDef] = {}
+        self.tensor_attributes: dict[int, tuple[object, dict[str, object]]] = {}
 
     def write(self, text: str) -> None:
         """Collect printed text, refusing output past max_stdout_chars."""
@@ -173,12 +184,15 @@ class Interpreter(Evaluator):
             self.store_item(obj, index, value)
         elif isinstance(target, ast.Attribute):
             obj = self.evaluate(target.value, scope)
-            set_attribute(obj, target.attr, value, dotted_name(target))
+            self.assign_attribute(obj, target.attr, value, dotted_name(target))
         else:
             raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
 
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
-        """`obj[index] = value` for lists, dicts and tensors only."""
+        """`obj[index] = value` for lists, dicts and tensors only (and user classes with __setitem__)."""
+        if type(obj) in USER_OBJECTS:
+            self.user_dunder(obj, "__setitem__", [index, value], "does not support item assignment")
+            return
         if not (type(obj) in (list, dict) or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)):
             raise GradtraceError(
                 "runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment"
@@ -248,10 +262,10 @@ class Interpreter(Evaluator):
         elif isinstance(target, ast.Attribute):
             obj = self.evaluate(target.value, scope)
             shown = dotted_name(target)
-            old = get_attribute(obj, target.attr, shown, self.limits)
+            old = self.attribute_of(obj, target.attr, shown)
             new = self.operate(inplace, old, self.evaluate(stmt.value, scope), stmt)
             if new is not old:
-                set_attribute(obj, target.attr, new, shown)
+                self.assign_attribute(obj, target.attr, new, shown)
 
     def exec_Delete(self, stmt: ast.Delete, scope: Scope) -> None:
         for target in stmt.targets:
@@ -310,8 +324,10 @@ class Interpreter(Evaluator):
 
     def exec_For(self, stmt: ast.For, scope: Scope) -> None:
         iterable = self.evaluate(stmt.iter, scope)
+        if type(iterable) in USER_OBJECTS:
+            iterable = self.user_dunder(iterable, "__iter__", [], "is not iterable")
         kind = kind_of(iterable)
-        if kind not in ("plain", "container", "tensor", "size", "return_types", "module") and (
+        if kind not in ("plain", "container", "tensor", "size", "return_types", "module", "SandboxIterator") and (
             kind not in extensions.ITERABLE_KINDS
         ):
             raise GradtraceError("runtime", f"TypeError: '{type(iterable).__name__}' object is not iterable")
@@ -352,9 +368,11 @@ class Interpreter(Evaluator):
             manager.exit()
 
     def exec_FunctionDef(self, stmt: ast.FunctionDef, scope: Scope) -> None:
-        defaults = [self.evaluate(d, scope) for d in stmt.args.defaults]
-        fn = UserFunction(stmt, defaults, scope, local_names(stmt))
-        self.bind_name(stmt.name, fn, scope, report=False)
+        decorators = [self.evaluate(d, scope) for d in stmt.decorator_list]
+        value: object = self.make_function(stmt, scope)
+        for decorator in reversed(decorators):
+            value = self.call_value(decorator, [value], {}, stmt)
+        self.bind_name(stmt.name, value, scope, report=False)
 
     def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
         """Bind arguments like Python does, then run the body in a fresh scope."""
@@ -367,6 +385,7 @@ class Interpreter(Evaluator):
         local = Scope(bind_arguments(fn, args, kwargs), fn.local_names, fn.scope)
         self.depth += 1
         line = self.line
+        self.frames.append((fn, local))
         try:
             self.run_block(fn.node.body, local)
         except _Return as ret:
@@ -376,6 +395,7 @@ class Interpreter(Evaluator):
         finally:
             self.depth -= 1
             self.line = line
+            self.frames.pop()
         return None
 
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import functools
+import string
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist, extensions, guards
-from .values import HostFunction, Namespace, check_result, kind_of
+from .values import HostFunction, Namespace, check_result, kind_of, text_size
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
     list: allowlist.LIST_METHODS,
     tuple: allowlist.TUPLE_METHODS,
     dict: allowlist.DICT_METHODS,
-    str: allowlist.STR_METHODS,
+    OrderedDict: allowlist.DICT_METHODS,
+    str: allowlist.STR_METHODS | {"format"},
+    set: allowlist.SET_METHODS,
 }
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
 
@@ -66,8 +70,32 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     raise _not_available(shown)
 
 
+def safe_format(template: str, limits: Limits) -> Callable[..., str]:
+    """`template.format`: plain `{}`, `{0}`, `{name}` fields only, so a field cannot walk
+    attributes or items (`{0.__class__}`); each spec is size-checked like an f-string's."""
+    fields = list(string.Formatter().parse(template))
+    for _, field_name, spec, _ in fields:
+        if field_name is None:
+            continue
+        if field_name and not (field_name.isdigit() or field_name.isidentifier()):
+            raise GradtraceError("forbidden", f"the format field `{{{field_name}}}` is not available here")
+        if spec and "{" in spec:
+            raise GradtraceError("forbidden", "nested format fields are not available here")
+        guards.check_format_spec(spec or "", limits)
+
+    def format_(*args: Any, **kwargs: Any) -> str:
+        budget = max(limits.max_stdout_chars, limits.max_sequence_length)
+        if len(template) + sum(text_size(v, budget) for v in (*args, *kwargs.values())) > budget:
+            raise GradtraceError("limit", f"the text of this value would be longer than {budget} characters")
+        return template.format(*args, **kwargs)
+
+    return format_
+
+
 def _guarded_method(obj: Any, name: str, limits: Limits) -> Callable[..., Any]:
     """A bound method of a list/dict/str that checks the size it would build first."""
+    if name == "format":
+        return safe_format(obj, limits)
     method = getattr(obj, name)
 
     @functools.wraps(method)

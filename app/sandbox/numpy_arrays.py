@@ -124,7 +124,9 @@ def checked_result(name: str, value: Any, limits: Limits) -> Any:
     return value
 
 
-def numpy_call(name: str, fn: Callable[..., Any], limits: Limits, estimate: Callable[..., int | None] | None = None) -> HostFunction:
+def numpy_call(
+    name: str, fn: Callable[..., Any], limits: Limits, estimate: Callable[..., int | None] | None = None
+) -> HostFunction:
     """A numpy function as user code calls it: arguments cleaned, size estimated, result checked."""
 
     def call(*args: Any, **kwargs: Any) -> Any:

@@ -17,6 +17,7 @@ import numpy as np
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions
+from .allowlist import names
 from .numpy_arrays import (
     DTYPE_CLASSES,
     as_dtype,
@@ -38,11 +39,23 @@ SUBSET_HINT = (
 )
 
 # Elementwise functions of one array: the result is as large as the input.
-UNARY = "exp log sqrt tanh abs square sin cos tan log1p log2 log10 sign floor ceil negative".split()
+UNARY = names(
+    """
+    exp log sqrt tanh abs square sin cos tan log1p log2 log10 sign floor ceil negative
+    """
+)
 # Elementwise functions of several arrays: the result is their broadcast.
-BROADCAST = "maximum minimum power add subtract multiply divide where clip isclose".split()
+BROADCAST = names(
+    """
+    maximum minimum power add subtract multiply divide where clip isclose
+    """
+)
 # Reductions and same-size results.
-REDUCING = "sum mean std var max min argmax argmin prod cumsum all any allclose array_equal round transpose".split()
+REDUCING = names(
+    """
+    sum mean std var max min argmax argmin prod cumsum all any allclose array_equal round transpose
+    """
+)
 
 
 def _first(*args: Any, **kwargs: Any) -> int | None:
@@ -51,7 +64,7 @@ def _first(*args: Any, **kwargs: Any) -> int | None:
 
 def _arange(*args: Any, **kwargs: Any) -> int | None:
     nums = [float(a) for a in args[:3]]
-    start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else (nums + [1.0])[:3]
+    start, stop, step = (0.0, nums[0], 1.0) if len(nums) == 1 else [*nums, 1.0][:3]
     step = float(kwargs.get("step", step))
     if step == 0 or not all(map(math.isfinite, (start, stop, step))):
         return None
@@ -101,7 +114,7 @@ def _array(limits: Limits) -> Callable[..., Any]:
 
 def _scalar(cls: type) -> Callable[..., Any]:
     def make(value: Any = 0) -> Any:
-        if isinstance(value, str) or isinstance(value, (list, tuple)):
+        if isinstance(value, (str, list, tuple)):
             raise GradtraceError("forbidden", f"np.{cls.__name__}(...) takes one number here")
         return cls(value)
 
@@ -188,7 +201,7 @@ _ESTIMATES: dict[str, Callable[..., int | None]] = {
     "hstack": _joined,
     **{name: _broadcast for name in BROADCAST},
 }
-_SAME_SIZE = "zeros_like ones_like full_like reshape asarray copy".split()
+_SAME_SIZE = ["zeros_like", "ones_like", "full_like", "reshape", "asarray", "copy"]
 
 
 def build_numpy(limits: Limits, seed: int) -> Namespace:
@@ -214,8 +227,12 @@ def _not_constructible(*args: Any, **kwargs: Any) -> None:
 
 ARRAY_VALUES = frozenset({"shape", "ndim", "size", "dtype", "T"})
 ARRAY_METHODS = frozenset(
-    "dot sum mean std var max min argmax argmin reshape astype item tolist copy flatten ravel transpose "
-    "squeeze clip cumsum prod round all any fill".split()
+    names(
+        """
+    dot sum mean std var max min argmax argmin reshape astype item tolist copy flatten ravel
+    transpose squeeze clip cumsum prod round all any fill
+    """
+    )
 )
 
 
@@ -237,7 +254,8 @@ def _checked_tolist(obj: Any, limits: Limits) -> Callable[[], Any]:
     def tolist() -> Any:
         if int(np.size(obj)) > limits.max_sequence_length:
             raise GradtraceError(
-                "limit", f"`tolist()` would make a list of {np.size(obj)} elements; the limit is {limits.max_sequence_length}"
+                "limit",
+                f"`tolist()` would make a list of {np.size(obj)} elements; the limit is {limits.max_sequence_length}",
             )
         return obj.tolist()
 

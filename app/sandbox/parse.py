@@ -6,12 +6,12 @@ import ast
 import builtins
 import io
 import tokenize
-import unicodedata
 from dataclasses import dataclass
 
 from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist
+from .objects import USER_DUNDERS
 
 # Node kinds the interpreter knows; anything else is refused by name.
 SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
@@ -35,6 +35,13 @@ SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
         ast.Pass,
         ast.Assert,
         ast.Delete,
+        ast.ClassDef,
+        ast.Lambda,
+        ast.Try,
+        ast.ExceptHandler,
+        ast.Raise,
+        ast.Set,
+        ast.SetComp,
         ast.Constant,
         ast.Name,
         ast.Attribute,
@@ -131,12 +138,13 @@ def parse_program(source: str, limits: Limits) -> Program:
         raise GradtraceError("limit", "the program is nested too deeply") from None
     _check_size(tree, limits)
     bound = _bound_names(tree)
+    attributes = _defined_attributes(tree)
     in_part = _imported_in_part(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _chain_root(node) in in_part:
             _check_chain_underscores(node)  # numpy & co.: their names are checked where they run
         else:
-            _check_node(node, bound)
+            _check_node(node, bound, attributes)
     return Program(tree=tree, source=source, free_names=_free_names(tree, bound))
 
 
@@ -152,7 +160,7 @@ def _check_encoding(source: str) -> None:
 
 
 def _check_tokens(source: str, limits: Limits) -> None:
-    """Refuse deep bracket nesting and non-ASCII identifiers before ast.parse sees them."""
+    """Refuse deep bracket nesting before ast.parse sees it (identifiers are Python's, Unicode too)."""
     depth = 0
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -167,20 +175,8 @@ def _check_tokens(source: str, limits: Limits) -> None:
                     )
             elif tok.type == tokenize.OP and tok.string in ")]}":
                 depth -= 1
-            elif tok.type == tokenize.NAME and not tok.string.isascii():
-                raise _non_ascii(tok.string, tok.start[0])
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return  # ast.parse reports these with a better message
-
-
-def _non_ascii(name: str, line: int) -> GradtraceError:
-    normal = unicodedata.normalize("NFKC", name)
-    return GradtraceError(
-        "forbidden",
-        f"line {line}: the name `{name}` (read by Python as `{normal}`) is not plain ASCII; "
-        "use ASCII letters for names",
-        line,
-    )
 
 
 def _check_size(tree: ast.Module, limits: Limits) -> None:
@@ -204,16 +200,17 @@ def _forbid(what: str, line: int | None, why: str = "is not available here") -> 
     return GradtraceError("forbidden", f"{prefix}{what} {why}", line)
 
 
-def _check_name(name: str, line: int | None, shown: str | None = None) -> None:
+def _check_name(
+    name: str, line: int | None, shown: str | None = None, own: frozenset[str] | set[str] = frozenset()
+) -> None:
+    """Refuse `_` names, except the program's own single-underscore names (`own`: micrograd's `_prev`)."""
     shown = shown or f"`{name}`"
-    if name.startswith("_"):
+    if name.startswith("_") and not (name in own and not name.startswith("__")):
         why = "is not available: names starting with `_` are not available" + _INSTEAD.get(name, "")
         raise _forbid(shown, line, why)
-    if not name.isascii():
-        raise _non_ascii(name, line or 0)
 
 
-def _check_node(node: ast.AST, bound: set[str]) -> None:
+def _check_node(node: ast.AST, bound: set[str], attributes: set[str]) -> None:
     """Refuse one node: unsupported kinds, `_` names, unknown attributes, imports, builtins we lack."""
     line = getattr(node, "lineno", None)
     if type(node) not in SUPPORTED_NODES and not isinstance(node, _DEPTH_IGNORED):
@@ -223,25 +220,30 @@ def _check_node(node: ast.AST, bound: set[str]) -> None:
     if isinstance(node, ast.Name):
         # A bare `_` is the usual throwaway variable (`for _ in range(3)`): a plain local of the
         # program's own namespace, reaching nothing. Allowed once the program binds it.
-        if not (node.id == "_" and (isinstance(node.ctx, ast.Store) or "_" in bound)):
-            _check_name(node.id, line)
+        _check_name(node.id, line, own=bound)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
             why = "is not available here; gradtrace runs only tensor code" + _INSTEAD.get(node.id, "")
             raise _forbid(f"`{node.id}`", line, why)
     elif isinstance(node, ast.Attribute):
-        _check_attribute_chain(node)
+        _check_attribute_chain(node, attributes)
     elif isinstance(node, ast.keyword | ast.arg) and node.arg is not None:
-        _check_name(node.arg, line)
+        _check_name(node.arg, line, own=bound)
     elif isinstance(node, ast.FunctionDef):
         _check_function(node)
+    elif isinstance(node, ast.ClassDef):
+        _check_name(node.name, line, own=bound)
+        if node.keywords:
+            raise _forbid("class keywords such as `metaclass=`", line, "are not supported here")
     elif isinstance(node, ast.Import | ast.ImportFrom):
         _check_import(node)
     elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
         raise _forbid("bytes literals", line, "are not supported here")
 
 
-def _check_attribute_chain(node: ast.Attribute) -> None:
-    """Refuse the innermost bad attribute of `a.b.c`, so `torch.hub.load` names `torch.hub`."""
+def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
+    """Refuse the innermost bad attribute of `a.b.c`, so `torch.hub.load` names `torch.hub`.
+
+    `defined`: attribute names the program itself binds (`self.fc1 = ...`, methods, class attributes)."""
     chain: list[ast.Attribute] = []
     current: ast.expr = node
     while isinstance(current, ast.Attribute):
@@ -250,10 +252,10 @@ def _check_attribute_chain(node: ast.Attribute) -> None:
     known = allowlist.all_attribute_names()
     for attr in reversed(chain):
         shown = f"`{dotted_name(attr)}`"
-        public = attr.attr in allowlist.PUBLIC_DUNDERS
+        public = attr.attr in USER_DUNDERS or attr.attr in allowlist.PUBLIC_DUNDERS
         if not public:
-            _check_name(attr.attr, attr.lineno, shown)
-        if attr.attr not in known and not public:
+            _check_name(attr.attr, attr.lineno, shown, own=defined)
+        if attr.attr not in known and attr.attr not in defined and not public:
             raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD.get(attr.attr, ""))
 
 
@@ -271,14 +273,9 @@ def dotted_name(node: ast.Attribute) -> str:
 
 
 def _check_function(node: ast.FunctionDef) -> None:
-    _check_name(node.name, node.lineno)
-    if node.decorator_list:
-        raise _forbid("decorators", node.lineno, "are not supported here")
-    args = node.args
-    if args.vararg or args.kwarg:
-        raise _forbid("`*args` and `**kwargs` parameters", node.lineno, "are not supported here")
-    if args.posonlyargs or args.kwonlyargs:
-        raise _forbid("positional-only and keyword-only parameters", node.lineno, "are not supported here")
+    # A class may define the dunder methods the interpreter calls (objects.USER_DUNDERS).
+    if node.name not in USER_DUNDERS:
+        _check_name(node.name, node.lineno, own={node.name})
 
 
 def _check_import(node: ast.Import | ast.ImportFrom) -> None:
@@ -343,13 +340,31 @@ def _bound_names(tree: ast.Module) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             names.add(node.id)
-        elif isinstance(node, ast.FunctionDef):
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
         elif isinstance(node, ast.alias):
             names.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
     return names
+
+
+def _defined_attributes(tree: ast.Module) -> set[str]:
+    """Attribute names the program binds itself: `x.name = ...` targets and class-body names.
+
+    They reach only the program's own objects (members.py decides at run time)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                if isinstance(stmt, ast.FunctionDef | ast.ClassDef):
+                    names.add(stmt.name)
+                names.update(t.id for t in ast.walk(stmt) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store))
+    return {name for name in names if not name.startswith("__")}
 
 
 def _free_names(tree: ast.Module, bound: set[str]) -> tuple[str, ...]:

@@ -7,14 +7,22 @@ random.seed(...), and no call can read or move the worker's global generator.
 from __future__ import annotations
 
 import random as py_random
+from collections.abc import Callable
 from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
 from . import guards
+from .allowlist import names
 from .values import HostFunction, Namespace
 
-RANDOM_FUNCTIONS = frozenset("random uniform seed shuffle choice randint randrange gauss normalvariate sample".split())
+RANDOM_FUNCTIONS = frozenset(
+    names(
+        """
+    random uniform seed shuffle choice randint randrange gauss normalvariate sample
+    """
+    )
+)
 
 
 class RunRandom:
@@ -65,7 +73,7 @@ def _sequence(values: Any) -> Any:
 def build_random(limits: Limits, seed: int) -> Namespace:
     """The `random` namespace of one run."""
     run = RunRandom(seed, limits)
-    members: dict[str, object] = {
+    members: dict[str, Callable[..., Any]] = {
         "seed": run.seed,
         "shuffle": run.shuffle,
         "choice": run.choice,

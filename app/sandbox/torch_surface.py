@@ -15,12 +15,17 @@ from torch import nn
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions
+from .allowlist import names
 from .data_loading import build_data_namespace
 from .values import HostFunction, Namespace, check_argument, kind_of
 
 INIT_FUNCTIONS = frozenset(
-    "xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_ normal_ uniform_ zeros_ ones_ constant_ "
-    "eye_ calculate_gain trunc_normal_ orthogonal_".split()
+    names(
+        """
+    xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_ normal_ uniform_ zeros_ ones_
+    constant_ eye_ calculate_gain trunc_normal_ orthogonal_
+    """
+    )
 )
 NN_UTILS_FUNCTIONS = frozenset({"clip_grad_norm_", "clip_grad_value_"})
 SCHEDULER_CLASSES = frozenset({"StepLR", "ExponentialLR", "MultiStepLR"})
@@ -73,7 +78,9 @@ def _legacy_tensor(name: str, dtype: torch.dtype, limits: Limits) -> HostFunctio
                 count *= max(dim, 0)
             if count > limits.max_tensor_elements:
                 raise GradtraceError(
-                    "limit", f"`torch.{name}` would make a tensor of {count} elements; the limit is {limits.max_tensor_elements}"
+                    "limit",
+                    f"`torch.{name}` would make a tensor of {count} elements; "
+                    f"the limit is {limits.max_tensor_elements}",
                 )
             return torch.zeros(args, dtype=dtype)
         if len(args) == 1:
@@ -88,11 +95,13 @@ def _legacy_tensor(name: str, dtype: torch.dtype, limits: Limits) -> HostFunctio
 def _set_printoptions(**options: Any) -> None:
     unknown = set(options) - PRINT_OPTIONS
     if unknown:
-        raise GradtraceError("runtime", f"TypeError: set_printoptions() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+        raise GradtraceError(
+            "runtime", f"TypeError: set_printoptions() got an unexpected keyword argument '{sorted(unknown)[0]}'"
+        )
     for value in options.values():
         if type(value) not in (int, bool, str, type(None)):
             raise GradtraceError("runtime", "TypeError: set_printoptions takes numbers, booleans or a profile name")
-    torch.set_printoptions(**options)
+    torch.set_printoptions(**options)  # type: ignore[no-untyped-call]
 
 
 @contextmanager
@@ -120,7 +129,7 @@ def _variable(data: Any, requires_grad: bool = False, volatile: bool = False) ->
     """torch.autograd.Variable(t, requires_grad=...): today a plain tensor, as in PyTorch."""
     if not isinstance(data, torch.Tensor):
         raise GradtraceError("runtime", "TypeError: Variable takes a tensor")
-    return torch.autograd.Variable(data, requires_grad=requires_grad)  # type: ignore[no-any-return]
+    return torch.autograd.Variable(data, requires_grad=requires_grad)
 
 
 def build_torch_extras(limits: Limits) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,19 @@ from torch import nn
 
 from ..errors import GradtraceError
 from . import allowlist, extensions
+from .autograd_function import FunctionContext, is_function_node
+from .objects import (
+    BoundMethod,
+    ClassMethod,
+    Property,
+    SandboxException,
+    SandboxIterator,
+    StaticMethod,
+    SuperProxy,
+    UserClass,
+    UserInstance,
+)
+from .user_modules import SandboxModule
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
 _MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {nn.Parameter}
@@ -65,16 +79,19 @@ class Scope:
     values: dict[str, object]
     local_names: frozenset[str] | None
     parent: Scope | None
+    is_class: bool = False  # a class body: functions defined in it do not see its names
 
 
 @dataclass
 class UserFunction:
     """A function defined by the program; only the interpreter can run it."""
 
-    node: ast.FunctionDef
+    node: ast.FunctionDef  # a lambda is held as the FunctionDef `def <lambda>(...): return body`
     defaults: list[object]
     scope: Scope
     local_names: frozenset[str] = field(default_factory=frozenset)
+    owner: UserClass | None = None  # the class whose body defined it (for zero-argument super())
+    kw_defaults: dict[str, object] = field(default_factory=dict)  # keyword-only parameters' defaults
 
     def __repr__(self) -> str:
         return f"<function {self.node.name}>"
@@ -103,10 +120,42 @@ class GradMode:
         return f"<torch.{self.name} object>"
 
 
+@dataclass(eq=False)
+class GradModeFunction:
+    """A function decorated with `@torch.no_grad()` (or enable_grad/set_grad_enabled(b))."""
+
+    mode: GradMode
+    function: object
+
+    def __repr__(self) -> str:
+        return repr(self.function)
+
+
 def is_tensor(value: object) -> bool:
     """True for torch.Tensor and nn.Parameter (the only tensor types user code sees)."""
     return type(value) in _TENSOR_TYPES
 
+
+# Objects the interpreter made; each kind is handled by name where it may go.
+_SANDBOX_TYPES: frozenset[type] = frozenset(
+    {
+        Namespace,
+        HostFunction,
+        UserFunction,
+        GradMode,
+        GradModeFunction,
+        UserClass,
+        UserInstance,
+        BoundMethod,
+        StaticMethod,
+        ClassMethod,
+        Property,
+        SuperProxy,
+        SandboxException,
+        SandboxIterator,
+        FunctionContext,
+    }
+)
 
 # kind_of() depends on the type alone and runs several times per operation: remember the kinds
 # found (only those: a refused type is not worth keeping alive).
@@ -132,7 +181,7 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "tensor"
     elif t is torch.Size:
         kind = "size"
-    elif t in (list, tuple, dict):
+    elif t in (list, tuple, dict, set, OrderedDict):
         kind = "container"
     elif t is torch.dtype:
         kind = "dtype"
@@ -140,13 +189,13 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "device"
     elif t.__module__ == "torch.return_types":
         kind = "return_types"
-    elif isinstance(value, torch.autograd.graph.Node) and t.__module__ == "builtins":
+    elif isinstance(value, torch.autograd.graph.Node) and (t.__module__ == "builtins" or is_function_node(t)):
         kind = "grad_fn"
-    elif t in _MODULE_TYPES:
+    elif t in _MODULE_TYPES or t is SandboxModule:
         kind = "module"
     elif t in _OPTIMIZER_TYPES:
         kind = "optimizer"
-    elif t in (Namespace, HostFunction, UserFunction, GradMode):
+    elif t in _SANDBOX_TYPES:
         kind = t.__name__
     elif t in extensions.KINDS:  # values of offered modules (numpy subset, random, ...)
         kind = extensions.KINDS[t]
@@ -174,9 +223,7 @@ def check_result(value: object, source: str, budget: list[int] | None = None) ->
     return value
 
 
-_ARGUMENT_KINDS = frozenset(
-    {"plain", "tensor", "size", "dtype", "device", "container", "return_types", "ndarray", "generator"}
-)
+_ARGUMENT_KINDS = frozenset({"plain", "tensor", "size", "dtype", "device", "container", "return_types", "ndarray", "generator"})
 
 
 def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 0) -> None:
@@ -202,7 +249,7 @@ def text_size(value: object, budget: int) -> int:
         item = stack.pop()
         if isinstance(item, str):
             total += len(item) + 2
-        elif type(item) in (list, tuple) or type(item) is dict:
+        elif type(item) in (list, tuple, set) or type(item) is dict:
             seq: Any = item
             total += 2 + 2 * len(seq)
             stack.extend(seq.items() if isinstance(seq, dict) else seq)

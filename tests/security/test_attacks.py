@@ -18,6 +18,7 @@ TABLES = {
     "state": attacks.STATE,
     "exhaustion": attacks.EXHAUSTION,
     "odd": attacks.ODD_RESULTS,
+    "classes": attacks.CLASSES,
 }
 CASES = [
     pytest.param(code, kind, id=f"{table}-{name}") for table, cases in TABLES.items() for name, code, kind in cases

@@ -1,0 +1,434 @@
+"""User-defined classes: the `class` statement, instances, attribute access, super() and operators.
+
+Every class and instance is an object of app/sandbox/objects.py (or the fixed nn.Module host of
+app/sandbox/user_modules.py); attribute access on them reads only the program's own dicts, the
+parameters/submodules torch registered, or the allowlist. Dunder names other than the methods a
+class may define never resolve.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any, cast
+
+import torch
+from torch import nn
+
+from ..config import Limits
+from ..errors import GradtraceError
+from . import allowlist
+from .autograd_function import CONTEXT_ATTRIBUTES, CONTEXT_METHODS, FunctionContext, function_host
+from .builtins import materialise
+from .members import get_attribute, set_attribute
+from .objects import (
+    EXCEPTION_TYPES,
+    USER_DUNDERS,
+    BoundMethod,
+    ClassMethod,
+    Property,
+    SandboxException,
+    StaticMethod,
+    SuperProxy,
+    UserClass,
+    UserInstance,
+    class_of,
+    is_user_instance,
+)
+from .user_modules import SandboxModule
+from .values import HostFunction, Namespace, Scope, UserFunction, check_result, is_tensor
+
+# The real bases a user class may stand on, by what they make of it.
+_HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "function"}
+# Objects of the program (not instances) whose attributes user_attribute answers.
+_PROGRAM_OBJECTS: frozenset[type] = frozenset({UserClass, SuperProxy, SandboxException, Property})
+_BASES_HELP = "a class may derive from your own classes, nn.Module, torch.autograd.Function, object or an exception"
+
+# operator -> (method on the left operand, reflected method on the right operand, symbol)
+OPERATOR_DUNDERS: dict[Callable[[Any, Any], Any], tuple[str, str | None, str]] = {
+    operator.add: ("__add__", "__radd__", "+"),
+    operator.sub: ("__sub__", "__rsub__", "-"),
+    operator.mul: ("__mul__", "__rmul__", "*"),
+    operator.truediv: ("__truediv__", "__rtruediv__", "/"),
+    operator.floordiv: ("__floordiv__", "__rfloordiv__", "//"),
+    operator.mod: ("__mod__", "__rmod__", "%"),
+    operator.pow: ("__pow__", "__rpow__", "** or pow()"),
+    operator.matmul: ("__matmul__", "__rmatmul__", "@"),
+    operator.eq: ("__eq__", "__eq__", "=="),
+    operator.ne: ("__ne__", "__ne__", "!="),
+    operator.lt: ("__lt__", "__gt__", "<"),
+    operator.le: ("__le__", "__ge__", "<="),
+    operator.gt: ("__gt__", "__lt__", ">"),
+    operator.ge: ("__ge__", "__le__", ">="),
+}
+_ORDERINGS = frozenset({"<", "<=", ">", ">="})
+_INPLACE: dict[Callable[[Any, Any], Any], tuple[str, Callable[[Any, Any], Any]]] = {
+    operator.iadd: ("__iadd__", operator.add),
+    operator.isub: ("__isub__", operator.sub),
+    operator.imul: ("__imul__", operator.mul),
+    operator.itruediv: ("__itruediv__", operator.truediv),
+    operator.ifloordiv: ("", operator.floordiv),
+    operator.imod: ("", operator.mod),
+    operator.ipow: ("", operator.pow),
+    operator.imatmul: ("", operator.matmul),
+}
+
+
+def type_name(value: object) -> str:
+    """The class name Python would print for `value` (the user's class name for its instances)."""
+    cls = class_of(value)
+    if cls is not None:
+        return cls.name
+    if isinstance(value, SandboxException):
+        return value.cls.__name__
+    return type(value).__name__
+
+
+def is_user_object(value: object) -> bool:
+    """Values whose operators and attributes the program's own class decides."""
+    return type(value) is UserInstance or is_user_instance(value)
+
+
+def linearise(name: str, bases: list[UserClass]) -> tuple[UserClass, ...]:
+    """C3 linearisation, as Python orders base classes (without the class itself)."""
+    sequences = [list(b.mro) for b in bases] + [list(bases)]
+    order: list[UserClass] = []
+    while any(sequences):
+        for seq in sequences:
+            if not seq:
+                continue
+            head = seq[0]
+            if not any(head in s[1:] for s in sequences):
+                break
+        else:
+            raise GradtraceError("runtime", f"TypeError: Cannot create a consistent method resolution order for {name}")
+        order.append(head)
+        sequences = [s[1:] if s and s[0] is head else s for s in sequences]
+    return tuple(order)
+
+
+class ClassSupport:
+    """The Interpreter's part for classes (mixed in; uses its evaluate/run_block/call_value)."""
+
+    limits: Limits
+    evaluate: Callable[..., Any]
+    run_block: Callable[..., None]
+    bind_name: Callable[..., None]
+    call_value: Callable[..., Any]
+    addresses: int
+    tensor_attributes: dict[int, tuple[object, dict[str, object]]]  # id(tensor) -> (tensor kept alive, names)
+
+    def next_address(self) -> int:
+        """A deterministic made-up address for default reprs."""
+        self.addresses += 0x30
+        return 0x7F0000001000 + self.addresses
+
+    def exec_ClassDef(self, stmt: ast.ClassDef, scope: Scope) -> None:
+        if stmt.keywords:
+            raise GradtraceError("forbidden", "class keywords such as `metaclass=` are not supported here")
+        decorators = [self.evaluate(d, scope) for d in stmt.decorator_list]
+        bases = [self.evaluate(b, scope) for b in stmt.bases]
+        body = Scope({}, None, scope, is_class=True)
+        self.run_block(stmt.body, body)
+        value: object = self.make_class(stmt.name, bases, body.values)
+        for decorator in reversed(decorators):
+            value = self.call_value(decorator, [value], {}, stmt)
+        self.bind_name(stmt.name, value, scope, report=False)
+
+    def make_class(self, name: str, bases: list[object], attributes: dict[str, object]) -> UserClass:
+        """A UserClass from evaluated bases and the names its body bound."""
+        user_bases: list[UserClass] = []
+        host: str | None = None
+        host_class: type | None = None
+        for base in bases:
+            if isinstance(base, UserClass):
+                user_bases.append(base)
+                base_host, base_class = base.host, base.host_class
+            elif isinstance(base, HostFunction) and base.cls in _HOST_BASES:
+                base_host, base_class = _HOST_BASES[base.cls], None
+            elif isinstance(base, HostFunction) and base.cls in EXCEPTION_TYPES.values():
+                base_host, base_class = "exception", base.cls  # type: ignore[assignment]
+            elif isinstance(base, HostFunction) and base.cls is object:
+                continue
+            else:
+                raise GradtraceError("forbidden", f"`class {name}({base!r})`: {_BASES_HELP}")
+            if base_host is not None and host is not None and base_host != host:
+                raise GradtraceError("forbidden", f"`class {name}` mixes {host} and {base_host} bases")
+            host = base_host or host
+            host_class = host_class or base_class
+        cls = UserClass(name, tuple(bases), attributes, self, host=host, host_class=host_class)
+        cls.mro = (cls, *linearise(name, user_bases))
+        for attr in attributes.values():
+            inner = attr.function if isinstance(attr, StaticMethod | ClassMethod) else attr
+            inner = inner.getter if isinstance(inner, Property) else inner
+            if isinstance(inner, UserFunction) and inner.owner is None:
+                inner.owner = cls
+        if host == "function":
+            cls.host_class = function_host(cls)
+        return cls
+
+    def instantiate(self, cls: UserClass, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> object:
+        """`Cls(...)`: a new instance, initialised by the class's __init__ as Python does."""
+        if cls.host == "function":
+            raise GradtraceError("runtime", f"TypeError: call `{cls.name}.apply(...)`, not `{cls.name}(...)`")
+        instance: object = SandboxModule.make(cls) if cls.host == "module" else UserInstance(cls)
+        found, init = cls.find("__init__")
+        if not found:
+            if cls.host == "module":
+                nn.Module.__init__(instance)  # type: ignore[arg-type]
+            if cls.host == "exception":
+                instance.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
+            elif args or kwargs:
+                raise GradtraceError("runtime", f"TypeError: {cls.name}() takes no arguments")
+            return instance
+        if cls.host == "exception":
+            instance.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
+        result = self.call_value(self.bind_found(init, instance, cls), args, kwargs, node)
+        if result is not None:
+            raise GradtraceError("runtime", f"TypeError: __init__() should return None, not '{type_name(result)}'")
+        return instance
+
+    @staticmethod
+    def bind_found(value: object, receiver: object, cls: UserClass) -> object:
+        """What `receiver.name` gives for a class attribute `value` (methods bind)."""
+        if isinstance(value, UserFunction):
+            return BoundMethod(value, receiver)
+        if isinstance(value, StaticMethod):
+            return value.function
+        if isinstance(value, ClassMethod):
+            return BoundMethod(value.function, cls)
+        return value
+
+    # --- attribute access -------------------------------------------------------------------------
+
+    def user_attribute(self, obj: object, name: str, shown: str) -> object:
+        """`obj.name` for classes, instances, super() and exceptions of the program."""
+        if name.startswith("__") and name not in USER_DUNDERS:
+            raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        if isinstance(obj, UserClass):
+            return self.class_attribute(obj, name, shown)
+        if isinstance(obj, SuperProxy):
+            return self.super_attribute(obj, name, shown)
+        if isinstance(obj, SandboxException):
+            if name == "args":
+                return obj.args
+            raise GradtraceError("runtime", f"AttributeError: '{obj.cls.__name__}' object has no attribute '{name}'")
+        if isinstance(obj, Property) and name == "setter":
+            return HostFunction("setter", lambda fn: Property(obj.getter, fn), policy="builtin")
+        return self.instance_attribute(obj, name, shown)
+
+    def instance_attribute(self, obj: Any, name: str, shown: str) -> object:
+        cls: UserClass = obj.sandbox_class
+        found, value = cls.find(name)
+        if found and isinstance(value, Property):
+            return self.call_value(value.getter, [obj], {}, None)
+        if name in obj.sandbox_attrs:
+            return obj.sandbox_attrs[name]
+        if isinstance(obj, SandboxModule):
+            registered = registered_member(obj, name)
+            if registered is not None:
+                return registered
+        if found:
+            return self.bind_found(value, obj, cls)
+        if isinstance(obj, SandboxModule) and not name.startswith("_"):
+            return get_attribute(obj, name, shown, self.limits)
+        raise GradtraceError("runtime", f"AttributeError: '{cls.name}' object has no attribute '{name}'")
+
+    def class_attribute(self, cls: UserClass, name: str, shown: str) -> object:
+        found, value = cls.find(name)
+        if found:
+            if isinstance(value, StaticMethod):
+                return value.function
+            if isinstance(value, ClassMethod):
+                return BoundMethod(value.function, cls)
+            return value
+        if cls.host == "function" and name == "apply" and cls.host_class is not None:
+            return HostFunction(f"{cls.name}.apply", cls.host_class.apply)  # type: ignore[attr-defined]
+        raise GradtraceError("runtime", f"AttributeError: type object '{cls.name}' has no attribute '{name}'")
+
+    def super_attribute(self, proxy: SuperProxy, name: str, shown: str) -> object:
+        receiver = proxy.receiver
+        own = receiver if isinstance(receiver, UserClass) else class_of(receiver)
+        if own is None:
+            raise GradtraceError("runtime", "TypeError: super(type, obj): obj must be an instance or subtype of type")
+        mro = own.mro
+        after = mro[mro.index(proxy.start) + 1 :] if proxy.start in mro else ()
+        for cls in after:
+            if name in cls.attributes:
+                return self.bind_found(cls.attributes[name], receiver, own)
+        if name == "__init__":
+            return HostFunction(f"{own.name}.__init__", host_initialiser(own, receiver), policy="builtin")
+        raise GradtraceError("runtime", f"AttributeError: 'super' object has no attribute '{name}'")
+
+    def set_user_attribute(self, obj: Any, name: str, value: object, shown: str) -> None:
+        """`obj.name = value` on an instance of a user class (a Property runs its setter)."""
+        if name.startswith("__") or not is_user_object(obj):
+            raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+        cls: UserClass = obj.sandbox_class
+        found, current = cls.find(name)
+        if found and isinstance(current, Property):
+            if current.setter_function is None:
+                raise GradtraceError(
+                    "runtime", f"AttributeError: property '{name}' of '{cls.name}' object has no setter"
+                )
+            self.call_value(current.setter_function, [obj, value], {}, None)
+            return
+        if isinstance(obj, SandboxModule) and registers(obj, name, value):
+            if name in vars(obj):
+                raise GradtraceError("forbidden", f"`{shown}` would replace a part of nn.Module; choose another name")
+            try:
+                nn.Module.__setattr__(obj, name, cast(Any, value))
+            except (AttributeError, TypeError, KeyError) as exc:
+                raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
+            obj.sandbox_attrs.pop(name, None)
+            return
+        obj.sandbox_attrs[name] = value
+
+    def attribute_of(self, obj: object, name: str, shown: str) -> object:
+        """`obj.name` as user code reads it: the program's own objects first, then the allowlist."""
+        if type(obj) in _PROGRAM_OBJECTS or is_user_object(obj):
+            return self.user_attribute(obj, name, shown)
+        if type(obj) is FunctionContext:
+            return context_attribute(obj, name, shown)
+        if isinstance(obj, HostFunction) and obj.cls is dict and name == "fromkeys":
+            return HostFunction("dict.fromkeys", self.dict_from_keys, policy="builtin")
+        if is_tensor(obj) and not name.startswith("__"):
+            extra = self.tensor_attributes.get(id(obj))
+            if extra is not None and name in extra[1]:
+                return extra[1][name]
+        return get_attribute(obj, name, shown, self.limits)
+
+    def assign_attribute(self, obj: object, name: str, value: object, shown: str) -> None:
+        """`obj.name = value`: user objects, ctx, a side table for tensors (fast.ai's `inp.g`), or torch."""
+        if name.startswith("__"):
+            raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+        if is_user_object(obj):
+            self.set_user_attribute(obj, name, value, shown)
+        elif isinstance(obj, UserClass):
+            obj.attributes[name] = value  # a class attribute (`A.count += 1`)
+        elif type(obj) is FunctionContext:
+            if name in CONTEXT_METHODS | CONTEXT_ATTRIBUTES:
+                raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+            obj.attributes[name] = value
+        elif is_tensor(obj) and name not in allowlist.TENSOR_SETTABLE and not _tensor_member(name):
+            # Never set on the real tensor: the program's own names live beside it, keyed by it.
+            self.tensor_attributes.setdefault(id(obj), (obj, {}))[1][name] = value
+        else:
+            set_attribute(obj, name, value, shown)
+
+    def dict_from_keys(self, keys: Any, value: object = None) -> dict[Any, Any]:
+        """dict.fromkeys(keys, value), size-checked."""
+        return dict.fromkeys(materialise(keys, self.limits), value)
+
+    # --- operators -----------------------------------------------------------------------------------
+
+    def user_operator(self, op: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
+        """`left op right` where an operand is an instance of a user class: its dunder methods decide."""
+        if op in _INPLACE:
+            dunder, op = _INPLACE[op]
+            if dunder and is_user_object(left):
+                found, method = left.sandbox_class.find(dunder)
+                if found:
+                    return self.call_value(method, [left, right], {}, None)
+        if op not in OPERATOR_DUNDERS:
+            return op(left, right)  # `is`, `in`: identity and membership need no method
+        forward, reflected, symbol = OPERATOR_DUNDERS[op]
+        for receiver, other, method_name in ((left, right, forward), (right, left, reflected)):
+            if method_name is not None and is_user_object(receiver):
+                found, method = receiver.sandbox_class.find(method_name)
+                if found:
+                    result = self.call_value(method, [receiver, other], {}, None)
+                    if result is not NotImplemented:
+                        return result
+        if op is operator.eq:
+            return left is right
+        if op is operator.ne:
+            return left is not right
+        operands = f"'{type_name(left)}' and '{type_name(right)}'"
+        if symbol in _ORDERINGS:
+            raise GradtraceError("runtime", f"TypeError: '{symbol}' not supported between instances of {operands}")
+        raise GradtraceError("runtime", f"TypeError: unsupported operand type(s) for {symbol}: {operands}")
+
+    def user_unary(self, dunder: str, operand: Any, symbol: str) -> Any:
+        """`-x` / `+x` for an instance of a user class."""
+        found, method = operand.sandbox_class.find(dunder)
+        if not found:
+            raise GradtraceError("runtime", f"TypeError: bad operand type for unary {symbol}: '{type_name(operand)}'")
+        return self.call_value(method, [operand], {}, None)
+
+    def user_dunder(self, obj: Any, dunder: str, args: list[Any], what: str) -> Any:
+        """Call `obj.<dunder>(*args)` (getitem, setitem, iter, contains, call), or Python's TypeError."""
+        found, method = obj.sandbox_class.find(dunder)
+        if not found:
+            raise GradtraceError("runtime", f"TypeError: '{type_name(obj)}' object {what}")
+        return self.call_value(method, [obj, *args], {}, None)
+
+
+def _tensor_member(name: str) -> bool:
+    return name in allowlist.TENSOR_ATTRIBUTES or name in allowlist.TENSOR_METHODS
+
+
+def context_attribute(ctx: FunctionContext, name: str, shown: str) -> object:
+    """`ctx.name` in a custom Function: its allowlisted members or the program's own attributes."""
+    if name in CONTEXT_METHODS:
+        return HostFunction(f"ctx.{name}", getattr(ctx.ctx, name))
+    if name in CONTEXT_ATTRIBUTES:
+        return check_result(getattr(ctx.ctx, name), shown)
+    if name in ctx.attributes:
+        return ctx.attributes[name]
+    raise GradtraceError("runtime", f"AttributeError: '{type(ctx.ctx).__name__}' object has no attribute '{name}'")
+
+
+def registers(module: SandboxModule, name: str, value: object) -> bool:
+    """True when torch's nn.Module.__setattr__ must see this assignment (parameters and submodules)."""
+    if isinstance(value, nn.Parameter | nn.Module):
+        return True
+    tables = ("_parameters", "_modules", "_buffers")
+    return any(name in vars(module).get(t, {}) for t in tables)
+
+
+def registered_member(module: SandboxModule, name: str) -> object:
+    """A parameter, buffer or submodule torch registered under `name`, else None."""
+    for table in ("_parameters", "_buffers", "_modules"):
+        members = vars(module).get(table)
+        if members is not None and name in members:
+            return members[name]
+    return None
+
+
+def host_initialiser(cls: UserClass, receiver: object) -> Callable[..., None]:
+    """`super().__init__(...)` past the last user class: nn.Module's, an exception's, or object's."""
+
+    def initialise(*args: Any, **kwargs: Any) -> None:
+        if cls.host == "module" and isinstance(receiver, SandboxModule):
+            nn.Module.__init__(receiver, *args, **kwargs)
+        elif cls.host == "exception" and is_user_object(receiver):
+            receiver.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
+        elif args or kwargs:
+            raise TypeError("object.__init__() takes exactly one argument (the instance to initialize)")
+
+    return initialise
+
+
+def offer_class_bases(namespaces: dict[str, Namespace]) -> None:
+    """Put nn.Module and torch.autograd.Function into a run's namespaces: bases for user classes.
+
+    Calling either directly is refused; they serve `class Net(nn.Module)`, `super()` and isinstance."""
+    namespaces["nn"].members["Module"] = HostFunction(
+        "torch.nn.Module", _base_only("nn.Module"), cls=nn.Module, policy="builtin"
+    )
+    torch_members = namespaces["torch"].members
+    autograd = torch_members.get("autograd")
+    if not isinstance(autograd, Namespace):
+        autograd = torch_members["autograd"] = Namespace("torch.autograd", {})
+    autograd.members["Function"] = HostFunction(
+        "torch.autograd.Function", _base_only("torch.autograd.Function"), cls=torch.autograd.Function, policy="builtin"
+    )
+
+
+def _base_only(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise GradtraceError("forbidden", f"`{name}()` is used as a base class here: write `class Net({name}):`")
+
+    return refuse

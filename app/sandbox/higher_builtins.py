@@ -1,0 +1,200 @@
+"""Builtins that call back into the program or know its classes: map, filter, sorted(key=),
+min/max(key=), iter/next, getattr/hasattr, isinstance, super, staticmethod/classmethod/property,
+set, slice, callable, object and the built-in exception types."""
+
+from __future__ import annotations
+
+import builtins as py
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..config import Limits
+from ..errors import GradtraceError
+from .builtins import materialise
+from .calls import CALLABLE_KINDS
+from .objects import (
+    EXCEPTION_TYPES,
+    ClassMethod,
+    Property,
+    SandboxException,
+    SandboxIterator,
+    StaticMethod,
+    SuperProxy,
+    UserClass,
+    class_of,
+    is_user_instance,
+)
+from .values import HostFunction, Scope, UserFunction, kind_of
+
+
+class Interpreter(Protocol):
+    """What these builtins need from the interpreter."""
+
+    limits: Limits
+    frames: list[tuple[UserFunction, Scope]]
+
+    def call_value(self, func: object, args: list[Any], kwargs: dict[str, Any], node: object) -> object:
+        """Call any callable value."""
+
+    def attribute_of(self, obj: object, name: str, shown: str) -> object:
+        """`obj.name` as user code reads it."""
+
+    def user_dunder(self, obj: Any, dunder: str, args: list[Any], what: str) -> Any:
+        """Call a dunder method of a user instance."""
+
+
+_NO_DEFAULT = object()
+_MISSING = object()
+
+
+def _is_instance(value: object, kinds: object) -> bool:
+    tokens = kinds if isinstance(kinds, tuple) else (kinds,)
+    user_class = class_of(value)
+    for token in tokens:
+        if isinstance(token, UserClass):
+            if user_class is not None and user_class.is_subclass_of(token):
+                return True
+            continue
+        if not isinstance(token, HostFunction) or token.cls is None:
+            raise GradtraceError("runtime", "TypeError: isinstance() arg 2 must be a type or tuple of types")
+        classes = token.cls if isinstance(token.cls, tuple) else (token.cls,)
+        if isinstance(value, SandboxException):
+            found = issubclass(value.cls, classes)
+        elif user_class is not None and user_class.host == "exception" and user_class.host_class is not None:
+            found = issubclass(user_class.host_class, classes)
+        elif user_class is not None and user_class.host != "module":  # nn.Module ones are real modules
+            found = object in classes
+        else:
+            found = py.isinstance(value, classes)
+        if found:
+            return True
+    return False
+
+
+class _ClassBuiltins:
+    def __init__(self, interpreter: Interpreter) -> None:
+        self.run = interpreter
+        self.limits = interpreter.limits
+
+    def call(self, func: object, *args: Any) -> Any:
+        return self.run.call_value(func, list(args), {}, None)
+
+    def map_(self, func: object, *iterables: Any) -> list[Any]:
+        columns = [materialise(it, self.limits) for it in iterables]
+        return [self.call(func, *items) for items in zip(*columns, strict=False)]
+
+    def filter_(self, func: object, iterable: Any) -> list[Any]:
+        items = materialise(iterable, self.limits)
+        return [x for x in items if (bool(x) if func is None else bool(self.call(func, x)))]
+
+    def sorted_(self, iterable: Any, *, key: object = None, reverse: bool = False) -> list[Any]:
+        items = materialise(iterable, self.limits)
+        if key is None:
+            return py.sorted(items, reverse=reverse)
+        keys = [self.call(key, x) for x in items]
+        order = py.sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
+        return [items[i] for i in order]
+
+    def extreme(self, pick: Callable[..., Any]) -> Callable[..., Any]:
+        def choose(*args: Any, key: object = None, default: Any = _NO_DEFAULT) -> Any:
+            items = materialise(args[0], self.limits) if len(args) == 1 else list(args)
+            extra = {} if default is _NO_DEFAULT else {"default": default}
+            if key is None:
+                return pick(items, **extra)
+            keys = [self.call(key, x) for x in items]
+            best = pick(range(len(items)), key=keys.__getitem__, **({"default": None} if extra else {}))
+            return default if best is None else items[best]
+
+        return choose
+
+    def iter_(self, value: Any) -> SandboxIterator:
+        if isinstance(value, SandboxIterator):
+            return value
+        if is_user_instance(value):
+            result = self.run.user_dunder(value, "__iter__", [], "is not iterable")
+            return self.iter_(result)
+        if kind_of(value) not in ("plain", "container", "tensor", "size", "return_types", "module"):
+            raise TypeError(f"'{type(value).__name__}' object is not iterable")
+        return SandboxIterator(materialise(value, self.limits))
+
+    def next_(self, iterator: Any, default: Any = _NO_DEFAULT) -> Any:
+        if not isinstance(iterator, SandboxIterator):
+            raise TypeError(f"'{type(iterator).__name__}' object is not an iterator")
+        if iterator.position >= len(iterator.items):
+            if default is _NO_DEFAULT:
+                raise StopIteration
+            return default
+        iterator.position += 1
+        return iterator.items[iterator.position - 1]
+
+    def getattr_(self, obj: object, name: object, default: Any = _NO_DEFAULT) -> object:
+        if type(name) is not str:
+            raise TypeError("attribute name must be string")
+        try:
+            return self.run.attribute_of(obj, name, f"{type(obj).__name__}.{name}")
+        except GradtraceError as err:
+            if default is _NO_DEFAULT or not err.message.startswith("AttributeError"):
+                raise
+            return default
+
+    def hasattr_(self, obj: object, name: object) -> bool:
+        return self.getattr_(obj, name, _MISSING) is not _MISSING
+
+    def super_(self, *args: Any) -> SuperProxy:
+        if len(args) == 2 and isinstance(args[0], UserClass):
+            return SuperProxy(args[0], args[1])
+        if args or not self.run.frames:
+            raise RuntimeError("super(): no arguments")
+        function, local = self.run.frames[-1]
+        params = [*function.node.args.posonlyargs, *function.node.args.args]
+        if function.owner is None:
+            raise RuntimeError("super(): __class__ cell not found")
+        if not params or params[0].arg not in local.values:
+            raise RuntimeError("super(): no arguments")
+        return SuperProxy(function.owner, local.values[params[0].arg])
+
+    def set_(self, iterable: Any = ()) -> set[Any]:
+        return set(materialise(iterable, self.limits))
+
+
+def _not_called(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise GradtraceError("forbidden", f"`{name}()` is not available here; use it as a base class")
+
+    return refuse
+
+
+def _exception_maker(cls: type[BaseException]) -> Callable[..., SandboxException]:
+    def make(*args: Any) -> SandboxException:
+        return SandboxException(cls, tuple(args))
+
+    return make
+
+
+def build_class_builtins(interpreter: Interpreter) -> dict[str, HostFunction]:
+    """The builtins of one run that call back into the interpreter or know user classes."""
+    run = _ClassBuiltins(interpreter)
+    fns: dict[str, tuple[Callable[..., Any], type | None]] = {
+        "map": (run.map_, None),
+        "filter": (run.filter_, None),
+        "sorted": (run.sorted_, None),
+        "min": (run.extreme(py.min), None),
+        "max": (run.extreme(py.max), None),
+        "iter": (run.iter_, None),
+        "next": (run.next_, None),
+        "getattr": (run.getattr_, None),
+        "hasattr": (run.hasattr_, None),
+        "isinstance": (_is_instance, None),
+        "callable": (lambda value: kind_of(value) in CALLABLE_KINDS or is_user_instance(value), None),
+        "super": (run.super_, None),
+        "staticmethod": (StaticMethod, None),
+        "classmethod": (ClassMethod, None),
+        "property": (Property, None),
+        "set": (run.set_, set),
+        "slice": (py.slice, slice),
+        "object": (_not_called("object"), object),
+    }
+    table = {name: HostFunction(name, fn, cls=cls, policy="builtin") for name, (fn, cls) in fns.items()}
+    for name, cls in EXCEPTION_TYPES.items():
+        table[name] = HostFunction(name, _exception_maker(cls), cls=cls, policy="builtin")
+    return table
