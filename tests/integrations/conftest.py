@@ -22,11 +22,12 @@ BUILD_SECONDS = 600
 
 
 def documented_examples(prefix: str) -> dict[str, str]:
-    """{path below `prefix`: text} of every docs/embedding.md block marked `<!-- example: prefix/... -->`."""
+    """{path below `prefix`: text} of every docs/embedding.md block marked `<!-- example: prefix/... -->`
+    (or the one block marked `<!-- example: prefix -->`)."""
     found = {
-        m.group("path").removeprefix(prefix + "/"): m.group("body") + "\n"
+        m.group("path").removeprefix(prefix).removeprefix("/"): m.group("body") + "\n"
         for m in _EXAMPLE.finditer(DOCS.read_text(encoding="utf-8"))
-        if m.group("path").startswith(prefix + "/")
+        if m.group("path") == prefix or m.group("path").startswith(prefix + "/")
     }
     if not found:
         pytest.fail(f"docs/embedding.md has no examples marked {prefix}/")

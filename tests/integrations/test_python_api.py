@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import gradtrace
 import pytest
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
 from gradtrace.result import Result, result_to_json
+
+from .conftest import documented_examples
 
 CODE = "a = torch.tensor(2.0, requires_grad=True)\nb = a * a\nb.backward()"
 
@@ -21,7 +24,7 @@ def test_import_gradtrace_does_not_load_torch() -> None:
     assert loaded.strip() == "False"
 
 
-def test_render_draws_what_the_cli_draws(tmp_path: object) -> None:
+def test_render_draws_what_the_cli_draws() -> None:
     svg = gradtrace.render(CODE, theme="dark", direction="LR")
     cli = subprocess.run(
         [sys.executable, "-m", "gradtrace", "render", "-", "--theme", "dark", "--direction", "LR"],
@@ -61,7 +64,7 @@ def test_inputs_and_limits_are_those_of_the_server() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: gradtrace.render("import os"), "`import os` is not available"),
+        (lambda: gradtrace.render("y = open('notes.txt')"), "`open` is not available"),
         (lambda: gradtrace.render(CODE, format="gif"), "format='gif'"),
         (lambda: gradtrace.render(CODE, theme="blue"), "theme='blue'"),  # type: ignore[typeddict-item]
         (lambda: gradtrace.render(CODE, precision=40), "precision=40"),
@@ -71,3 +74,11 @@ def test_inputs_and_limits_are_those_of_the_server() -> None:
 def test_mistakes_are_gradtrace_errors(call: object, message: str) -> None:
     with pytest.raises(GradtraceError, match=message):
         call()  # type: ignore[operator]
+
+
+def test_documented_example_runs_as_written(tmp_path: Path) -> None:
+    """docs/embedding.md's gradtrace.render/run example, run as a reader would; it prints what it says."""
+    (script,) = documented_examples("python-api.py").values()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "6.0" and "# 6.0" in script
