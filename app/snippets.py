@@ -205,6 +205,17 @@ class SnippetStore:
             (number,) = connection.execute("SELECT COUNT(*) FROM snippets").fetchone()
         return int(number)
 
+    def check_room(self) -> None:
+        """Refuse (507) before any work when the file is at its cap with no free page left; a row
+        that still does not fit is refused by SQLite when it is written."""
+        if not self.max_bytes:
+            return
+        with self._connect() as connection:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+            (free,) = connection.execute("PRAGMA freelist_count").fetchone()
+        if int(pages) >= self._max_pages and int(free) == 0:
+            raise store_full(self.max_bytes)
+
     def stored_bytes(self) -> int:
         """The size of the database file's pages: what `max_bytes` bounds."""
         with self._connect() as connection:

@@ -98,6 +98,7 @@ async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     options = body.options.to_options()
     quota = quota_of(request)
     quota.charge(quota.client_of(request), "snippet")  # on top of the compute run_job charges
+    await run_in_threadpool(_store(request).check_room)  # a full store refuses before a worker runs
     result = await api.run_job(request, Job(body.code, body.inputs, options, image_format="svg"))
     if result.image is None:
         raise GradtraceError("render", "the worker returned no image")

@@ -127,3 +127,32 @@ def test_the_cap_is_a_documented_setting() -> None:
     assert Settings().snippet_store_max_bytes == 1024**3
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "GRADTRACE_SNIPPET_STORE_MAX_BYTES" in readme
+
+
+def test_a_full_store_refuses_before_a_worker_runs(capped_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gradtrace.web import api
+
+    runs: list[str] = []
+    real = api.run_job
+
+    async def counting(request: object, job: object) -> object:
+        runs.append("run")
+        return await real(request, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "run_job", counting)
+    for n in range(60):
+        code = f"x = torch.ones(2, requires_grad=True)\ny = (x * {n}).sum()\ny.backward()\n# {'pad ' * 1000}"
+        if capped_client.post("/api/snippets", json={"code": code}).status_code == 507:
+            break
+    before = len(runs)
+    refused = capped_client.post("/api/snippets", json={"code": "y = (x * 7).sum()", "inputs": {"x": [1]}})
+    assert refused.status_code == 507 and len(runs) == before
+
+
+def test_snippet_creation_is_rate_limited_per_client(pool: WorkerPool, tmp_path: Path) -> None:
+    settings = Settings(limits=TEST_LIMITS, snippet_db=tmp_path / "rate.sqlite3", snippet_rate_limit="2/minute")
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as client:
+        keys = [client.post("/api/snippets", json={"code": CODE, "inputs": {"x": [n]}}).json()["id"] for n in (1, 2)]
+        third = client.post("/api/snippets", json={"code": CODE, "inputs": {"x": [3]}})
+        assert third.status_code == 429 and int(third.headers["retry-after"]) >= 1
+        assert all(client.get(f"/s/{key}.svg").status_code == 200 for key in keys)  # reading is not creating
