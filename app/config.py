@@ -26,6 +26,8 @@ class Limits:
     max_int_bits: int = 256  # Python ints the program computes
     max_stdout_chars: int = 100_000
     max_graph_nodes: int = 5_000  # one graph, counted before layout
+    max_graph_edges: int = 10_000  # one graph, counted before layout
+    max_graph_segments: int = 20_000  # one graph: levels its edges cross in all, what a layout's cost grows with
     max_live_autograd_nodes: int = 20_000  # autograd nodes alive at once, counted as ops run
     max_graphs: int = 20  # backward() calls drawn per request; later ones run undrawn
     max_drawn_nodes: int = 10_000  # nodes of all drawn graphs together; later backward() calls run undrawn

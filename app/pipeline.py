@@ -23,6 +23,7 @@ from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import run_program
 from .sandbox.parse import parse_program
 from .sandbox.torch_surface import printoptions_restored
+from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
 MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)
@@ -55,7 +56,7 @@ def run(
     grad_mode = torch.is_grad_enabled()
     torch.manual_seed(SEED)
     try:
-        with pywarnings.catch_warnings(record=True) as torch_warnings, recorder:
+        with isolated_torch_state(), pywarnings.catch_warnings(record=True) as torch_warnings, recorder:
             pywarnings.simplefilter("always")
             with printoptions_restored():
                 execution = run_program(program, tensors, limits, recorder)
@@ -88,7 +89,7 @@ def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[str]:
     texts: list[str] = []
     for item in caught:
         text = f"PyTorch warned: {item.message}"
-        if text not in texts:
+        if text not in texts and not is_determinism_notice(str(item.message)):
             texts.append(text)
     return texts
 

@@ -64,6 +64,26 @@ def _set_caps(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+# glibc's M_PERTURB (mallopt): every block malloc hands out is filled with this byte's complement and
+# every block freed is overwritten with it, so no later allocation can see what an earlier job left.
+M_PERTURB = -6
+PERTURB_BYTE = 0x5A
+
+
+def scrub_heap_blocks() -> None:
+    """Make this process's C heap overwrite blocks on malloc and free (a backstop under torch's own
+    filling of uninitialised tensors, for any allocation path that does not go through it)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        done = libc.mallopt(M_PERTURB, PERTURB_BYTE) == 1
+    except (OSError, AttributeError):  # not glibc: torch's filling (sandbox/torch_state.py) still holds
+        done = False
+    if not done:
+        print("gradtrace worker: heap scrubbing (mallopt M_PERTURB) is not available here", file=sys.stderr)
+
+
 def cpu_budget(used_seconds: float, timeout_seconds: float) -> int:
     """The RLIMIT_CPU soft limit that gives the next job `timeout_seconds` of CPU time on top of the
     `used_seconds` the process has spent: rounded up, as the limit counts whole seconds."""
@@ -126,6 +146,7 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
     """A worker's main loop: answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent, which stops us
     _set_caps(limits)
+    scrub_heap_blocks()
     import torch
 
     torch.set_num_threads(1)

@@ -201,7 +201,7 @@ SIZED_TORCH: dict[str, str] = {
     "empty": "sizes",
     "rand": "sizes",
     "randn": "sizes",
-    "Tensor": "sizes",
+    "Tensor": "legacy",
     "full": "first",
     "randint": "randint",
     "randperm": "first",

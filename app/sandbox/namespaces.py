@@ -40,35 +40,15 @@ _GRAD_MODES: dict[str, Any] = {
 }
 
 
-def _zero_filled(fn: Any) -> Any:
-    """`fn` (torch.empty & co.) with its result zeroed: fresh memory may hold an earlier request's data."""
-
-    def make(*args: Any, **kwargs: Any) -> Any:
-        tensor = fn(*args, **kwargs)
-        # torch.Tensor([1, 2]) copies data and torch.Tensor(t) aliases t: only a size leaves garbage.
-        sized = all(type(a) is int for a in args) or (len(args) == 1 and type(args[0]) is torch.Size)
-        if fn is not torch.Tensor or sized:
-            with torch.no_grad():
-                tensor.zero_()
-        return tensor
-
-    return make
-
-
-def _callable(owner: object, name: str) -> Any:
-    fn = getattr(owner, name)
-    return _zero_filled(fn) if owner is torch and name in allowlist.UNINITIALISED else fn
-
-
 def _functions(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
-        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), sized=sized.get(name)) for name in sorted(names)
+        name: HostFunction(f"{prefix}.{name}", getattr(owner, name), sized=sized.get(name)) for name in sorted(names)
     }
 
 
 def _classes(prefix: str, owner: object, names: frozenset[str], sized: dict[str, str]) -> dict[str, object]:
     return {
-        name: HostFunction(f"{prefix}.{name}", _callable(owner, name), cls=getattr(owner, name), sized=sized.get(name))
+        name: HostFunction(f"{prefix}.{name}", getattr(owner, name), cls=getattr(owner, name), sized=sized.get(name))
         for name in sorted(names)
     }
 

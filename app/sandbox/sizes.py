@@ -8,6 +8,7 @@ tell (torch then refuses odd arguments itself). Shape arithmetic only: nothing i
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,21 +17,42 @@ import torch
 Estimator = Callable[[Sequence[Any], dict[str, Any], Any], int | None]
 
 
-def _sizes(args: Sequence[Any], kwargs: dict[str, Any]) -> list[int] | None:
-    """Read a size given as `f(2, 3)`, `f((2, 3))` or `f(size=(2, 3))`."""
-    if "size" in kwargs:
-        raw = kwargs["size"]
-    elif args and isinstance(args[0], (list, tuple)):
-        raw = args[0]
-    else:
-        raw = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
-        if len(raw) != len(args):
-            raw = []
-    if isinstance(raw, int):
-        raw = [raw]
-    if not isinstance(raw, (list, tuple)) or not all(isinstance(n, int) for n in raw):
+def as_dim(value: Any) -> int | None:
+    """One size as torch may read it, or None: an int, a bool (torch.Size and the legacy constructor
+    read True as 1), a numpy-style integer (anything with __index__), or an integer or bool tensor of one
+    element (torch reads `torch.rand(torch.tensor(3))` and `torch.rand(torch.tensor([3]))` alike).
+    Reading more than torch accepts is safe: the estimate only ever refuses."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.is_floating_point() or value.is_complex():
+            return None
+        with torch._C.DisableTorchFunction():  # a read of ours, not an op of the program's
+            return int(value.item())
+    if isinstance(value, (int, bool)):
+        return int(value)
+    if isinstance(value, (float, complex, str, bytes)) or not hasattr(type(value), "__index__"):
         return None
-    return [int(n) for n in raw]
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
+def as_dims(value: Any) -> list[int] | None:
+    """A whole size as torch may read it: one dim, or a list/tuple/torch.Size of dims; None otherwise."""
+    if isinstance(value, (list, tuple)):
+        dims = [as_dim(item) for item in value]
+        return None if any(d is None for d in dims) else [d for d in dims if d is not None]
+    dim = as_dim(value)
+    return None if dim is None else [dim]
+
+
+def _sizes(args: Sequence[Any], kwargs: dict[str, Any]) -> list[int] | None:
+    """Read a size given as `f(2, 3)`, `f((2, 3))`, `f(torch.Size([2, 3]))` or `f(size=(2, 3))`."""
+    if "size" in kwargs:
+        return as_dims(kwargs["size"])
+    if len(args) == 1:
+        return as_dims(args[0])
+    return as_dims(list(args))
 
 
 def _product(dims: Sequence[int]) -> int:
@@ -72,14 +94,13 @@ def _elements_arange(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
 
 
 def _elements_steps(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
-    steps = kwargs.get("steps", args[2] if len(args) > 2 else None)
-    return int(steps) if isinstance(steps, int) else None
+    return as_dim(kwargs.get("steps", args[2] if len(args) > 2 else None))
 
 
 def _elements_eye(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
-    n = args[0] if args else kwargs.get("n", 0)
-    m = args[1] if len(args) > 1 and isinstance(args[1], int) else kwargs.get("m", n)
-    return _product([n, m]) if isinstance(n, int) and isinstance(m, int) else None
+    n = as_dim(args[0] if args else kwargs.get("n", 0))
+    m = as_dim(args[1]) if len(args) > 1 and as_dim(args[1]) is not None else as_dim(kwargs.get("m", n))
+    return _product([n, m]) if n is not None and m is not None else None
 
 
 def _elements_outer(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
@@ -103,8 +124,8 @@ def _elements_repeat(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
 
 
 def _elements_one_hot(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
-    classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
-    if not args or not isinstance(args[0], torch.Tensor) or not isinstance(classes, int):
+    classes = as_dim(kwargs.get("num_classes", args[1] if len(args) > 1 else -1))
+    if not args or not isinstance(args[0], torch.Tensor) or classes is None:
         return None
     if classes < 0 and args[0].numel() and not args[0].is_floating_point():
         classes = int(args[0].max()) + 1  # num_classes=-1: one more than the largest label
@@ -139,8 +160,9 @@ def _elements_diag(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> 
     source = target if isinstance(target, torch.Tensor) else (args[0] if args else kwargs.get("input"))
     if not isinstance(source, torch.Tensor) or source.dim() != 1:
         return None  # a matrix's diagonal is smaller than the matrix
-    offset = [a for a in (args[1:] if target is None else args) if isinstance(a, int)]
-    n = source.numel() + abs(int(kwargs.get("diagonal", offset[0] if offset else 0)))
+    offsets = [as_dim(a) for a in (args[1:] if target is None else args)]
+    offset = as_dim(kwargs.get("diagonal", next((o for o in offsets if o is not None), 0)))
+    n = source.numel() + abs(offset or 0)
     return n * n
 
 
@@ -169,18 +191,18 @@ def _elements_linear(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
 
 
 def _elements_linear_module(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
-    rows = kwargs.get("in_features", args[0] if args else None)
-    cols = args[1] if len(args) > 1 else kwargs.get("out_features")
-    return rows * cols if isinstance(rows, int) and isinstance(cols, int) else None
+    rows = as_dim(kwargs.get("in_features", args[0] if args else None))
+    cols = as_dim(args[1] if len(args) > 1 else kwargs.get("out_features"))
+    return rows * cols if rows is not None and cols is not None else None
 
 
 def _elements_pad(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
     x = args[0] if args else kwargs.get("input")
     pad = args[1] if len(args) > 1 else kwargs.get("pad")
-    if not isinstance(x, torch.Tensor) or not isinstance(pad, (list, tuple)) or len(pad) > 2 * x.dim():
+    widths = as_dims(pad) if isinstance(pad, (list, tuple)) else None
+    if not isinstance(x, torch.Tensor) or widths is None or len(widths) > 2 * x.dim():
         return None
-    if not all(isinstance(p, int) for p in pad):
-        return None
+    pad = widths
     dims = list(x.shape)
     for i in range(0, len(pad) - 1, 2):  # pad pairs start at the last dimension
         dims[-1 - i // 2] += pad[i] + pad[i + 1]
@@ -207,7 +229,15 @@ def _elements_data(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> 
     return nested_length(data)
 
 
+def _elements_legacy(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # torch.Tensor(2, 3) and torch.Tensor(torch.Size([2, 3])) make a size; torch.Tensor([2, 3]) copies data.
+    if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], torch.Size):
+        return _elements_data(args, kwargs, target)
+    return _elements_sizes(args, kwargs, target)
+
+
 ESTIMATORS: dict[str, Estimator] = {
+    "legacy": _elements_legacy,
     "sizes": _elements_sizes,
     "first": _elements_first,
     "randint": _elements_randint,
