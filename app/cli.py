@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .errors import CLI_EXIT, GradtraceError
@@ -85,8 +86,30 @@ def _serve(args: argparse.Namespace) -> int:
     settings = dataclasses.replace(
         settings, host=args.host or settings.host, port=args.port if args.port is not None else settings.port
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(create_app(settings), **server_options(settings))
     return 0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's settings for `settings`: its own limits where they suffice, our protocol for the rest
+    (header and body deadlines, connections per address, 414/431 answers: web/connection_guard.py)."""
+    from .web.connection_guard import guarded_protocol, head_limits
+
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "http": guarded_protocol(settings),
+        # h11 must never give up on a head before our protocol answers it (it resets the connection).
+        "h11_max_incomplete_event_size": head_limits(settings)[1] + 1024,
+        # A request arriving with this many connections open or requests in progress is answered 503;
+        # the protocol closes connections past it.
+        "limit_concurrency": settings.max_connections,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        # X-Forwarded-For/-Proto are believed only from the proxies the settings trust (uvicorn's
+        # default trusts 127.0.0.1 whatever the deployment); the app reads the client the same way.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies) or None,
+    }
 
 
 def _read_source(name: str) -> str:

@@ -59,9 +59,8 @@ class Settings:
     snippet_rate_limit: str = "30/minute"  # snippet creations per client, on top of client_rate_limit
     queue_wait_seconds: float = 30.0  # how long a request waits for a worker before a 429
     # Connections (the server's own protocol, app/web/connection_guard.py).
-    max_connections: int = 1_000  # open connections in all; past it new ones are closed at once
+    max_connections: int = 1_000  # open connections (and requests in progress) in all; past it 503 or closed
     client_max_connections: int = 64  # open connections per address (trusted proxies are exempt)
-    max_concurrent_requests: int = 500  # requests being answered at once; past it 503 (uvicorn limit_concurrency)
     max_header_bytes: int = 16 * 1024  # request headers (without the request line); past it 431
     header_timeout_seconds: float = 10.0  # to receive a request's line and headers (from connecting or the last answer)
     body_timeout_seconds: float = 30.0  # to receive a request's whole body once its headers are in

@@ -12,7 +12,13 @@ const outdir = join(root, "static", "build");
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [join(root, "static/src/playground.js"), join(root, "static/src/playground.css")],
+  entryPoints: [
+    join(root, "static/src/playground.js"),
+    join(root, "static/src/playground.css"),
+    // The API reference (/api/docs): Swagger UI served from here, never from a CDN.
+    join(root, "static/src/api-docs.js"),
+    join(root, "static/src/api-docs.css"),
+  ],
   outdir,
   bundle: true,
   minify: true,
@@ -20,13 +26,18 @@ const result = await build({
   target: ["es2022", "chrome100", "firefox100", "safari15"],
   // Licence texts go to one file next to the bundle instead of comments inside it.
   legalComments: "none",
-  banner: { js: "/* gradtrace playground; third-party licences: /static/build/LICENSES.txt */" },
+  banner: { js: "/* gradtrace; third-party licences: /static/build/LICENSES.txt */" },
   metafile: true,
   logLevel: "warning",
 });
 
 const packages = bundledPackages(result.metafile);
-writeFileSync(join(outdir, "LICENSES.txt"), licenceTexts(packages));
+// swagger-ui-dist's bundle carries code of many packages; their licences ship beside it, listed here too.
+const swaggerLicences = readFileSync(join(root, "node_modules/swagger-ui-dist/swagger-ui-es-bundle.js.LICENSE.txt"), "utf8");
+writeFileSync(
+  join(outdir, "LICENSES.txt"),
+  `${licenceTexts(packages)}\n${"-".repeat(72)}\n\nPackages inside swagger-ui-dist's bundle:\n\n${swaggerLicences}`,
+);
 if (process.argv.includes("--notices")) writeFileSync(join(root, "THIRD_PARTY_NOTICES.md"), noticesMarkdown(packages));
 
 for (const [file, info] of Object.entries(result.metafile.outputs)) {

@@ -73,4 +73,5 @@ async def healthz(request: Request) -> JSONResponse:
     # Workers being replaced count as coming: a moment with every worker restarting is not an outage.
     status = "ok" if workers else "starting" if starting else "no workers"
     body = {"status": status, "workers": workers, "idle": idle, "busy": busy, "starting": starting}
+    body["waiting"] = pool.waiting()  # requests waiting for a worker
     return JSONResponse(body, status_code=200 if workers or starting else 503, headers={"Cache-Control": "no-store"})

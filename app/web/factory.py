@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
             if own_pool:
                 worker_pool.close()
 
-    app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url="/api/docs")
+    app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.pool = worker_pool
     app.state.snippets = SnippetStore(settings.snippet_db, settings.snippet_store_max_bytes)

@@ -1,4 +1,5 @@
-"""Headers every answer carries: nosniff everywhere, CORS `*` on images and JSON; preflights and HEAD."""
+"""Headers every answer carries: nosniff and a Content-Security-Policy everywhere, CORS `*` on images
+and JSON; preflights and HEAD."""
 
 from __future__ import annotations
 
@@ -6,19 +7,39 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CORS_TYPES = (b"image/", b"application/json", b"application/pdf")
+
+# The page and the API docs: only their own scripts and styles, served from /static; inline style
+# attributes are allowed (the drawn graph and the editor set them), inline scripts are not. No site
+# may frame them (clickjacking); images are embedded by <img>, which frame-ancestors does not touch.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# Everything else (SVG and other images, JSON, text): nothing executable and nothing loaded from
+# anywhere, should a browser open it as a document; an SVG keeps its inline styles.
+CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def content_security_policy(content_type: str) -> str:
+    """The Content-Security-Policy of an answer of `content_type`."""
+    return PAGE_POLICY if content_type.startswith("text/html") else CONTENT_POLICY
+
 PREFLIGHT_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
     (b"access-control-allow-headers", b"content-type, if-none-match"),
     (b"access-control-max-age", b"86400"),
     (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", CONTENT_POLICY.encode()),
     (b"content-length", b"0"),
 ]
 
 
 class CommonHeaders:
-    """Adds `X-Content-Type-Options: nosniff` to every answer and `Access-Control-Allow-Origin: *`
-    to image and JSON answers (always, not per Origin, so a cached copy serves every site)."""
+    """Adds `X-Content-Type-Options: nosniff` and a Content-Security-Policy to every answer and
+    `Access-Control-Allow-Origin: *` to image and JSON answers (always, not per Origin, so a cached
+    copy serves every site)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -40,6 +61,7 @@ class CommonHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["x-content-type-options"] = "nosniff"
+                headers["content-security-policy"] = content_security_policy(headers.get("content-type", ""))
                 if headers.get("content-type", "").encode().startswith(CORS_TYPES):
                     headers["access-control-allow-origin"] = "*"
                     headers["access-control-expose-headers"] = "ETag"

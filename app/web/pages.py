@@ -26,3 +26,11 @@ def playground(request: Request) -> HTMLResponse:
         request, "index.html", {"page_data": page_data}
     )
     return response
+
+
+@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference: Swagger UI bundled from a pinned npm package and served from /static (no CDN),
+    reading /openapi.json."""
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(request, "api-docs.html", {})
+    return response

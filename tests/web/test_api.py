@@ -172,7 +172,7 @@ def test_healthz_counts_workers_that_can_take_a_request(tmp_path: Path) -> None:
     try:
         app = create_app(Settings(snippet_db=tmp_path / "snippets.sqlite3"), pool=pool)
         with TestClient(app, raise_server_exceptions=False) as own:
-            healthy = {"status": "ok", "workers": 1, "idle": 1, "busy": 0, "starting": 0}
+            healthy = {"status": "ok", "workers": 1, "idle": 1, "busy": 0, "starting": 0, "waiting": 0}
             assert own.get("/healthz").json() == healthy
             [pid] = pool.pids()
             os.kill(pid, signal.SIGKILL)
@@ -203,6 +203,6 @@ def test_healthz_counts_a_busy_worker(tmp_path: Path) -> None:
             response = own.get("/healthz")
             runner.join()
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "workers": 1, "idle": 0, "busy": 1, "starting": 0}
+        assert response.json() == {"status": "ok", "workers": 1, "idle": 0, "busy": 1, "starting": 0, "waiting": 0}
     finally:
         pool.close()
