@@ -108,6 +108,10 @@ class Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        time.sleep(0.5)
         self.log.close()
-        return sorted(pid for pid in self.seen if alive(pid))
+        # The forkserver and workers end on their own once the service is gone (they see their pipes
+        # close); on a busy machine that can take a while, so wait for it rather than a fixed time.
+        deadline = time.monotonic() + 30
+        while (left := sorted(pid for pid in self.seen if alive(pid))) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return left

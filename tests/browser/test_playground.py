@@ -260,7 +260,9 @@ def test_the_embed_url_draws_every_step_when_collapsing_is_off(page: Page) -> No
     assert match
     url = match.group(1).replace("&amp;", "&")
     assert "collapse=false" in url
-    drawn = page.request.get(url).text()
+    answer = page.request.get(url, timeout=60_000)
+    drawn = answer.text()
+    assert answer.status == 200, drawn[:500]
     assert "fold_" not in drawn and drawn.count('class="node') == 32
 
 
