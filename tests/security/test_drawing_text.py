@@ -116,3 +116,25 @@ def test_assert_messages_through_the_service(client: TestClient, code: str, show
     assert pdf.status_code == 422
     assert pdf_size(pdf.content)[1] >= 0.9 * pdf_size(client.get(f"/pdf/{plain}").content)[1]
     assert "a\x1fb" not in client.post("/api/graph", json={"code": code}).text  # JSON escapes it instead
+
+
+ODD_REQUESTS = [
+    ("x = 1\x1f", ""),  # a raw control character in the source
+    ("x = 'a\ufffeb'\nassert False, x", ""),  # a raw U+FFFE in a string the message quotes
+    ("y = (x * 2).sum()", '?inputs={"a\\u001fb": 1}'),  # an input name that is not a name
+    ("y = (x * 2).sum()", '?inputs={"x": "\\uffff"}'),  # an input value that is not a number
+    ("y = (x * 2).sum()", '?inputs={"x": [1, "\\ud800"]}'),
+]
+
+
+@pytest.mark.parametrize(("code", "query"), ODD_REQUESTS)
+def test_odd_sources_and_inputs_draw_parseable_error_pictures(client: TestClient, code: str, query: str) -> None:
+    encoded = encode_source(code)
+    svg = client.get(f"/svg/{encoded}{query}")
+    assert 400 <= svg.status_code < 500 and svg.headers["content-type"].startswith("image/svg+xml")
+    message = "".join(parses_as_xml(svg.content).itertext())
+    assert "gradtrace:" in message
+    for fmt, size_of in (("png", png_size), ("pdf", pdf_size)):
+        picture = client.get(f"/{fmt}/{encoded}{query}")
+        assert picture.status_code == svg.status_code
+        assert size_of(picture.content)[0] > 200  # an empty drawing is ~83 px / 134 pt wide
