@@ -22,8 +22,8 @@ from .render.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import run_program
 from .sandbox.parse import parse_program
-from .sandbox.torch_surface import printoptions_restored
 from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
+from .sandbox.torch_surface import printoptions_restored
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
 MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)

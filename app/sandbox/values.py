@@ -223,7 +223,9 @@ def check_result(value: object, source: str, budget: list[int] | None = None) ->
     return value
 
 
-_ARGUMENT_KINDS = frozenset({"plain", "tensor", "size", "dtype", "device", "container", "return_types", "ndarray", "generator"})
+_ARGUMENT_KINDS = frozenset(
+    {"plain", "tensor", "size", "dtype", "device", "container", "return_types", "ndarray", "generator"}
+)
 
 
 def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 0) -> None:

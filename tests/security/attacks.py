@@ -10,6 +10,7 @@ Case = tuple[str, str, str]
 
 LEAF = "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
 OPT = "w = torch.ones(2, requires_grad=True)\no = optim.SGD([w], lr=0.1)\n"
+LOADER = "from torch.utils.data import DataLoader\n"
 
 # Breaking out of the interpreter: every path to a Python object that is not data.
 ESCAPE: list[Case] = [
@@ -136,12 +137,16 @@ ESCAPE: list[Case] = [
     ("plt-savefig-ignored", "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('{DIR}/a.png')", "ok"),
     ("plt-private", "import matplotlib.pyplot as plt\na = plt._backend_mod", "forbidden"),
     ("plt-figure-private", "import matplotlib.pyplot as plt\nf = plt.figure()\na = f.__dict__", "forbidden"),
-    ("data-loader-collate", LEAF + "from torch.utils.data import DataLoader\nd = DataLoader([x], collate_fn=print)", "forbidden"),
-    ("data-loader-workers", LEAF + "from torch.utils.data import DataLoader\nfor b in DataLoader([x, x], num_workers=4):\n    print(b)", "ok"),
-    ("data-loader-sampler", LEAF + "from torch.utils.data import DataLoader\nd = DataLoader([x], sampler=[0])", "forbidden"),
-    ("data-loader-internals", LEAF + "from torch.utils.data import DataLoader\nd = DataLoader([x])\na = d.collate_fn", "forbidden"),
-    ("data-dataset-class", LEAF + "from torch.utils.data import TensorDataset\nd = TensorDataset(x)\na = d.__class__", "forbidden"),
-    ("data-loader-user-fn", "from torch.utils.data import DataLoader\ndef f():\n    pass\nd = DataLoader(f)", "forbidden"),
+    ("data-loader-collate", LEAF + LOADER + "d = DataLoader([x], collate_fn=print)", "forbidden"),
+    ("data-loader-workers", LEAF + LOADER + "for b in DataLoader([x, x], num_workers=4):\n    print(b)", "ok"),
+    ("data-loader-sampler", LEAF + LOADER + "d = DataLoader([x], sampler=[0])", "forbidden"),
+    ("data-loader-internals", LEAF + LOADER + "d = DataLoader([x])\na = d.collate_fn", "forbidden"),
+    (
+        "data-dataset-class",
+        LEAF + "from torch.utils.data import TensorDataset\nd = TensorDataset(x)\na = d.__class__",
+        "forbidden",
+    ),
+    ("data-loader-user-fn", LOADER + "def f():\n    pass\nd = DataLoader(f)", "forbidden"),
     ("generator-state", "g = torch.Generator()\na = g.get_state()", "forbidden"),
     ("generator-set-state", "g = torch.Generator()\ng.set_state(torch.zeros(5056, dtype=torch.uint8))", "forbidden"),
     ("scheduler-optimizer", OPT + "s = optim.lr_scheduler.StepLR(o, step_size=1)\na = s.optimizer", "forbidden"),
