@@ -24,6 +24,7 @@ from .numpy_arrays import (
     broadcast_elements,
     check_data,
     checked_result,
+    clean_arguments,
     dot_elements,
     matmul_elements,
     numpy_call,
@@ -107,7 +108,8 @@ def _sized_kw(*args: Any, **kwargs: Any) -> int | None:
 def _array(limits: Limits) -> Callable[..., Any]:
     def array(data: Any, dtype: Any = None) -> Any:
         check_data("np.array", data, limits)
-        return np.array(data, dtype=as_dtype(dtype))
+        (clean,), _ = clean_arguments("np.array", [data], {})
+        return checked_result("np.array", np.array(clean, dtype=as_dtype(dtype)), limits)
 
     return array
 
