@@ -31,13 +31,13 @@ class _RenderFunction:
     """`gradtrace.render` is the function, although a subpackage has that name too.
 
     Importing a subpackage sets it as an attribute of its parent, which would replace the function
-    the first time anything draws. This descriptor keeps the function; the subpackage stays reachable
-    by import (`from gradtrace.render.svg import layout`), as every module imports it."""
+    the first time anything draws. This descriptor keeps the function (which also answers the
+    subpackage's attributes, see `api.PackageRender`); the subpackage stays in sys.modules."""
 
     def __get__(self, module: object, owner: type | None = None) -> Any:
-        from .api import render
+        from .api import package_render
 
-        return render
+        return package_render
 
     def __set__(self, module: object, value: object) -> None:
         pass  # the import system naming the subpackage; sys.modules keeps it

@@ -39,10 +39,20 @@ def test_render_formats(fmt: str, magic: bytes) -> None:
     assert gradtrace.render(CODE, format=fmt).startswith(magic)
 
 
-def test_render_still_works_after_the_render_subpackage_is_imported() -> None:
-    from gradtrace.render.svg import layout  # the subpackage named like the function
-
-    assert callable(layout) and gradtrace.render(CODE, format="dot").startswith(b"digraph")
+def test_render_and_the_render_subpackage_share_the_name() -> None:
+    """`gradtrace.render` is the function before and after its namesake subpackage is imported, in
+    every import form (a fresh interpreter: nothing imported before)."""
+    probe = (
+        "import gradtrace\n"
+        "import gradtrace.render.svg as svg\n"
+        "from gradtrace.render.options import RenderOptions\n"
+        "from gradtrace import render\n"
+        "import gradtrace.render.dot\n"
+        "assert callable(svg.layout) and RenderOptions().theme == 'light' and render is gradtrace.render\n"
+        f"print(gradtrace.render({CODE!r}, format='dot')[:7].decode())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "digraph", done.stderr
 
 
 def test_run_returns_the_result_the_json_api_serialises() -> None:
