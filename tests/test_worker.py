@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -14,6 +15,7 @@ import pytest
 from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
+from gradtrace.fair_queue import FairQueue
 from gradtrace.worker import Job, WorkerPool, cpu_budget
 
 from tests.service import descendants
@@ -302,3 +304,125 @@ def test_in_process_pipeline_leaves_the_callers_signals_alone() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_requests_waiting_for_a_worker_hold_no_thread(small_pool: WorkerPool) -> None:
+    """Each waiting request held a thread for up to 30 s; 40 of them froze the web process."""
+
+    async def scenario() -> tuple[int, list[str]]:
+        before = threading.active_count()
+        runs = [asyncio.ensure_future(small_pool.run_async(Job(QUICK), client=f"c{i}")) for i in range(50)]
+        deadline = time.monotonic() + 30
+        while small_pool.waiting() < 40 and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        threads = threading.active_count() - before
+        results = await asyncio.gather(*runs)
+        return threads, [result.graphs[0].graph.root for result in results]
+
+    threads, roots = asyncio.run(scenario())
+    assert threads <= 2, f"{threads} threads for 50 requests waiting for one worker"
+    assert roots == ["out"] * 50
+
+
+def test_waiting_clients_are_served_in_turn_not_in_arrival_order(small_pool: WorkerPool) -> None:
+    """One client's ten queued requests do not go before another client's one."""
+    order: list[str] = []
+
+    async def run(client: str) -> None:
+        await small_pool.run_async(Job(QUICK), client=client)
+        order.append(client)
+
+    async def scenario() -> None:
+        blocker = asyncio.ensure_future(small_pool.run_async(Job(SLOW)))  # holds the only worker ~1 s
+        while small_pool.health()[1] == 0:
+            await asyncio.sleep(0.01)
+        flood = [asyncio.ensure_future(run("flooder")) for _ in range(10)]
+        while small_pool.waiting() < 10:
+            await asyncio.sleep(0.01)
+        other = asyncio.ensure_future(run("other"))
+        await asyncio.gather(blocker, *flood, other, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert order.index("other") == 1, order  # FIFO would have served it last
+
+
+def test_a_client_holds_at_most_its_share_of_the_workers() -> None:
+    pool = WorkerPool(Limits(timeout_seconds=2.0), size=2)
+    pool.start()
+    try:
+
+        async def scenario() -> tuple[float, list[str]]:
+            hogs = [asyncio.ensure_future(pool.run_async(Job(SLOW), client="hog", share=1)) for _ in range(2)]
+            deadline = time.monotonic() + 30
+            while pool.health()[1] < 1 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            start = time.monotonic()
+            other = await pool.run_async(Job(QUICK), client="other", share=1)
+            served_in = time.monotonic() - start
+            outcomes = await asyncio.gather(*hogs, return_exceptions=True)
+            assert other.graphs[0].graph.root == "out"
+            return served_in, [getattr(o, "kind", "") for o in outcomes]
+
+        served_in, outcomes = asyncio.run(scenario())
+        assert served_in < 1.5, f"the other client waited {served_in:.1f} s behind the hog"
+        assert outcomes == ["timeout", "timeout"]  # the hog's second job ran after its first
+    finally:
+        pool.close()
+
+
+def test_a_request_that_gives_up_waiting_loses_no_worker(small_pool: WorkerPool) -> None:
+    async def scenario() -> None:
+        blocker = asyncio.ensure_future(small_pool.run_async(Job(SLOW)))
+        while small_pool.health()[1] == 0:
+            await asyncio.sleep(0.01)
+        waiter = asyncio.ensure_future(small_pool.run_async(Job(QUICK), client="impatient"))
+        while small_pool.waiting() == 0:
+            await asyncio.sleep(0.01)
+        waiter.cancel()  # its client went away
+        with pytest.raises(GradtraceError) as busy:
+            await small_pool.run_async(Job(QUICK), wait_seconds=0.1)
+        assert busy.value.status == 429 and getattr(busy.value, "retry_after", 0) >= 1
+        with pytest.raises(GradtraceError):
+            await blocker
+        assert small_pool.waiting() == 0
+
+    asyncio.run(scenario())
+    assert small_pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
+    assert small_pool.waiting() == 0
+
+
+def test_close_answers_the_waiting_requests() -> None:
+    pool = WorkerPool(Limits(timeout_seconds=2.0), size=1)
+    pool.start()
+
+    async def scenario() -> BaseException | None:
+        blocker = asyncio.ensure_future(pool.run_async(Job(SLOW)))
+        while pool.health()[1] == 0:
+            await asyncio.sleep(0.01)
+        waiter = asyncio.ensure_future(pool.run_async(Job(QUICK), client="late"))
+        while pool.waiting() == 0:
+            await asyncio.sleep(0.01)
+        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        await asyncio.gather(blocker, return_exceptions=True)
+        return (await asyncio.gather(waiter, return_exceptions=True))[0]
+
+    outcome = asyncio.run(scenario())
+    assert isinstance(outcome, GradtraceError) and outcome.status == 503
+    assert pool.pids() == []
+
+
+def test_fair_queue_takes_clients_in_turn_within_their_share() -> None:
+    line: FairQueue[str] = FairQueue()
+    claims = [line.claim("a") for _ in range(3)] + [line.claim("b"), line.claim("c", share=1), line.claim("c", share=1)]
+    granted: list[str] = []
+    for item in ("w1", "w2", "w3", "w4", "w5"):
+        line.put(item)
+        granted += [c.client for c in claims if c.future.done() and c.future.result() == item]
+    assert granted == ["a", "b", "c", "a", "a"]  # c's second waits: c holds its share of one
+    line.release("c")
+    line.put("w6")
+    assert claims[5].future.result(timeout=0) == "w6"
+    waiting = line.claim("d")
+    assert line.withdraw(waiting) is None and waiting.future.cancelled()
+    line.put("w7")
+    assert line.counts() == (1, 0)  # the withdrawn claim was not granted; the item stays idle

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Settings
 from gradtrace.web.factory import create_app
+from gradtrace.web.fairness import client_address, trusted_networks
 from gradtrace.worker import WorkerPool
 
 from tests.conftest import TEST_LIMITS
@@ -182,3 +183,32 @@ def test_snippet_creation_has_its_own_rate(limited: TestClient) -> None:
     refused = limited.post("/api/snippets", json={"code": "y = (x * 3).sum()"}, headers=me)
     assert refused.status_code == 429 and "1 per 1 minute" in refused.json()["error"]["message"]
     assert "retry-after" in refused.headers
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "client"),
+    [
+        ("198.51.100.5", None, (), "198.51.100.5"),
+        ("198.51.100.5", "10.9.9.9", (), "198.51.100.5"),  # nobody trusted: the header is the client's word
+        ("198.51.100.5", "10.9.9.9", ("127.0.0.1",), "198.51.100.5"),  # not from the trusted proxy
+        ("127.0.0.1", "192.0.2.4", ("127.0.0.1",), "192.0.2.4"),
+        ("127.0.0.1", "6.6.6.6, 192.0.2.4", ("127.0.0.1",), "192.0.2.4"),  # the client wrote 6.6.6.6
+        ("10.0.0.2", "192.0.2.4, 10.0.0.1", ("10.0.0.0/8",), "192.0.2.4"),  # two trusted proxies in a row
+        ("127.0.0.1", None, ("127.0.0.1",), "127.0.0.1"),
+    ],
+)
+def test_a_client_is_its_address_or_the_hop_a_trusted_proxy_names(
+    peer: str, forwarded: str | None, trusted: tuple[str, ...], client: str
+) -> None:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    scope = {"type": "http", "client": (peer, 1234), "headers": headers}
+    assert client_address(scope, trusted_networks(trusted)) == client
+
+
+def test_a_bad_trusted_proxy_setting_is_refused_at_start() -> None:
+    with pytest.raises(ValueError, match="GRADTRACE_TRUSTED_PROXIES"):
+        trusted_networks(["not-an-address"])
+    assert Settings.from_env({"GRADTRACE_TRUSTED_PROXIES": "10.0.0.1, 10.1.0.0/16"}).trusted_proxies == (
+        "10.0.0.1",
+        "10.1.0.0/16",
+    )
