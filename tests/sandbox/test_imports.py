@@ -70,7 +70,8 @@ SPELLINGS = [
     "import torch.nn as nn\nimport torch.nn.functional as F\nprint(F.relu(torch.tensor([-1.0, 2.0])))",
     "from torch import nn, optim\nm = nn.Linear(2, 1)\no = optim.SGD(m.parameters(), lr=0.1)\nprint(m.weight.shape)",
     "import torch.optim as optim\nfrom torch.optim import lr_scheduler\nprint(lr_scheduler.StepLR)",
-    "from torch.autograd import Variable, grad\nx = Variable(torch.ones(2), requires_grad=True)\nprint(grad((x * x).sum(), x))",
+    "from torch.autograd import Variable, grad\nx = Variable(torch.ones(2), requires_grad=True)\n"
+    "print(grad((x * x).sum(), x))",
     "import numpy\nprint(numpy.ones(3))",
     "from numpy import array, float32\nprint(array([1, 2], dtype=float32))",
     "from random import shuffle, seed\nseed(3)\na = [1, 2, 3, 4]\nshuffle(a)\nprint(a)",
