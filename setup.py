@@ -19,7 +19,10 @@ from setuptools.errors import SetupError
 
 ROOT = Path(__file__).resolve().parent
 APP = ROOT / "app"
-BUNDLE = [ROOT / "static" / "build" / name for name in ("playground.js", "playground.css", "api-docs.js", "api-docs.css", "LICENSES.txt")]
+BUNDLE = [
+    ROOT / "static" / "build" / name
+    for name in ("playground.js", "playground.css", "api-docs.js", "api-docs.css", "LICENSES.txt")
+]
 MIN_NODE = 18
 HOW_TO_GET_NODE = (
     f"gradtrace's playground bundle (static/build/) is built from static/src with Node.js {MIN_NODE}+ and npm "
