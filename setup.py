@@ -35,7 +35,8 @@ HOW_TO_GET_NODE = (
 def bundle_sources() -> list[Path]:
     """Every file the bundle is built from: a change to one makes the bundle stale."""
     fixed = [ROOT / "package.json", ROOT / "package-lock.json", ROOT / "scripts" / "build-assets.mjs"]
-    return fixed + sorted(p for p in (ROOT / "static" / "src").rglob("*") if p.is_file())
+    folders = (ROOT / "scripts", ROOT / "static" / "src")
+    return fixed + sorted(p for folder in folders for p in folder.rglob("*") if p.is_file() and p not in fixed)
 
 
 def bundle_is_current() -> bool:
