@@ -31,6 +31,29 @@ DIAGRAM_TYPE = "gradtrace"
 FORMATS: tuple[str, ...] = get_args(ImageFormat)
 OPTION_NAMES = tuple(ImageQuery.__dataclass_fields__)
 
+# The bodies are read by hand (errors must be pictures, not 422 JSON); this only documents them.
+_OPTIONS_SCHEMA = {"type": "object", "description": 'image URL options, e.g. {"theme": "dark"}'}
+_JSON_BODY = {
+    "type": "object",
+    "properties": {
+        "diagram_source": {"type": "string", "description": "the PyTorch code"},
+        "diagram_type": {"type": "string", "enum": [DIAGRAM_TYPE]},
+        "output_format": {"type": "string", "enum": list(get_args(ImageFormat))},
+        "diagram_options": _OPTIONS_SCHEMA,
+    },
+    "required": ["diagram_source", "diagram_type"],
+}
+_TYPED_BODY = {
+    "text/plain": {"schema": {"type": "string", "description": "the PyTorch code"}},
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "properties": {"diagram_source": {"type": "string"}, "diagram_options": _OPTIONS_SCHEMA},
+            "required": ["diagram_source"],
+        }
+    },
+}
+
 
 def _format(raw: object) -> ImageFormat:
     if raw not in FORMATS:
@@ -105,7 +128,11 @@ async def get_kroki_image(
     return await answer_image(request, _picture_format(output_format), load)
 
 
-@router.post("/", responses=IMAGE_CONTENT)
+@router.post(
+    "/",
+    responses=IMAGE_CONTENT,
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _JSON_BODY}}}},
+)
 async def post_kroki_json(request: Request) -> Response:
     """Kroki's POST: `{"diagram_source", "diagram_type": "gradtrace", "output_format", "diagram_options"}`."""
     try:
@@ -123,7 +150,11 @@ async def post_kroki_json(request: Request) -> Response:
     return await answer_image(request, _picture_format(output_format), load)
 
 
-@router.post("/{diagram_type}/{output_format}", responses=IMAGE_CONTENT)
+@router.post(
+    "/{diagram_type}/{output_format}",
+    responses=IMAGE_CONTENT,
+    openapi_extra={"requestBody": {"required": True, "content": _TYPED_BODY}},
+)
 async def post_kroki_typed(request: Request, diagram_type: str, output_format: str, query: QueryOptions) -> Response:
     """Kroki's POST to `/gradtrace/{format}`: the source as a plain-text body, or JSON
     `{"diagram_source", "diagram_options"}` (what mkdocs-kroki-plugin sends with http_method POST)."""
