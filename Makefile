@@ -61,10 +61,12 @@ fuzz: install
 	GRADTRACE_HYPOTHESIS_PROFILE=$(FUZZ_PROFILE) $(PY) -m pytest -q tests/security/test_fuzz.py tests/security/test_schema.py
 
 # The real service under concurrent hostile load on loopback; fails on any 5xx, dropped connection or leaked worker.
+# Then one client flooding slow programs plus a slowloris group beside a well-behaved client (tests/load_hostile.py).
 LOAD_CLIENTS ?= 32
 LOAD_SECONDS ?= 60
 load: install
 	$(PY) -m tests.load --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
+	$(PY) -m tests.load --scenario hostile --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info static/build node_modules

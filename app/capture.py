@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -14,7 +16,9 @@ from torch.utils._pytree import tree_flatten
 from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import Snapshot, snapshot
+from .leaf_names import LeafNamer, binding_rank
 from .live_objects import LiveElements, LiveLeafTable, LiveNodes, NodeField
+from .op_sizes import op_output_elements
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
 AutogradNode = Any
@@ -62,6 +66,20 @@ def live_observations(nodes: LiveNodes) -> Observations:
 
 _BACKWARD = torch.Tensor.backward
 _GRAD = torch.autograd.grad
+
+# Set while a library function runs its own backward passes (torch.autograd.functional.jacobian
+# calls autograd.grad once per output element): those are its inner workings, not the program's.
+_LIBRARY_CALL: ContextVar[bool] = ContextVar("gradtrace_library_call", default=False)
+
+
+@contextmanager
+def undrawn_backward_calls() -> Iterator[None]:
+    """Run the block without drawing the backward passes it makes."""
+    token = _LIBRARY_CALL.set(True)
+    try:
+        yield
+    finally:
+        _LIBRARY_CALL.reset(token)
 
 
 def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
@@ -191,6 +209,7 @@ class Recorder(TorchFunctionMode):
         self.live_nodes = LiveNodes()
         self.live_elements = LiveElements()
         self.seen = live_observations(self.live_nodes)
+        self.leaf_namer = LeafNamer(self.seen.leaf_names, self._watch_leaf)
         self.captures: list[Capture] = []
         self.line: int | None = None
         self.last_root: torch.Tensor | None = None
@@ -202,8 +221,10 @@ class Recorder(TorchFunctionMode):
     def at_line(self, line: int) -> None:
         self.line = line
 
-    def bound(self, name: str, value: object) -> None:
+    def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         if not isinstance(value, torch.Tensor):
+            if isinstance(value, torch.nn.Module):  # its parameters are named by their path under `name`
+                self.leaf_namer.offer_module(value, name, binding_rank(top_level, loop, module_path=True))
             return
         # Reading an attribute while this mode is on goes through __torch_function__ (a fifth of
         # an op's cost); what the recorder reads for itself need not.
@@ -214,13 +235,12 @@ class Recorder(TorchFunctionMode):
                 # A view made under no_grad and then changed in place (`with torch.no_grad():
                 # w[0].copy_(v)`) is fine until someone reads its grad_fn: leave it unobserved.
                 return
-            requires_grad = value.requires_grad
         if node is not None:
             self.seen.node_names.setdefault(node, name)
             self.last_root = value
-        elif requires_grad:
-            self._watch_leaf(value)
-            self.seen.leaf_names.setdefault(id(value), name)
+        else:
+            # Named whatever its requires_grad now: `x = torch.arange(4.0); x.requires_grad_()` draws `x`.
+            self.leaf_namer.offer(value, name, binding_rank(top_level, loop, module_path=False))
             self.seen.leaf_lines.setdefault(id(value), self.line)
 
     def warn(self, text: str) -> None:
@@ -242,10 +262,18 @@ class Recorder(TorchFunctionMode):
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
         kwargs = kwargs or {}
-        if func is _BACKWARD:
+        if func is _BACKWARD and not _LIBRARY_CALL.get():
             return self._backward(func, args, kwargs)
-        if func is _GRAD:
+        if func is _GRAD and not _LIBRARY_CALL.get():
             return self._grad(func, args, kwargs)
+        planned = op_output_elements(func, args, kwargs)  # layers' inner ops (conv2d, embedding)
+        if planned is not None and planned > self.limits.max_tensor_elements:
+            raise GradtraceError(
+                "limit",
+                f"an operation would make a tensor of {planned} elements; "
+                f"the limit is {self.limits.max_tensor_elements}",
+                self.line,
+            )
         out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):  # the common case, without flattening
             made = [out]

@@ -10,6 +10,7 @@ import asyncio
 import gc
 import math
 import multiprocessing
+import os
 import resource
 import signal
 import sys
@@ -46,6 +47,7 @@ RETRY_FIRST_SECONDS = 0.5  # a replacement that failed to start is tried again a
 RETRY_MAX_SECONDS = 10.0  # ...doubling up to this, until the pool is closed
 CLOSE_WAIT_SECONDS = 10.0  # close() waits this long in all for replacements being started
 BUSY_RETRY_SECONDS = 5  # Retry-After of a request that found every worker busy for its whole wait
+WORKER_NICENESS = 5  # added to a worker's nice value (lower CPU priority than the web process)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,13 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
             return
 
 
+def serve_jobs_niced(conn: Connection, limits: Limits) -> None:
+    """serve_jobs at a lower CPU priority than the web process: however hard user programs compute,
+    the web process gets the CPU first, so /healthz, the page and static files answer at once."""
+    os.nice(WORKER_NICENESS)
+    serve_jobs(conn, limits)
+
+
 class _WorkerDied(Exception):
     """The worker's pipe closed under a job: the process ended (a cap, a signal, a crash)."""
 
@@ -232,7 +241,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=serve_jobs, args=(child, self.limits), daemon=True)
+        process = self._ctx.Process(target=serve_jobs_niced, args=(child, self.limits), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)

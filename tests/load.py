@@ -3,6 +3,7 @@ resource bombs. Prints requests served, answers by status, p50/p99 latency and p
 non-zero on any 5xx, dropped connection or worker left behind after the service stops.
 
     .venv/bin/python -m tests.load --clients 32 --seconds 60
+    .venv/bin/python -m tests.load --scenario hostile --seconds 60   (see tests/load_hostile.py)
 """
 
 from __future__ import annotations
@@ -95,7 +96,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--timeout", default="3", help="GRADTRACE_LIMIT_TIMEOUT_SECONDS of the service")
+    parser.add_argument("--scenario", choices=("mixed", "hostile"), default="mixed")
     args = parser.parse_args()
+    if args.scenario == "hostile":
+        from tests.load_hostile import run_hostile
+
+        return run_hostile(args.seconds)
     service = Service(env={"GRADTRACE_LIMIT_TIMEOUT_SECONDS": args.timeout})
     try:
         service.wait_ready()

@@ -16,7 +16,7 @@ from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
 from gradtrace.fair_queue import FairQueue
-from gradtrace.worker import Job, WorkerPool, cpu_budget
+from gradtrace.worker import WORKER_NICENESS, Job, WorkerPool, cpu_budget
 
 from tests.service import descendants
 
@@ -426,3 +426,9 @@ def test_fair_queue_takes_clients_in_turn_within_their_share() -> None:
     assert line.withdraw(waiting) is None and waiting.future.cancelled()
     line.put("w7")
     assert line.counts() == (1, 0)  # the withdrawn claim was not granted; the item stays idle
+
+
+def test_workers_yield_the_cpu_to_the_web_process(small_pool: WorkerPool) -> None:
+    """A program computing flat out must not slow /healthz and the page: workers run niced."""
+    [pid] = small_pool.pids()
+    assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS

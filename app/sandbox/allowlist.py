@@ -126,7 +126,7 @@ MODULE_LISTING_METHODS: frozenset[str] = frozenset(
 OPTIMIZER_METHODS: frozenset[str] = frozenset({"step", "zero_grad"})
 
 # Autograd graph nodes (`x.grad_fn`).
-GRAD_FN_ATTRIBUTES: frozenset[str] = frozenset({"next_functions"})
+GRAD_FN_ATTRIBUTES: frozenset[str] = frozenset({"next_functions", "variable"})
 GRAD_FN_METHODS: frozenset[str] = frozenset({"name"})
 
 # torch.return_types.* (results of max/min/topk/sort with dim).
@@ -259,6 +259,18 @@ OFFERED_MODULE_NAMES: frozenset[str] = names(
     set_ylabel set_xlim set_ylim add_subplot set_aspect axes set_yscale set_xscale yscale xscale style use
     """
 )
+# Tensor methods that take a function of the program (run by the interpreter when torch calls it).
+CALLBACK_TENSOR_METHODS: frozenset[str] = frozenset({"register_hook"})
+# Read-only introspection of what an autograd node saved: `y.grad_fn._saved_self` and the like.
+SAVED_PREFIX = "_saved_"
+
+
+def is_saved_name(name: str) -> bool:
+    """`_saved_self`, `_saved_result`, ...: a node's saved values (never `_raw_saved_*` or dunders)."""
+    rest = name.removeprefix(SAVED_PREFIX)
+    return rest != name and rest.isidentifier() and not rest.startswith("_") and rest.isascii()
+
+
 # Dunder names that are plain data on a namespace (`torch.__version__`).
 PUBLIC_DUNDERS: frozenset[str] = frozenset({"__version__"})
 
@@ -292,5 +304,7 @@ def all_attribute_names() -> frozenset[str]:
         | SET_METHODS
         | CLASS_SUPPORT_NAMES
         | OFFERED_MODULE_NAMES
+        | CALLBACK_TENSOR_METHODS
+        | {"functional", "jacobian", "hessian", "vjp", "jvp", "remove"}
         | {"nn", "optim", "functional"}
     )

@@ -11,6 +11,7 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions, guards
 from .builtins import is_number, materialise, to_text
+from .callbacks import host_callable
 from .exceptions import exception_value
 from .objects import UserInstance
 from .parse import dotted_name
@@ -356,6 +357,8 @@ class Evaluator:
             guards.check_tensor_size(
                 fn.name, fn.sized, args, kwargs, target if is_tensor(target) else None, self.limits
             )
+        elif fn.policy == "callback":  # torch calls the program's functions back through us (hooks, jacobian)
+            args = [host_callable(self, a, fn.name, node) for a in args]
         elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
             raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
         try:

@@ -32,6 +32,9 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     """`obj.name` when the allowlist has it for obj's kind; otherwise a forbidden error."""
     if isinstance(obj, Namespace) and name in allowlist.PUBLIC_DUNDERS:
         return obj.member(name, shown)  # torch.__version__: a string
+    if allowlist.is_saved_name(name) and kind_of(obj) == "grad_fn":
+        # What a node saved for backward, read-only (the PyTorch docs' saved-tensors page).
+        return check_result(getattr(obj, name), shown)
     if name.startswith("_"):
         raise _not_available(shown)
     value: object
@@ -46,6 +49,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
             return check_result(getattr(obj, name), shown)
         if name in allowlist.TENSOR_METHODS:
             return HostFunction(shown, getattr(obj, name), sized=allowlist.SIZED_TENSOR_METHODS.get(name))
+        if name in allowlist.CALLBACK_TENSOR_METHODS:  # the program's hook runs in the interpreter
+            return HostFunction(shown, getattr(obj, name), policy="callback")
     elif kind == "module":
         if name in allowlist.MODULE_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)

@@ -253,6 +253,7 @@ def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
     for attr in reversed(chain):
         shown = f"`{dotted_name(attr)}`"
         public = attr.attr in USER_DUNDERS or attr.attr in allowlist.PUBLIC_DUNDERS
+        public = public or allowlist.is_saved_name(attr.attr)  # grad_fn._saved_self (members.py checks the kind)
         if not public:
             _check_name(attr.attr, attr.lineno, shown, own=defined)
         if attr.attr not in known and attr.attr not in defined and not public:

@@ -5,13 +5,15 @@ optim.lr_scheduler. Each entry is here on purpose; sizes are checked before allo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import torch
+import torch.autograd.functional
 from torch import nn
 
+from ..capture import undrawn_backward_calls
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions
@@ -132,6 +134,22 @@ def _variable(data: Any, requires_grad: bool = False, volatile: bool = False) ->
     return torch.autograd.Variable(data, requires_grad=requires_grad)
 
 
+# Functions of a program's function; the interpreter runs it when torch calls it (callbacks.py).
+def _undrawn(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` with its inner backward passes left out of the drawings (one per output element)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with undrawn_backward_calls():
+            return fn(*args, **kwargs)
+
+    return call
+
+
+_AUTOGRAD_FUNCTIONAL: dict[str, Any] = {
+    name: _undrawn(getattr(torch.autograd.functional, name)) for name in ("jacobian", "hessian", "vjp", "jvp")
+}
+
+
 def build_torch_extras(limits: Limits) -> dict[str, object]:
     """Members added to the torch namespace, and to its nn and optim namespaces (keys 'nn.*', 'optim.*')."""
     autograd = Namespace(
@@ -140,6 +158,13 @@ def build_torch_extras(limits: Limits) -> dict[str, object]:
             "grad": HostFunction("torch.autograd.grad", torch.autograd.grad),
             "backward": HostFunction("torch.autograd.backward", torch.autograd.backward),
             "Variable": HostFunction("torch.autograd.Variable", _variable, cls=torch.Tensor),
+            "functional": Namespace(
+                "torch.autograd.functional",
+                {
+                    name: HostFunction(f"torch.autograd.functional.{name}", fn, policy="callback")
+                    for name, fn in _AUTOGRAD_FUNCTIONAL.items()
+                },
+            ),
         },
     )
     init = Namespace(
