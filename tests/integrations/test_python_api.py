@@ -24,6 +24,7 @@ def test_import_gradtrace_does_not_load_torch() -> None:
     assert loaded.strip() == "False"
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch
 def test_render_draws_what_the_cli_draws() -> None:
     svg = gradtrace.render(CODE, theme="dark", direction="LR")
     cli = subprocess.run(
@@ -39,6 +40,7 @@ def test_render_formats(fmt: str, magic: bytes) -> None:
     assert gradtrace.render(CODE, format=fmt).startswith(magic)
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch
 def test_render_and_the_render_subpackage_share_the_name() -> None:
     """`gradtrace.render` is the function before and after its namesake subpackage is imported, in
     every import form (a fresh interpreter: nothing imported before)."""
@@ -86,6 +88,7 @@ def test_mistakes_are_gradtrace_errors(call: object, message: str) -> None:
         call()  # type: ignore[operator]
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch
 def test_documented_example_runs_as_written(tmp_path: Path) -> None:
     """docs/embedding.md's gradtrace.render/run example, run as a reader would; it prints what it says."""
     (script,) = documented_examples("python-api.py").values()
