@@ -61,7 +61,9 @@ def pick(rng: random.Random) -> dict[str, object]:
 
 async def client(url: str, until: float, seed: int, statuses: Counter[str], latencies: list[float]) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+    # Each client its own address (the service trusts loopback as its proxy), as 32 learners would be.
+    address = {"X-Forwarded-For": f"10.0.{seed // 256}.{seed % 256}"}
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers=address) as http:
         while time.monotonic() < until:
             body = pick(rng)
             start = time.monotonic()
@@ -102,7 +104,7 @@ def main() -> int:
         from tests.load_hostile import run_hostile
 
         return run_hostile(args.seconds)
-    service = Service(env={"GRADTRACE_LIMIT_TIMEOUT_SECONDS": args.timeout})
+    service = Service(env={"GRADTRACE_LIMIT_TIMEOUT_SECONDS": args.timeout, "GRADTRACE_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         service.wait_ready()
         statuses, latencies, peak = asyncio.run(drive(service, args.clients, args.seconds))

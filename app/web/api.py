@@ -67,7 +67,9 @@ async def get_graph_svg(
 async def healthz(request: Request) -> JSONResponse:
     """200 while a worker can take a request (idle, or busy and alive); 503 otherwise."""
     pool = pool_of(request)
-    idle, busy = await run_in_threadpool(pool.health)
+    # On the event loop, no thread hop: health() only polls the workers' sentinels (and stops a dead
+    # idle worker, which returns at once); a probe must answer in milliseconds however busy the pool.
+    idle, busy = pool.health()
     starting = pool.starting()
     workers = idle + busy
     # Workers being replaced count as coming: a moment with every worker restarting is not an outage.
