@@ -169,6 +169,7 @@ BUILTINS: frozenset[str] = names(
     map filter iter next set slice getattr hasattr callable super staticmethod classmethod property object
     Exception ArithmeticError LookupError ValueError TypeError RuntimeError KeyError IndexError
     ZeroDivisionError AssertionError NotImplementedError StopIteration AttributeError NameError OverflowError
+    type dir id __name__
     """
 )
 
@@ -184,7 +185,7 @@ SET_METHODS: frozenset[str] = names(
 # property setters, str.format and dict.fromkeys (app/sandbox/classes.py gates each at run time).
 CLASS_SUPPORT_NAMES: frozenset[str] = names(
     """
-    Module autograd Function apply save_for_backward saved_tensors needs_input_grad
+    Module autograd Function Optimizer Dataset apply save_for_backward saved_tensors needs_input_grad
     mark_non_differentiable setter args format fromkeys
     """
 )

@@ -6,7 +6,10 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from ..config import Limits
 from ..errors import GradtraceError
+from . import guards
+from .builtins import materialise
 from .classes import type_name
 from .expressions import runtime_error
 from .functions import local_names
@@ -18,6 +21,18 @@ from .values import GradMode, GradModeFunction, HostFunction, Scope, UserFunctio
 CALLABLE_KINDS = frozenset(
     {"HostFunction", "UserFunction", "BoundMethod", "UserClass", "GradModeFunction", "module", "optimizer"}
 )
+
+
+def yields(fn: ast.FunctionDef) -> bool:
+    """True for a generator function: `yield` in its own body (not in a nested def or lambda)."""
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            return True
+        if not isinstance(node, ast.FunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def closure_scope(scope: Scope) -> Scope:
@@ -36,6 +51,8 @@ class CallSupport:
     instantiate: Callable[..., Any]
     user_dunder: Callable[..., Any]
     lambdas: dict[ast.Lambda, ast.FunctionDef]
+    yielded: list[list[Any]]
+    limits: Limits
 
     def call_value(self, func: object, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> object:
         """`func(*args, **kwargs)` for every kind of callable value, as Python would call it."""
@@ -48,6 +65,9 @@ class CallSupport:
         if isinstance(func, UserClass):
             return self.instantiate(func, args, kwargs, node)
         if type(func) is SandboxModule:
+            found, method = func.sandbox_class.find("__call__")  # fast.ai's Model2 overrides __call__
+            if found:
+                return self.call_value(method, [func, *args], kwargs, node)
             return self.call_module(func, args, kwargs, node)
         if kind_of(func) == "module":
             return self.call_host(HostFunction(type(func).__name__, func), args, kwargs, node)  # type: ignore[arg-type]
@@ -83,7 +103,26 @@ class CallSupport:
         kw_defaults = {
             a.arg: self.evaluate(d, scope) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d
         }
-        return UserFunction(node, defaults, closure_scope(scope), local_names(node), kw_defaults=kw_defaults)
+        return UserFunction(
+            node,
+            defaults,
+            closure_scope(scope),
+            local_names(node),
+            kw_defaults=kw_defaults,
+            generator=yields(node),
+        )
+
+    def eval_Yield(self, node: ast.Yield, scope: Scope) -> None:
+        if not self.yielded:
+            raise GradtraceError("syntax", "SyntaxError: 'yield' outside function")
+        self.yielded[-1].append(None if node.value is None else self.evaluate(node.value, scope))
+        guards.check_length(len(self.yielded[-1]), self.limits)
+
+    def eval_YieldFrom(self, node: ast.YieldFrom, scope: Scope) -> None:
+        if not self.yielded:
+            raise GradtraceError("syntax", "SyntaxError: 'yield' outside function")
+        self.yielded[-1].extend(materialise(self.evaluate(node.value, scope), self.limits))
+        guards.check_length(len(self.yielded[-1]), self.limits)
 
     def eval_Lambda(self, node: ast.Lambda, scope: Scope) -> UserFunction:
         definition = self.lambdas.get(node)

@@ -118,6 +118,8 @@ class ClassSupport:
     call_value: Callable[..., Any]
     addresses: int
     tensor_attributes: dict[int, tuple[object, dict[str, object]]]  # id(tensor) -> (tensor kept alive, names)
+    builtins: dict[str, object]
+    namespaces: dict[str, Namespace]
 
     def next_address(self) -> int:
         """A deterministic made-up address for default reprs."""
@@ -205,7 +207,10 @@ class ClassSupport:
     def user_attribute(self, obj: object, name: str, shown: str) -> object:
         """`obj.name` for classes, instances, super() and exceptions of the program."""
         if name.startswith("__") and name not in USER_DUNDERS:
-            raise GradtraceError("forbidden", f"`{shown}` is not available here")
+            special = self.special_attribute(obj, name)
+            if special is None:
+                raise GradtraceError("forbidden", f"`{shown}` is not available here")
+            return special
         if isinstance(obj, UserClass):
             return self.class_attribute(obj, name, shown)
         if isinstance(obj, SuperProxy):
@@ -217,6 +222,15 @@ class ClassSupport:
         if isinstance(obj, Property) and name == "setter":
             return HostFunction("setter", lambda fn: Property(obj.getter, fn), policy="builtin")
         return self.instance_attribute(obj, name, shown)
+
+    @staticmethod
+    def special_attribute(obj: object, name: str) -> object:
+        """`x.__class__` of the program's instances and `Cls.__name__`; None where not offered."""
+        if name == "__class__":
+            return class_of(obj)
+        if name == "__name__" and isinstance(obj, UserClass):
+            return obj.name
+        return None
 
     def instance_attribute(self, obj: Any, name: str, shown: str) -> object:
         cls: UserClass = obj.sandbox_class
@@ -233,6 +247,8 @@ class ClassSupport:
             return self.bind_found(value, obj, cls)
         if isinstance(obj, SandboxModule) and not name.startswith("_"):
             return get_attribute(obj, name, shown, self.limits)
+        if isinstance(obj, SandboxModule) and name == "_modules" and "_modules" in vars(obj):
+            return vars(obj)["_modules"]  # d2l's MySequential registers children through it
         raise GradtraceError("runtime", f"AttributeError: '{cls.name}' object has no attribute '{name}'")
 
     def class_attribute(self, cls: UserClass, name: str, shown: str) -> object:
@@ -291,6 +307,8 @@ class ClassSupport:
             return self.user_attribute(obj, name, shown)
         if type(obj) is FunctionContext:
             return context_attribute(obj, name, shown)
+        if isinstance(obj, HostFunction) and isinstance(obj.cls, type) and name == "__name__":
+            return obj.cls.__name__
         if isinstance(obj, HostFunction) and obj.cls is dict and name == "fromkeys":
             return HostFunction("dict.fromkeys", self.dict_from_keys, policy="builtin")
         if is_tensor(obj) and not name.startswith("__"):
@@ -316,6 +334,14 @@ class ClassSupport:
             self.tensor_attributes.setdefault(id(obj), (obj, {}))[1][name] = value
         else:
             set_attribute(obj, name, value, shown)
+
+    def class_tokens(self) -> list[HostFunction]:
+        """Class-like values user code can name: builtins first, then torch, nn, optim members."""
+        tokens = [v for v in self.builtins.values() if isinstance(v, HostFunction) and v.cls is not None]
+        for key in ("torch", "nn", "optim"):
+            members = self.namespaces[key].members.values()
+            tokens.extend(v for v in members if isinstance(v, HostFunction) and v.cls is not None)
+        return tokens
 
     def dict_from_keys(self, keys: Any, value: object = None) -> dict[Any, Any]:
         """dict.fromkeys(keys, value), size-checked."""
@@ -424,6 +450,10 @@ def offer_class_bases(namespaces: dict[str, Namespace]) -> None:
         autograd = torch_members["autograd"] = Namespace("torch.autograd", {})
     autograd.members["Function"] = HostFunction(
         "torch.autograd.Function", _base_only("torch.autograd.Function"), cls=torch.autograd.Function, policy="builtin"
+    )
+    # For isinstance(updater, torch.optim.Optimizer) (d2l's training loop).
+    namespaces["optim"].members["Optimizer"] = HostFunction(
+        "torch.optim.Optimizer", _base_only("torch.optim.Optimizer"), cls=torch.optim.Optimizer, policy="builtin"
     )
 
 

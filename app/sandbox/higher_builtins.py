@@ -24,7 +24,7 @@ from .objects import (
     class_of,
     is_user_instance,
 )
-from .values import HostFunction, Scope, UserFunction, kind_of
+from .values import HostFunction, Namespace, Scope, UserFunction, kind_of
 
 
 class Interpreter(Protocol):
@@ -41,6 +41,9 @@ class Interpreter(Protocol):
 
     def user_dunder(self, obj: Any, dunder: str, args: list[Any], what: str) -> Any:
         """Call a dunder method of a user instance."""
+
+    def class_tokens(self) -> list[HostFunction]:
+        """The class-like values user code can name (builtins, torch, nn, optim members)."""
 
 
 _NO_DEFAULT = object()
@@ -75,6 +78,7 @@ class _ClassBuiltins:
     def __init__(self, interpreter: Interpreter) -> None:
         self.run = interpreter
         self.limits = interpreter.limits
+        self.ids: dict[int, tuple[object, int]] = {}  # id(x) -> (x kept alive, the number shown)
 
     def call(self, func: object, *args: Any) -> Any:
         return self.run.call_value(func, list(args), {}, None)
@@ -156,6 +160,39 @@ class _ClassBuiltins:
     def set_(self, iterable: Any = ()) -> set[Any]:
         return set(materialise(iterable, self.limits))
 
+    def type_(self, *args: Any) -> object:
+        """type(x): the program's class, or the class token user code already holds (`int`,
+        `torch.Tensor`, `nn.Linear`), so `type(x) == torch.Tensor` holds; never a real class."""
+        if len(args) != 1:
+            raise GradtraceError("forbidden", "type(name, bases, dict) is not available here; write a `class`")
+        value = args[0]
+        user_class = class_of(value)
+        if user_class is not None:
+            return user_class
+        cls: type = value.cls if isinstance(value, SandboxException) else type(value)
+        for token in self.run.class_tokens():
+            if token.cls is cls:
+                return token
+        return HostFunction(cls.__qualname__, _not_called(cls.__qualname__), cls=cls, policy="builtin")
+
+    def dir_(self, value: object) -> list[str]:
+        """dir(x) for namespaces and the program's own objects: the names user code may read."""
+        if isinstance(value, Namespace):
+            return sorted(n for n in value.members if not n.startswith("_"))
+        user_class = value if isinstance(value, UserClass) else class_of(value)
+        if user_class is None:
+            raise GradtraceError("forbidden", "dir() works on modules and your own classes and objects here")
+        names = {n for cls in user_class.mro for n in cls.attributes}
+        names.update(getattr(value, "sandbox_attrs", {}))
+        return sorted(names)
+
+    def id_(self, value: object) -> int:
+        """id(x): a made-up number per object, the same for the same object (no real addresses)."""
+        entry = self.ids.get(id(value))
+        if entry is None:
+            entry = self.ids[id(value)] = (value, 0x7F0000000000 + 16 * len(self.ids))
+        return entry[1]
+
 
 def _not_called(name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
@@ -193,6 +230,9 @@ def build_class_builtins(interpreter: Interpreter) -> dict[str, HostFunction]:
         "set": (run.set_, set),
         "slice": (py.slice, slice),
         "object": (_not_called("object"), object),
+        "type": (run.type_, None),
+        "dir": (run.dir_, None),
+        "id": (run.id_, None),
     }
     table = {name: HostFunction(name, fn, cls=cls, policy="builtin") for name, (fn, cls) in fns.items()}
     for name, cls in EXCEPTION_TYPES.items():

@@ -56,6 +56,11 @@ USER_DUNDERS: frozenset[str] = frozenset(
 )
 
 
+# `_` attributes user code may read, only where classes.py answers them: `obj.__class__` of its
+# own instances, `cls.__name__`, and `self._modules` of its own nn.Module (d2l's MySequential).
+SPECIAL_READS: frozenset[str] = frozenset({"__class__", "__name__", "_modules"})
+
+
 class Caller(Protocol):
     """The interpreter, as the objects below need it: to run a user method."""
 

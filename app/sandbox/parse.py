@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist
-from .objects import USER_DUNDERS
+from .objects import SPECIAL_READS, USER_DUNDERS
+from .suggestions import attribute_refusal
 
 # Node kinds the interpreter knows; anything else is refused by name.
 SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
@@ -42,6 +43,8 @@ SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
         ast.Raise,
         ast.Set,
         ast.SetComp,
+        ast.Yield,
+        ast.YieldFrom,
         ast.Constant,
         ast.Name,
         ast.Attribute,
@@ -220,7 +223,8 @@ def _check_node(node: ast.AST, bound: set[str], attributes: set[str]) -> None:
     if isinstance(node, ast.Name):
         # A bare `_` is the usual throwaway variable (`for _ in range(3)`): a plain local of the
         # program's own namespace, reaching nothing. Allowed once the program binds it.
-        _check_name(node.id, line, own=bound)
+        if not (node.id == "__name__" and isinstance(node.ctx, ast.Load)):  # `if __name__ == "__main__":`
+            _check_name(node.id, line, own=bound)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
             why = "is not available here; gradtrace runs only tensor code" + _INSTEAD.get(node.id, "")
             raise _forbid(f"`{node.id}`", line, why)
@@ -252,12 +256,15 @@ def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
     known = allowlist.all_attribute_names()
     for attr in reversed(chain):
         shown = f"`{dotted_name(attr)}`"
-        public = attr.attr in USER_DUNDERS or attr.attr in allowlist.PUBLIC_DUNDERS
+        public = attr.attr in USER_DUNDERS or attr.attr in SPECIAL_READS or attr.attr in allowlist.PUBLIC_DUNDERS
         public = public or allowlist.is_saved_name(attr.attr)  # grad_fn._saved_self (members.py checks the kind)
         if not public:
             _check_name(attr.attr, attr.lineno, shown, own=defined)
         if attr.attr not in known and attr.attr not in defined and not public:
-            raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD.get(attr.attr, ""))
+            why = "is not available here" + (
+                _INSTEAD.get(attr.attr) or attribute_refusal(dotted_name(attr).split("."), known | defined)
+            )
+            raise _forbid(shown, attr.lineno, why)
 
 
 def dotted_name(node: ast.Attribute) -> str:

@@ -92,6 +92,7 @@ class UserFunction:
     local_names: frozenset[str] = field(default_factory=frozenset)
     owner: UserClass | None = None  # the class whose body defined it (for zero-argument super())
     kw_defaults: dict[str, object] = field(default_factory=dict)  # keyword-only parameters' defaults
+    generator: bool = False  # its body yields: a call runs it to the end and returns what it yielded
 
     def __repr__(self) -> str:
         return f"<function {self.node.name}>"

@@ -222,6 +222,7 @@ CLASS = "class A:\n    def f(self):\n        return 1\n"
 NET = "class N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n"
 FN_HEAD = "class F(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
 FN = FN_HEAD + "        return x * 2\n"
+APPLY = "a = F.apply(torch.ones(2))"
 FORWARD = "    def forward(self, x):\n        return self.fc(x)\n"
 
 # User classes, instances, functions and exceptions: no path to a real Python class's internals.
@@ -275,8 +276,8 @@ CLASSES: list[Case] = [
     ("function-instance", FN + "a = F()", "runtime"),
     ("function-forward-cls", FN + "y = F.apply(torch.ones(2))\na = y.grad_fn._forward_cls", "forbidden"),
     ("function-ctx-internals", FN_HEAD + "        return ctx.ctx\na = F.apply(torch.ones(2))", "forbidden"),
-    ("function-ctx-saved-set", FN_HEAD + "        ctx.saved_tensors = 1\n        return x\na = F.apply(torch.ones(2))", "forbidden"),
-    ("function-returns-class", FN_HEAD + "        return F\na = F.apply(torch.ones(2))", "ok"),  # the program's own class
+    ("function-ctx-saved-set", FN_HEAD + "        ctx.saved_tensors = 1\n        return x\n" + APPLY, "forbidden"),
+    ("function-returns-class", FN_HEAD + "        return F\n" + APPLY, "ok"),  # the program's own class
     ("exception-traceback", "try:\n    1 / 0\nexcept Exception as e:\n    a = e.__traceback__", "forbidden"),
     ("exception-with-traceback", "try:\n    1 / 0\nexcept Exception as e:\n    a = e.with_traceback", "forbidden"),
     ("exception-args", "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e.args, e)", "ok"),
