@@ -19,9 +19,9 @@ from .exceptions import ExceptionSupport
 from .expressions import BIN_OPS, USER_OBJECTS, Evaluator, dispatch_table, runtime_error
 from .functions import bind_arguments
 from .higher_builtins import build_class_builtins
-from .objects import SandboxIterator
 from .imports import ImportedModules
 from .namespaces import build_namespaces
+from .objects import SandboxIterator
 from .parse import Program, dotted_name
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
