@@ -1,5 +1,5 @@
 """Course-build integrations: an MkDocs plugin and a Sphinx extension.
 
-Both are thin adapters over `drawing.draw_snippet`, which draws through `gradtrace.render` (the CLI's
+Both are thin adapters over `drawing.DrawingCache`, which draws through `render_output` (the CLI's
 in-process path) and keeps every drawing in a content-keyed cache, so unchanged snippets are not drawn
 again. Neither needs a running server."""

@@ -25,7 +25,7 @@ _LINE_PREFIX = re.compile(r"^line (\d+): ")
 
 
 @dataclass(frozen=True)
-class Snippet:
+class CodeBlock:
     """One ```gradtrace block: its code, its inputs and how to draw it (theme `auto`: both schemes)."""
 
     code: str
@@ -37,7 +37,7 @@ class Snippet:
         return SCHEMES if self.options.theme == "auto" else (self.options.theme,)
 
 
-def fence_snippet(code: str, text: str | Mapping[str, str], defaults: Mapping[str, str] | None = None) -> Snippet:
+def code_block(code: str, text: str | Mapping[str, str], defaults: Mapping[str, str] | None = None) -> CodeBlock:
     """`code` with the options of a fence header (`theme=dark direction=LR values=false`, braces and
     quotes allowed) or of a directive, over `defaults`; a bad option is a `request` error naming it."""
     given = _split_options(text) if isinstance(text, str) else dict(text)
@@ -54,7 +54,7 @@ def fence_snippet(code: str, text: str | Mapping[str, str], defaults: Mapping[st
         elif name in ("theme", "direction"):
             draw[name] = raw  # type: ignore[literal-required]
     inputs = _inputs(chosen.get("inputs"))
-    return Snippet(code, inputs, render_options(**draw))
+    return CodeBlock(code, inputs, render_options(**draw))
 
 
 def _split_options(header: str) -> dict[str, str]:
@@ -104,15 +104,15 @@ class DrawingCache:
         self.drawn = 0
         self.reused = 0
 
-    def key(self, snippet: Snippet, theme: str, fmt: OutputFormat) -> str:
-        options = _with_theme(snippet.options, theme)
-        inputs = json.dumps(snippet.inputs, sort_keys=True)
-        text = f"{input_hash(snippet.code, options, fmt, self.limits)}\n{inputs}"
+    def key(self, block: CodeBlock, theme: str, fmt: OutputFormat) -> str:
+        options = _with_theme(block.options, theme)
+        inputs = json.dumps(block.inputs, sort_keys=True)
+        text = f"{input_hash(block.code, options, fmt, self.limits)}\n{inputs}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
-    def draw(self, snippet: Snippet, theme: str, fmt: OutputFormat) -> tuple[str, bytes]:
+    def draw(self, block: CodeBlock, theme: str, fmt: OutputFormat) -> tuple[str, bytes]:
         """(content key, bytes) of the snippet drawn in `theme` and `fmt`; raises GradtraceError."""
-        key = self.key(snippet, theme, fmt)
+        key = self.key(block, theme, fmt)
         path = self.folder / f"{key}.{fmt}"
         try:
             data = path.read_bytes()
@@ -121,7 +121,7 @@ class DrawingCache:
         else:
             self.reused += 1
             return key, data
-        data = render_output(snippet.code, snippet.inputs, _with_theme(snippet.options, theme), fmt, self.limits)
+        data = render_output(block.code, block.inputs, _with_theme(block.options, theme), fmt, self.limits)
         self.drawn += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{fmt}.partial")

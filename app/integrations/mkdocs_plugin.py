@@ -33,13 +33,14 @@ from mkdocs.utils import get_relative_url
 
 from ..config import Settings
 from ..errors import GradtraceError
-from .drawing import DrawingCache, Snippet, fence_snippet, located_message
+from .drawing import CodeBlock, DrawingCache, code_block, located_message
 from .figures import FIGURE_CSS, inline_svg, svg_title
 
 log = logging.getLogger("mkdocs.plugins.gradtrace")
 
 LANGUAGE = "gradtrace"
 ASSETS = "assets/gradtrace"
+STYLESHEET = f"{ASSETS}/gradtrace.css"  # which scheme shows; a file, so pages and search stay free of CSS
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
 
 
@@ -90,7 +91,9 @@ class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-unt
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         root = Path(config.config_file_path or ".").resolve().parent
         self.cache = DrawingCache(root / self.config.cache_dir, Settings.from_env().limits)
-        self.figures, self.files = {}, {}
+        self.figures, self.files = {}, {STYLESHEET: FIGURE_CSS.encode("utf-8")}
+        if STYLESHEET not in [str(sheet) for sheet in config.extra_css]:
+            config.extra_css.append(STYLESHEET)
         return config
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -115,18 +118,18 @@ class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-unt
         first_code_line = offset + fence.start + 2
         where = os.path.relpath(page.file.abs_src_path or page.file.src_path)
         try:
-            snippet = fence_snippet(fence.code, options, {k: str(v) for k, v in self.config.defaults.items()})
-            return self._drawn_figure(snippet, page)
+            block = code_block(fence.code, options, {k: str(v) for k, v in self.config.defaults.items()})
+            return self._drawn_figure(block, page)
         except GradtraceError as exc:
             raise PluginError(located_message(exc, where, first_code_line)) from None
 
-    def _drawn_figure(self, snippet: Snippet, page: Page) -> str:
+    def _drawn_figure(self, block: CodeBlock, page: Page) -> str:
         assert self.cache is not None
         parts: list[str] = []
-        for scheme in snippet.schemes():
-            key, data = self.cache.draw(snippet, scheme, "svg")
+        for scheme in block.schemes():
+            key, data = self.cache.draw(block, scheme, "svg")
             svg = data.decode("utf-8")
-            css_class = f"gradtrace-{scheme}" if len(snippet.schemes()) > 1 else "gradtrace-only"
+            css_class = f"gradtrace-{scheme}" if len(block.schemes()) > 1 else "gradtrace-only"
             if self.config.output == "inline":
                 parts.append(f'<div class="{css_class}">{inline_svg(svg, key)}</div>')
                 continue
@@ -138,16 +141,12 @@ class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-unt
         return f'<div class="gradtrace">{"".join(parts)}</div>'
 
     def on_page_content(self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        found = False
-
         def figure(match: re.Match[str]) -> str:
-            nonlocal found
-            found = True
             return self.figures.get(match.group(1), match.group(0))
 
+        # A block on its own became a paragraph; one inside a list item or a table cell did not.
         html_text = re.sub(r"<p>(GRADTRACEFIGURE\d+X)</p>", figure, html_text)
-        html_text = re.sub(r"(GRADTRACEFIGURE\d+X)", figure, html_text)
-        return f"<style>{FIGURE_CSS}</style>\n{html_text}" if found else html_text
+        return re.sub(r"(GRADTRACEFIGURE\d+X)", figure, html_text)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for name, data in self.files.items():

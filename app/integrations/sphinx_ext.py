@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import __version__
 from ..config import Settings
 from ..errors import GradtraceError
-from .drawing import DrawingCache, Snippet, fence_snippet
+from .drawing import CodeBlock, DrawingCache, code_block
 from .figures import svg_title
 
 logger = logging.getLogger(__name__)
@@ -62,10 +62,10 @@ class GradtraceDirective(SphinxDirective):
         options = {k: str(v) for k, v in self.options.items() if k not in ("alt", "width")}
         defaults = {"theme": "light", **self.config.gradtrace_defaults}
         try:
-            snippet = fence_snippet("\n".join(self.content), options, defaults)
-            if snippet.options.theme == "auto":  # a PDF has one scheme; pages that switch use MkDocs
-                snippet = fence_snippet(snippet.code, {**options, "theme": "light"}, defaults)
-            files = _draw_files(self.env.app, snippet)
+            block = code_block("\n".join(self.content), options, defaults)
+            if block.options.theme == "auto":  # a PDF has one scheme; pages that switch use MkDocs
+                block = code_block(block.code, {**options, "theme": "light"}, defaults)
+            files = _draw_files(self.env.app, block)
         except GradtraceError as exc:
             # Sphinx names the file and the directive's line; the message names the snippet's line.
             shown = exc.display_message()
@@ -88,13 +88,13 @@ def _cache(app: Sphinx) -> DrawingCache:
     return cache
 
 
-def _draw_files(app: Sphinx, snippet: Snippet) -> dict[str, str]:
+def _draw_files(app: Sphinx, block: CodeBlock) -> dict[str, str]:
     """{mime type: absolute path} of the snippet's SVG and PDF, drawn or found in the cache; plus its alt text."""
     cache = _cache(app)
-    theme = snippet.options.theme
+    theme = block.options.theme
     files: dict[str, str] = {}
     for mime, fmt in FORMATS.items():
-        key, data = cache.draw(snippet, theme, fmt)  # type: ignore[arg-type]
+        key, data = cache.draw(block, theme, fmt)  # type: ignore[arg-type]
         files[mime] = str(cache.folder / f"{key}.{fmt}")
         if fmt == "svg":
             files["alt"] = svg_title(data.decode("utf-8"))

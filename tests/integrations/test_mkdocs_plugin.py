@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gradtrace.errors import GradtraceError
-from gradtrace.integrations.drawing import fence_snippet
+from gradtrace.integrations.drawing import code_block
 from gradtrace.integrations.mkdocs_plugin import find_fences
 
 from .conftest import mkdocs_build, run_build, write_examples
@@ -35,7 +35,9 @@ def test_documented_site_shows_both_graphs_in_both_schemes(mkdocs_site: Path) ->
             figure.count('<div class="gradtrace-light"><svg') == 1 and figure.count('class="gradtrace-dark"><svg') == 1
         )
     assert "MulBackward0" in figures[0] and "TanhBackward0" in figures[1]
-    assert '[data-md-color-scheme="slate"] .gradtrace .gradtrace-dark{display:block}' in page  # the toggle decides
+    assert '<link rel="stylesheet" href="assets/gradtrace/gradtrace.css">' in page
+    css = (mkdocs_site / "assets" / "gradtrace" / "gradtrace.css").read_text()
+    assert '[data-md-color-scheme="slate"] .gradtrace .gradtrace-dark{display:block}' in css  # the toggle decides
     ids = re.findall(r'<(?:g|title|desc|linearGradient)[^>]* id="([^"]+)"', "".join(figures))
     assert ids and len(ids) == len(set(ids))  # four SVGs inline on one page, no id twice
     assert "```gradtrace" not in page and "GRADTRACEFIGURE" not in page
@@ -67,7 +69,7 @@ def test_file_output_writes_svgs_the_pages_link(tmp_path: Path) -> None:
     sources = re.findall(
         r'<img class="gradtrace-(?:light|dark)" src="([^"]+)" alt="Autograd graph of (?:y|loss)"', page
     )
-    assert len(sources) == 4
+    assert len(sources) == 4 and len(set(sources)) == 4
     for source in sources:
         assert (folder / "site" / source).read_bytes().startswith(b"<?xml")
 
@@ -101,17 +103,17 @@ def test_fences_inside_longer_fences_are_examples() -> None:
 )
 def test_bad_fence_options_say_what_to_write(header: str, message: str) -> None:
     with pytest.raises(GradtraceError, match=re.escape(message)):
-        fence_snippet("y = x * 2", header)
+        code_block("y = x * 2", header)
 
 
 def test_fence_options_reach_the_drawing() -> None:
-    snippet = fence_snippet("y = x * 2", '{direction="LR" values=false grads=no collapse=0 precision=3 graph=0}')
-    options = snippet.options
+    block = code_block("y = x * 2", '{direction="LR" values=false grads=no collapse=0 precision=3 graph=0}')
+    options = block.options
     assert (options.direction, options.show_values, options.show_grads, options.collapse_runs) == (
         "LR",
         False,
         False,
         False,
     )
-    assert (options.precision, options.graph, snippet.schemes()) == (3, 0, ("light", "dark"))
-    assert fence_snippet("y = x", "theme=dark inputs='{\"x\": [1, 2]}'").inputs == {"x": [1, 2]}
+    assert (options.precision, options.graph, block.schemes()) == (3, 0, ("light", "dark"))
+    assert code_block("y = x", "theme=dark inputs='{\"x\": [1, 2]}'").inputs == {"x": [1, 2]}
