@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,14 @@ def test_documented_example_runs_as_written(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "6.0" and "# 6.0" in script
+
+
+def test_graphviz_warnings_go_to_the_debug_log_not_descriptor_2(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from gradtrace.render.svg import layout
+
+    with caplog.at_level(logging.DEBUG, logger="gradtrace.graphviz"):
+        assert layout("digraph { a [shape=no_such_shape] }", "svg").startswith(b"<?xml")
+    assert capfd.readouterr().err == ""  # Graphviz writes this warning from C, straight to descriptor 2
+    assert "unknown shape no_such_shape" in caplog.text
