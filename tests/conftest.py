@@ -11,6 +11,8 @@ from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 
 TEST_LIMITS = Limits(timeout_seconds=5.0)
+# Tests send requests back to back from one client; the rates have their own tests (test_fairness.py).
+NO_RATE_LIMITS = {"client_rate_limit": "", "snippet_rate_limit": ""}
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +27,6 @@ def pool() -> Iterator[WorkerPool]:
 def client(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A fresh app per test on the shared pool."""
     db = tmp_path_factory.mktemp("db") / "snippets.sqlite3"
-    settings = Settings(limits=TEST_LIMITS, snippet_db=db)
+    settings = Settings(limits=TEST_LIMITS, snippet_db=db, **NO_RATE_LIMITS)
     with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
         yield test_client

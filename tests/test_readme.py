@@ -40,8 +40,28 @@ def test_readme_limits_table_matches_the_settings() -> None:
 
     from gradtrace.config import Limits
 
-    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", README, re.M))
+    documented = dict(re.findall(r"^\| `([a-z_]+)` \| ([\d.]+) \|", README, re.M))
     defaults = {f.name: getattr(Limits(), f.name) for f in fields(Limits)}
     assert set(documented) == set(defaults)
     for name, value in defaults.items():
         assert float(documented[name]) == float(value), name
+
+
+def test_readme_settings_tables_match_the_settings() -> None:
+    """The fairness, quota and server tables give each GRADTRACE_ setting's real default."""
+    from gradtrace.config import Settings
+
+    rows = re.findall(r"^\| `GRADTRACE_(\w+)` \| ([^|]+) \|", README, re.M)
+    assert len(rows) >= 14
+    settings = Settings()
+    for name, documented in rows:
+        value = getattr(settings, name.lower())
+        text = documented.strip()
+        if isinstance(value, tuple):
+            assert (value, text) == ((), "empty"), name
+        elif isinstance(value, str):
+            assert text == f"`{value}`", name
+        elif text.startswith("0 = "):  # 0 means "computed from other settings"
+            assert value == 0, name
+        else:
+            assert float(text) == float(value), name

@@ -21,7 +21,7 @@ from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import TEST_LIMITS
+from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
 
 CANARY = "canary-" + secrets.token_hex(12)
 os.environ["GRADTRACE_CANARY"] = CANARY
@@ -76,6 +76,6 @@ def watch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watch]:
 def app_client(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for a whole module on the shared pool (the attack tables are long)."""
     db = tmp_path_factory.mktemp("db") / "snippets.sqlite3"
-    app_settings = Settings(limits=TEST_LIMITS, snippet_db=db)
+    app_settings = Settings(limits=TEST_LIMITS, snippet_db=db, **NO_RATE_LIMITS)
     with TestClient(create_app(app_settings, pool=pool), raise_server_exceptions=False) as test_client:
         yield test_client

@@ -12,7 +12,7 @@ from gradtrace.worker import WorkerPool
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.conftest import TEST_LIMITS
+from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
 
 EXAMPLES = 300 if os.environ.get("GRADTRACE_HYPOTHESIS_PROFILE") == "long" else 10
 
@@ -20,7 +20,7 @@ EXAMPLES = 300 if os.environ.get("GRADTRACE_HYPOTHESIS_PROFILE") == "long" else 
 def test_no_server_errors(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every operation of a real app on the session's worker pool; calls go through ASGI, no socket."""
     db = tmp_path_factory.mktemp("db") / "snippets.sqlite3"
-    app = create_app(Settings(limits=TEST_LIMITS, snippet_db=db), pool=pool)
+    app = create_app(Settings(limits=TEST_LIMITS, snippet_db=db, **NO_RATE_LIMITS), pool=pool)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     tested = []
     for found in schema.get_all_operations():
