@@ -12,8 +12,6 @@ from gradtrace.integrations.mkdocs_plugin import find_fences
 
 from .conftest import mkdocs_build, run_build, write_examples
 
-pytestmark = pytest.mark.slow
-
 BROKEN_PAGE = """---
 title: Broken
 ---
@@ -26,6 +24,7 @@ y = open("notes.txt")
 """
 
 
+@pytest.mark.slow
 def test_documented_site_shows_both_graphs_in_both_schemes(mkdocs_site: Path) -> None:
     page = (mkdocs_site / "index.html").read_text(encoding="utf-8")
     figures = re.findall(r'<div class="gradtrace">(.*?)</div></div>', page, re.DOTALL)
@@ -43,6 +42,7 @@ def test_documented_site_shows_both_graphs_in_both_schemes(mkdocs_site: Path) ->
     assert "```gradtrace" not in page and "GRADTRACEFIGURE" not in page
 
 
+@pytest.mark.slow
 def test_unchanged_snippets_are_not_drawn_again(tmp_path: Path) -> None:
     folder = write_examples("mkdocs-site", tmp_path)
     assert "gradtrace: 4 drawn, 0 from the cache" in mkdocs_build(folder)
@@ -52,6 +52,7 @@ def test_unchanged_snippets_are_not_drawn_again(tmp_path: Path) -> None:
     assert "gradtrace: 2 drawn, 2 from the cache" in mkdocs_build(folder)  # only the changed block, both schemes
 
 
+@pytest.mark.slow
 def test_a_broken_snippet_stops_the_build_at_its_file_and_line(tmp_path: Path) -> None:
     folder = write_examples("mkdocs-site", tmp_path)
     (folder / "docs" / "broken.md").write_text(BROKEN_PAGE)
@@ -60,6 +61,7 @@ def test_a_broken_snippet_stops_the_build_at_its_file_and_line(tmp_path: Path) -
     assert "docs/broken.md:8: gradtrace forbidden error: `open` is not available here" in done.stderr
 
 
+@pytest.mark.slow
 def test_file_output_writes_svgs_the_pages_link(tmp_path: Path) -> None:
     folder = write_examples("mkdocs-site", tmp_path)
     config = folder / "mkdocs.yml"
