@@ -44,6 +44,7 @@ class GradtraceError(Exception):
         line: int | None = None,
         col: int | None = None,
         status: int | None = None,
+        partial: object = None,
     ) -> None:
         # Messages can quote user text; lone surrogates in it would make every response encoder fail.
         message = message.encode("utf-8", "replace").decode("utf-8")
@@ -53,10 +54,13 @@ class GradtraceError(Exception):
         self.line = line
         self.col = col
         self.status = status if status is not None else HTTP_STATUS[kind]
+        # What a program that failed part-way produced before the failing line (a result.Result,
+        # which sits above this module; the web layer answers it under `partial`).
+        self.partial = partial
 
     def __reduce__(self) -> tuple[object, ...]:
         # Errors cross the worker pipe; keep every field when pickled.
-        return (type(self), (self.kind, self.message, self.line, self.col, self.status))
+        return (type(self), (self.kind, self.message, self.line, self.col, self.status, self.partial))
 
     def at(self, line: int | None, col: int | None = None) -> GradtraceError:
         """Fill in a position if none is known yet; return self for `raise err.at(...)`."""

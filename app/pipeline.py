@@ -20,8 +20,9 @@ from .render.dot import drawn_folds, graph_to_dot, title_and_description
 from .render.options import RenderOptions
 from .render.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
-from .sandbox.interpret import run_program
+from .sandbox.interpret import Execution, run_program
 from .sandbox.parse import parse_program
+from .sandbox.suggestions import typo_names
 from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 from .sandbox.torch_surface import printoptions_restored
 
@@ -49,32 +50,26 @@ def run(
     options = options or RenderOptions()
     program = parse_program(source, limits)
     warnings: list[str] = []
-    given, tensors = make_inputs(program.free_names, inputs or {}, limits, warnings)
+    typos = typo_names(program.tree, program.free_names)
+    given, tensors = make_inputs(program.free_names, inputs or {}, limits, warnings, typos)
     recorder = Recorder(limits)
     for name, tensor in tensors.items():
         recorder.bound(name, tensor)
     grad_mode = torch.is_grad_enabled()
     torch.manual_seed(SEED)
+    torch_warnings: list[pywarnings.WarningMessage] = []
     try:
-        with isolated_torch_state(), pywarnings.catch_warnings(record=True) as torch_warnings, recorder:
+        with isolated_torch_state(), pywarnings.catch_warnings(record=True) as caught, recorder:
             pywarnings.simplefilter("always")
+            torch_warnings = caught
             with printoptions_restored():
                 execution = run_program(program, tensors, limits, recorder)
         warnings.extend(_torch_warning_texts(torch_warnings))
-        warnings.extend(execution.warnings + recorder.warnings)
-        captures = list(recorder.captures)
-        if recorder.undrawn:
-            warnings.append(
-                f"only the first {len(captures)} backward() calls are drawn; "
-                f"{recorder.undrawn} later ones ran but are not drawn"
-            )
-        if not captures:
-            captures = _automatic_capture(recorder, warnings)
-        graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
-        warnings.extend(_fold_warnings(graphs))
-        variables = describe_variables({**tensors, **execution.names}, limits, warnings)
-        graphs, variables = within_listing_budget(graphs, variables, limits.max_listed_elements, warnings)
-    except GradtraceError:
+        return _finish(execution, recorder, given, tensors, options, limits, guard, warnings)
+    except GradtraceError as err:
+        if isinstance(err.partial, Execution):  # a runtime error: keep what ran before its line
+            warnings.extend(_torch_warning_texts(torch_warnings))
+            err.partial = _what_ran(err.partial, recorder, given, tensors, options, limits, guard, warnings)
         raise
     except (RuntimeError, ValueError, TypeError, IndexError) as exc:
         # The capture's own backward pass can fail where the program did not (e.g. a dtype
@@ -82,7 +77,51 @@ def run(
         raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
     finally:
         torch.set_grad_enabled(grad_mode)
-    return Result(graphs, variables, given, execution.stdout, tuple(warnings))
+
+
+def _finish(
+    execution: Execution,
+    recorder: Recorder,
+    given: dict[str, Any],
+    tensors: dict[str, torch.Tensor],
+    options: RenderOptions,
+    limits: Limits,
+    guard: LayoutGuard,
+    warnings: list[str],
+) -> Result:
+    """Captures -> Graphs -> SVG, and the named tensors, of a program that ran (or ran part-way)."""
+    warnings.extend(execution.warnings + recorder.warnings)
+    captures = list(recorder.captures)
+    if recorder.undrawn:
+        warnings.append(
+            f"only the first {len(captures)} backward() calls are drawn; "
+            f"{recorder.undrawn} later ones ran but are not drawn"
+        )
+    if not captures:
+        captures = _automatic_capture(recorder, warnings)
+    graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
+    warnings.extend(_fold_warnings(graphs))
+    variables = describe_variables({**tensors, **execution.names}, limits, warnings)
+    graphs, variables = within_listing_budget(graphs, variables, limits.max_listed_elements, warnings)
+    return Result(graphs, variables, given, execution.stdout, tuple(warnings), outputs=tuple(execution.outputs))
+
+
+def _what_ran(
+    execution: Execution,
+    recorder: Recorder,
+    given: dict[str, Any],
+    tensors: dict[str, torch.Tensor],
+    options: RenderOptions,
+    limits: Limits,
+    guard: LayoutGuard,
+    warnings: list[str],
+) -> Result | None:
+    """The result of the lines that ran before a runtime error, or None when even that fails (the
+    error itself is the answer then)."""
+    try:
+        return _finish(execution, recorder, given, tensors, options, limits, guard, warnings)
+    except (GradtraceError, RuntimeError, ValueError, TypeError, IndexError):
+        return None
 
 
 def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[str]:
@@ -95,9 +134,14 @@ def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[str]:
 
 
 def make_inputs(
-    free_names: tuple[str, ...], inputs: Mapping[str, Any], limits: Limits, warnings: list[str]
+    free_names: tuple[str, ...],
+    inputs: Mapping[str, Any],
+    limits: Limits,
+    warnings: list[str],
+    typos: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-    """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0."""
+    """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0.
+    `typos`: free name -> the assigned name it is probably a misspelling of (said in its warning)."""
     check_inputs(inputs)
     for name in inputs:
         if name not in free_names:
@@ -107,7 +151,12 @@ def make_inputs(
     total = 0
     for name in free_names:
         value = inputs.get(name, 1.0)
-        if name not in inputs:
+        if name not in inputs and name in (typos or {}):
+            warnings.append(
+                f"`{name}` is never assigned; did you mean `{(typos or {})[name]}`? As written it is an input: "
+                "a scalar tensor 1.0 with requires_grad=True"
+            )
+        elif name not in inputs:
             warnings.append(
                 f"`{name}` is never assigned, so it is an input: a scalar tensor 1.0 with "
                 "requires_grad=True (give it another value in the inputs)"

@@ -8,6 +8,7 @@ from typing import Any
 
 from .graph.model import Graph, Node, TensorData
 from .render.folding import Fold
+from .sandbox.echo import Echo
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Result:
     stdout: str
     warnings: tuple[str, ...]
     image: bytes | None = None  # the drawn graph, when the job asked for an image format
+    outputs: tuple[Echo, ...] = ()  # what the top-level bare expression lines showed, in order
 
 
 def json_safe(values: Any) -> Any:
@@ -115,5 +117,6 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "variables": {name: variable_to_json(v) for name, v in result.variables.items()},
         "inputs": {name: json_safe(v) for name, v in result.inputs.items()},
         "stdout": result.stdout,
+        "outputs": [{"line": e.line, "text": e.text, "at": e.at} for e in result.outputs],
         "warnings": list(result.warnings),
     }

@@ -15,6 +15,7 @@ from . import extensions, guards
 from .builtins import build_builtins, materialise
 from .calls import CallSupport
 from .classes import ClassSupport, offer_class_bases
+from .echo import Echo, Echoes, echoed_statements
 from .exceptions import ExceptionSupport
 from .expressions import BIN_OPS, USER_OBJECTS, Evaluator, dispatch_table, runtime_error
 from .functions import bind_arguments
@@ -32,8 +33,9 @@ class Observer(Protocol):
     def at_line(self, line: int) -> None:
         """Called right before each statement runs."""
 
-    def bound(self, name: str, value: object) -> None:
-        """Called after each binding of a plain name, in any scope."""
+    def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
+        """Called after each binding of a plain name, in any scope (`top_level`: the module's; `loop`:
+        a `for` target)."""
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Execution:
     names: dict[str, object]
     stdout: str
     warnings: list[str] = field(default_factory=list)  # about imported modules (plots not drawn)
+    outputs: list[Echo] = field(default_factory=list)  # what bare expression lines showed
 
 
 # Control flow travels as exceptions outside the Exception hierarchy, so no handler converts them.
@@ -71,19 +74,36 @@ def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, 
     interpreter = Interpreter(limits, observer)
     try:
         interpreter.run(program.tree, inputs)
-    except GradtraceError:
-        raise
+    except GradtraceError as err:
+        raise _keeping_what_ran(err, interpreter) from None
     except _Return:
         raise GradtraceError("syntax", "SyntaxError: 'return' outside function", interpreter.line) from None
     except (_Break, _Continue):
         raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line) from None
     except Exception as exc:
-        raise runtime_error(exc).at(interpreter.line) from None
+        raise _keeping_what_ran(runtime_error(exc).at(interpreter.line), interpreter) from None
     finally:
         torch.set_grad_enabled(grad_enabled)
     return Execution(
-        names=interpreter.user_names(), stdout="".join(interpreter.output), warnings=interpreter.imports.warnings()
+        names=interpreter.user_names(),
+        stdout="".join(interpreter.output),
+        warnings=interpreter.imports.warnings(),
+        outputs=interpreter.echoes.shown,
     )
+
+
+def _keeping_what_ran(error: GradtraceError, interpreter: Interpreter) -> GradtraceError:
+    """A runtime error carries the Execution of the lines before it (`error.partial`), so the
+    answer can still draw what ran."""
+    if error.kind == "runtime" and error.partial is None:
+        echoes = getattr(interpreter, "echoes", None)
+        error.partial = Execution(
+            names=interpreter.user_names(),
+            stdout="".join(interpreter.output),
+            warnings=interpreter.imports.warnings(),
+            outputs=echoes.shown if echoes is not None else [],
+        )
+    return error
 
 
 class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
@@ -136,6 +156,8 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
             if name.startswith("_") or kind_of(value) is None:
                 raise GradtraceError("request", f"input `{name}` cannot be given to a program")
             self.globals.values[name] = value
+        self.echoed = echoed_statements(tree)
+        self.echoes = Echoes(self.limits)
         self.run_block(tree.body, self.globals)
 
     def user_names(self) -> dict[str, object]:
@@ -177,7 +199,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         if scope is self.globals:
             self.bound_order.setdefault(name, None)
         if report:
-            self.observer.bound(name, value)
+            self.observer.bound(name, value, top_level=scope is self.globals)
 
     def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True) -> None:
         """Assign to a name, a (nested, starred) tuple/list, `a[i]` or a settable tensor attribute."""
@@ -194,6 +216,13 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
             self.assign_attribute(obj, target.attr, value, dotted_name(target))
         else:
             raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
+
+    def report_loop_target(self, target: ast.expr, scope: Scope) -> None:
+        """Tell the observer the names a `for` bound: a loop variable names a tensor only when
+        nothing better does (app/leaf_names.py)."""
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in scope.values:
+                self.observer.bound(node.id, scope.values[node.id], top_level=scope is self.globals, loop=True)
 
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
         """`obj[index] = value` for lists, dicts and tensors only (and user classes with __setitem__)."""
@@ -242,7 +271,9 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
     # --- simple statements ----------------------------------------------------------------------
 
     def exec_Expr(self, stmt: ast.Expr, scope: Scope) -> None:
-        self.evaluate(stmt.value, scope)
+        value = self.evaluate(stmt.value, scope)
+        if stmt in self.echoed:
+            self.echoes.show(stmt.lineno, value, self.output_chars)
 
     def exec_Pass(self, stmt: ast.Pass, scope: Scope) -> None:
         pass
@@ -341,7 +372,8 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         for item in iterable:  # lazy: allowed values iterate without calling user code
             self.line = stmt.lineno
             self.step()
-            self.bind_target(stmt.target, item, scope)
+            self.bind_target(stmt.target, item, scope, report=False)
+            self.report_loop_target(stmt.target, scope)
             if not self.loop_body(stmt.body, scope):
                 return
         self.run_block(stmt.orelse, scope)

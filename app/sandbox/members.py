@@ -11,6 +11,7 @@ from typing import Any
 from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist, extensions, guards
+from .suggestions import value_refusal
 from .values import HostFunction, Namespace, check_result, kind_of, text_size
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
@@ -72,7 +73,7 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
         return value
     if obj is None:  # the common learner slip (`x.grad_fn` of a leaf): say it as Python does
         raise GradtraceError("runtime", f"AttributeError: 'NoneType' object has no attribute '{name}'")
-    raise _not_available(shown)
+    raise GradtraceError("forbidden", f"`{shown}` is not available here" + value_refusal(kind, name))
 
 
 def safe_format(template: str, limits: Limits) -> Callable[..., str]:

@@ -25,6 +25,7 @@ from .objects import (
     UserClass,
     UserInstance,
 )
+from .suggestions import namespace_refusal
 from .user_modules import SandboxModule
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
@@ -43,7 +44,8 @@ class Namespace:
     def member(self, name: str, shown: str) -> object:
         """`self.name`, or the error that says it is not available (modules offered in part say more)."""
         if name not in self.members:
-            raise GradtraceError("forbidden", f"`{shown}` is not available here")
+            why = namespace_refusal(self.name, name, self.members)
+            raise GradtraceError("forbidden", f"`{shown}` is not available here{why}")
         return self.members[name]
 
     def __repr__(self) -> str:

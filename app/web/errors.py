@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import GradtraceError, RetryLater
 from ..render.drawing_text import drawing_text
+from ..result import Result, result_to_json
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -21,8 +22,12 @@ def error_headers(error: GradtraceError) -> dict[str, str]:
 
 
 def error_json(error: GradtraceError) -> JSONResponse:
-    """`{"error": {...}}` with the error's status; never cached."""
-    return JSONResponse({"error": error.to_dict()}, status_code=error.status, headers=error_headers(error))
+    """`{"error": {...}}` with the error's status; never cached. A program that failed part-way also
+    answers what ran before the failing line under `partial` (the shape of a successful answer)."""
+    body: dict[str, object] = {"error": error.to_dict()}
+    if isinstance(error.partial, Result):
+        body["partial"] = result_to_json(error.partial)
+    return JSONResponse(body, status_code=error.status, headers=error_headers(error))
 
 
 def error_svg(error: GradtraceError) -> Response:

@@ -24,7 +24,8 @@ export async function fetchGraph(request, signal) {
     if (err.name === "AbortError") throw err;
   }
   if (response.ok && body && Array.isArray(body.graphs)) return { ok: true, data: body };
-  if (body && body.error) return { ok: false, error: body.error };
+  // A runtime error may carry what ran before the failing line (graphs, stdout...) as `partial`.
+  if (body && body.error) return { ok: false, error: body.error, partial: body.partial ?? null };
   return failure("request", `The service answered ${response.status} without an explanation.`);
 }
 

@@ -1,8 +1,8 @@
 // Printed output, shown like a notebook cell's output, and the service's warnings.
 
-export function renderOutput(pre, warningsList, stdout, warnings) {
-  pre.textContent = stdout;
-  pre.closest("section").classList.toggle("is-empty", !stdout);
+export function renderOutput(pre, warningsList, stdout, warnings, outputs = []) {
+  pre.replaceChildren(...interleaved(stdout, outputs ?? []));
+  pre.closest("section").classList.toggle("is-empty", !stdout && !outputs?.length);
   warningsList.replaceChildren();
   for (const warning of warnings ?? []) {
     const item = document.createElement("li");
@@ -10,6 +10,31 @@ export function renderOutput(pre, warningsList, stdout, warnings) {
     warningsList.append(item);
   }
   warningsList.hidden = !warnings || warnings.length === 0;
+}
+
+/**
+ * Printed text with each bare expression's value ({line, text, at}) put where it ran: `at` counts
+ * the characters printed before it, in code points as Python counts them.
+ */
+function interleaved(stdout, outputs) {
+  const chars = Array.from(stdout);
+  const parts = [];
+  let from = 0;
+  for (const echo of outputs) {
+    const upto = Math.min(Math.max(echo.at, from), chars.length);
+    if (upto > from) parts.push(chars.slice(from, upto).join(""));
+    from = upto;
+    const block = document.createElement("span");
+    block.className = "echo";
+    block.dataset.line = String(echo.line);
+    const mark = document.createElement("span");
+    mark.className = "echo-line";
+    mark.textContent = `[line ${echo.line}] `;
+    block.append(mark, `${echo.text}\n`);
+    parts.push(block);
+  }
+  if (from < chars.length) parts.push(chars.slice(from).join(""));
+  return parts;
 }
 
 const ERROR_TITLES = {

@@ -120,7 +120,8 @@ async function renderNow(historyMode = "none") {
   inFlight = null;
   setBusy(false);
   if (!answer.ok) {
-    showError(answer.error);
+    if (answer.partial) showResult(answer.partial, Math.round(performance.now() - started));
+    showError(answer.error, Boolean(answer.partial));
     return;
   }
   showResult(answer.data, Math.round(performance.now() - started));
@@ -132,8 +133,8 @@ function showResult(data, elapsedMs) {
   for (const name of Object.keys(state.inputs)) if (!(name in (data.inputs ?? {}))) delete state.inputs[name];
   renderError($("error"), null);
   editor.markError(null);
-  document.body.classList.remove("has-error");
-  renderOutput($("stdout"), $("warnings"), data.stdout ?? "", data.warnings);
+  document.body.classList.remove("has-error", "has-partial");
+  renderOutput($("stdout"), $("warnings"), data.stdout ?? "", data.warnings, data.outputs);
   renderInputs($("inputs-form"), data.inputs, state.inputs, onInputEdit);
   controls.showGraphPicker(data.graphs);
   showCurrentGraph();
@@ -166,8 +167,10 @@ function showCurrentGraph() {
   editor.linkLine(null);
 }
 
-function showError(error) {
+/** `partial`: the graph and output on screen are what ran before the failing line, not stale. */
+function showError(error, partial = false) {
   setBusy(false);
+  document.body.classList.toggle("has-partial", partial);
   renderError($("error"), error);
   editor.markError(error.line ?? null);
   // The previous graph stays on screen, dimmed, so the learner keeps their bearings.

@@ -17,7 +17,7 @@ class RecordingObserver:
     def at_line(self, line: int) -> None:
         self.events.append(("line", line))
 
-    def bound(self, name: str, value: object) -> None:
+    def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         self.events.append(("bound", name))
 
 
