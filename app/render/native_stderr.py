@@ -7,6 +7,7 @@ logger at debug level instead."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
@@ -49,6 +50,7 @@ def _capture_file() -> IO[bytes]:
     if captured is None:
         _captures.clear()
         captured = _captures[os.getpid()] = tempfile.TemporaryFile()  # noqa: SIM115 (kept for the process)
+        atexit.register(captured.close)
     return captured
 
 
