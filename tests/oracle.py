@@ -84,7 +84,7 @@ def run_reference(path: str) -> dict[str, Any]:
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            names = runpy.run_path(path, init_globals=dict(PRELUDE))
+            names = runpy.run_path(path, init_globals=dict(PRELUDE), run_name="__main__")  # as a script runs
     finally:
         torch.Tensor.backward = original  # type: ignore[method-assign]
         torch.set_grad_enabled(True)

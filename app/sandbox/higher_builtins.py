@@ -137,7 +137,10 @@ class _ClassBuiltins:
         try:
             return self.run.attribute_of(obj, name, f"{type(obj).__name__}.{name}")
         except GradtraceError as err:
-            if default is _NO_DEFAULT or not err.message.startswith("AttributeError"):
+            # A public name gradtrace does not offer is missing, as far as the program can tell;
+            # a `_` name stays refused, so probing internals is never quietly answered.
+            missing = err.message.startswith("AttributeError") or (err.kind == "forbidden" and name[:1] != "_")
+            if default is _NO_DEFAULT or not missing:
                 raise
             return default
 

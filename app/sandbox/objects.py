@@ -116,8 +116,16 @@ class UserInstance:
         return True, self.sandbox_class.caller.call_value(method, [self, *args], {}, None)
 
     def default_repr(self) -> str:
-        """What object.__repr__ prints, with a made-up address."""
-        return f"<__main__.{self.sandbox_class.name} object at 0x{self.address:x}>"
+        """What object.__repr__ (or an exception's) prints, with a made-up address."""
+        cls = self.sandbox_class
+        if cls.host == "exception":
+            return f"{cls.name}({', '.join(map(repr, self.exception_args()))})"
+        return f"<__main__.{cls.name} object at 0x{self.address:x}>"
+
+    def exception_args(self) -> tuple[object, ...]:
+        """`e.args` of an instance of the program's own exception class."""
+        args = self.sandbox_attrs.get("args", ())
+        return args if isinstance(args, tuple) else (args,)
 
     def __repr__(self) -> str:
         found, text = self.call_dunder("__repr__")
@@ -125,7 +133,12 @@ class UserInstance:
 
     def __str__(self) -> str:
         found, text = self.call_dunder("__str__")
-        return _text_result(text, "__str__") if found else repr(self)
+        if found:
+            return _text_result(text, "__str__")
+        host = self.sandbox_class.host_class
+        if self.sandbox_class.host == "exception" and host is not None:
+            return str(host(*self.exception_args()))
+        return repr(self)
 
     def __len__(self) -> int:
         found, size = self.call_dunder("__len__")
@@ -134,6 +147,26 @@ class UserInstance:
         if type(size) is not int or size < 0:
             raise TypeError("'__len__' should return a non-negative integer")
         return size
+
+    def __contains__(self, item: object) -> bool:
+        found, result = self.call_dunder("__contains__", item)
+        if not found:
+            raise TypeError(f"argument of type '{self.sandbox_class.name}' is not iterable")
+        return bool(result)
+
+    def __getitem__(self, index: object) -> object:
+        found, result = self.call_dunder("__getitem__", index)
+        if not found:
+            raise TypeError(f"'{self.sandbox_class.name}' object is not subscriptable")
+        return result
+
+    def __iter__(self) -> Any:
+        found, result = self.call_dunder("__iter__")
+        if not found:
+            raise TypeError(f"'{self.sandbox_class.name}' object is not iterable")
+        if type(result) is UserInstance or not hasattr(result, "__iter__"):
+            raise TypeError(f"iter() returned non-iterator of type '{type(result).__name__}'")
+        return iter(result)
 
     def __bool__(self) -> bool:
         found, value = self.call_dunder("__bool__")

@@ -60,7 +60,8 @@ ESCAPE: list[Case] = [
     ("input", "a = input()", "forbidden"),
     ("memoryview", "a = memoryview", "forbidden"),
     ("setattr", "setattr(torch, 'ones', 1)", "forbidden"),
-    ("hasattr", "a = hasattr(torch, 'os')", "forbidden"),
+    ("hasattr", "a = hasattr(torch, 'os')", "ok"),  # False: a name not offered is missing
+    ("hasattr-private", "a = hasattr(torch, '_C')", "forbidden"),
     ("classmethod", "a = classmethod", "ok"),
     ("super", "a = super()", "runtime"),
     ("underscore-name", "_x = 1", "ok"),  # the program's own variable
