@@ -185,6 +185,12 @@ def test_bare_expressions_keep_their_place_among_printed_lines() -> None:
     assert answer["outputs"] == reference_outputs(source)["outputs"]
 
 
+def test_plotting_calls_show_nothing_but_their_warning() -> None:
+    result = run("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n3 * 2\n")
+    assert [(o.line, o.text) for o in result.outputs] == [(4, "6")]
+    assert any("plots are not drawn" in w for w in result.warnings)
+
+
 def test_bare_expression_text_counts_against_the_output_limit() -> None:
     from gradtrace.config import Limits
 

@@ -3,7 +3,7 @@
 Only statements of the module body itself are shown, each in the order it ran; an expression
 inside a loop or a function shows nothing, as in a Python script. A value of None shows
 nothing (`out.backward()`, `print(...)`, `opt.step()`), as in Jupyter. A bare string is a
-comment or a docstring to the learner, so it shows nothing either.
+comment or a docstring to the learner, so it shows nothing either, and nor does a plotting call.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..config import Limits
 from ..errors import GradtraceError
 from .builtins import to_text
+from .plotting import PlotStandIn
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class Echoes:
         self.chars = 0
 
     def show(self, line: int, value: object, printed_chars: int) -> None:
-        """Record repr(value) for `line`, unless the value is None."""
-        if value is None:
+        """Record repr(value) for `line`, unless the value is None or a plot's stand-in (plots are not
+        drawn, and a warning says so already)."""
+        if value is None or isinstance(value, PlotStandIn):
             return
         to_text(value, self.limits)  # refuses values whose text would be huge, before repr builds it
         text = repr(value)
