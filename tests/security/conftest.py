@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, settings
 from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
 
 CANARY = "canary-" + secrets.token_hex(12)
+PROXY = ("127.0.0.1", 50000)
 os.environ["GRADTRACE_CANARY"] = CANARY
 
 # CI runs a short fuzz; `make fuzz` passes --hypothesis-profile=long.
@@ -76,6 +77,8 @@ def watch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watch]:
 def app_client(pool: WorkerPool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for a whole module on the shared pool (the attack tables are long)."""
     db = tmp_path_factory.mktemp("db") / "snippets.sqlite3"
-    app_settings = Settings(limits=TEST_LIMITS, snippet_db=db, **NO_RATE_LIMITS)
-    with TestClient(create_app(app_settings, pool=pool), raise_server_exceptions=False) as test_client:
+    # The test client is a trusted proxy: a test plays several users by naming them in X-Forwarded-For.
+    app_settings = Settings(limits=TEST_LIMITS, snippet_db=db, trusted_proxies=(PROXY[0],), **NO_RATE_LIMITS)
+    app = create_app(app_settings, pool=pool)
+    with TestClient(app, raise_server_exceptions=False, client=PROXY) as test_client:
         yield test_client

@@ -69,11 +69,13 @@ def program(k: int) -> str:
 def test_concurrent_requests_see_only_their_own_state(app_client: TestClient) -> None:
     sequential = {k: app_client.post("/api/graph", json={"code": program(k)}).json()["stdout"] for k in range(12)}
 
-    def run(k: int) -> tuple[int, Any]:
-        return k, app_client.post("/api/graph", json={"code": program(k)}).json()["stdout"]
+    def run(user: int) -> tuple[int, Any]:
+        k = user % 12  # 36 users at once, each its own client (one client may have only 8 jobs at once)
+        answer = app_client.post("/api/graph", json={"code": program(k)}, headers={"X-Forwarded-For": f"10.0.0.{user}"})
+        return k, answer.json()["stdout"]
 
     with ThreadPoolExecutor(max_workers=12) as executor:
-        concurrent = dict(executor.map(run, list(range(12)) * 3))
+        concurrent = dict(executor.map(run, range(36)))
     assert concurrent == sequential
     assert len(set(sequential.values())) == 12
 
@@ -86,7 +88,7 @@ def test_a_request_burning_its_budget_does_not_block_others(app_client: TestClie
 
     def slow() -> None:
         start = time.monotonic()
-        response = app_client.post("/api/graph", json={"code": SLOW})
+        response = app_client.post("/api/graph", json={"code": SLOW}, headers={"X-Forwarded-For": "10.0.1.1"})
         outcome["slow"] = (response.status_code, response.json()["error"]["type"], time.monotonic() - start)
 
     thread = threading.Thread(target=slow)
@@ -95,7 +97,9 @@ def test_a_request_burning_its_budget_does_not_block_others(app_client: TestClie
     latencies = []
     for _ in range(10):
         start = time.monotonic()
-        response = app_client.post("/api/graph", json={"code": "y = (x * 3).sum()"})
+        response = app_client.post(
+            "/api/graph", json={"code": "y = (x * 3).sum()"}, headers={"X-Forwarded-For": "10.0.1.2"}
+        )  # another user: the slow one's client holds at most half the workers
         latencies.append(time.monotonic() - start)
         assert response.status_code == 200
     busy = thread.is_alive()
