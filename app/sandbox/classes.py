@@ -37,7 +37,7 @@ from .objects import (
     is_user_instance,
 )
 from .user_modules import SandboxModule
-from .values import HostFunction, Namespace, Scope, UserFunction, check_result, is_tensor
+from .values import GradModeFunction, HostFunction, Namespace, Scope, UserFunction, check_result, is_tensor
 
 # The real bases a user class may stand on, by what they make of it.
 _HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "function"}
@@ -307,8 +307,8 @@ class ClassSupport:
             return self.user_attribute(obj, name, shown)
         if type(obj) is FunctionContext:
             return context_attribute(obj, name, shown)
-        if isinstance(obj, HostFunction) and isinstance(obj.cls, type) and name == "__name__":
-            return obj.cls.__name__
+        if name == "__name__" and (function_name := _function_name(obj)) is not None:
+            return function_name
         if isinstance(obj, HostFunction) and obj.cls is dict and name == "fromkeys":
             return HostFunction("dict.fromkeys", self.dict_from_keys, policy="builtin")
         if is_tensor(obj) and not name.startswith("__"):
@@ -389,6 +389,17 @@ class ClassSupport:
         if not found:
             raise GradtraceError("runtime", f"TypeError: '{type_name(obj)}' object {what}")
         return self.call_value(method, [obj, *args], {}, None)
+
+
+def _function_name(value: object) -> str | None:
+    """`f.__name__` of a class token, a def (also decorated with @torch.no_grad()) or a lambda."""
+    if isinstance(value, HostFunction) and isinstance(value.cls, type):
+        return value.cls.__name__
+    if isinstance(value, GradModeFunction):
+        return _function_name(value.function)
+    if isinstance(value, UserFunction):
+        return value.node.name
+    return None
 
 
 def _tensor_member(name: str) -> bool:
