@@ -10,7 +10,8 @@ When several names held the same tensor, the one the learner reads as its name w
 2. the module path under a top-level name (`model.0.weight`, `model.fc1.bias`);
 3. a name assigned inside a function (`w` in `def init(): w = torch.randn(3) ...`);
 4. the module path under a name assigned inside a function;
-5. a loop variable (`for name, p in model.named_parameters()` never renames a parameter `p`).
+5. a loop variable (`for name, p in model.named_parameters()` never renames a parameter `p`), and
+   an in-place update (`param -= lr * param.grad` names nothing new).
 
 Among names of the same rank the first one bound wins (`y = x` keeps `x`).
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import warnings as pywarnings
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from .render.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import Execution, run_program
 from .sandbox.parse import parse_program
-from .sandbox.suggestions import typo_names
+from .sandbox.suggestions import called_name_hint, called_only, typo_names
 from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 from .sandbox.torch_surface import printoptions_restored
 
@@ -50,8 +51,10 @@ def run(
     options = options or RenderOptions()
     program = parse_program(source, limits)
     warnings: list[str] = []
-    typos = typo_names(program.tree, program.free_names)
-    given, tensors = make_inputs(program.free_names, inputs or {}, limits, warnings, typos)
+    uncallable = called_only(program.tree, program.free_names)  # `prnt(x)`: a NameError, never an input
+    free_names = tuple(name for name in program.free_names if name not in uncallable)
+    typos = typo_names(program.tree, free_names)
+    given, tensors = make_inputs(free_names, inputs or {}, limits, warnings, typos)
     recorder = Recorder(limits)
     for name, tensor in tensors.items():
         recorder.bound(name, tensor)
@@ -67,6 +70,7 @@ def run(
         warnings.extend(_torch_warning_texts(torch_warnings))
         return _finish(execution, recorder, given, tensors, options, limits, guard, warnings)
     except GradtraceError as err:
+        _hint_at_misspelt_call(err, uncallable, program.tree)
         if isinstance(err.partial, Execution):  # a runtime error: keep what ran before its line
             warnings.extend(_torch_warning_texts(torch_warnings))
             err.partial = _what_ran(err.partial, recorder, given, tensors, options, limits, guard, warnings)
@@ -77,6 +81,13 @@ def run(
         raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
     finally:
         torch.set_grad_enabled(grad_mode)
+
+
+def _hint_at_misspelt_call(error: GradtraceError, uncallable: set[str], tree: ast.Module) -> None:
+    """`NameError: name 'prnt' is not defined` gets Python's `. Did you mean: 'print'?`."""
+    for name in uncallable:
+        if error.message.endswith(f"NameError: name '{name}' is not defined"):
+            error.message += called_name_hint(name, tree)
 
 
 def _finish(

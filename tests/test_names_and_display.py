@@ -100,6 +100,12 @@ PARAMETER_CASES = [
      program("def show(m):", "    w = m.weight", "    return w.shape", "layer = nn.Linear(2, 1)", "show(layer)",
              "layer(torch.ones(1, 2)).sum().backward()"),
      ["layer.bias", "layer.weight"]),
+    ("LPWE nn: an in-place update of the loop variable does not rename parameters",
+     program("model = nn.Sequential(nn.Linear(3, 1), nn.Flatten(0, 1))", "xx = torch.ones(4, 3)",
+             "for t in range(2):", "    loss = model(xx).sum()", "    model.zero_grad()", "    loss.backward()",
+             "    with torch.no_grad():", "        for param in model.parameters():",
+             "            param -= 1e-3 * param.grad"),
+     ["model.0.bias", "model.0.weight"]),
     ("a loop over modules does not rename their parameters",
      program("model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))", "for layer in model:", "    print(layer)",
              "model(torch.ones(1, 2)).sum().backward()"),
@@ -226,11 +232,34 @@ def test_a_given_input_gets_no_typo_hint() -> None:
     assert not any("yy" in w for w in result.warnings)
 
 
-def test_misspelt_builtin_is_suggested() -> None:
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = torch.ones(2)\nprnt(x)", "line 2: NameError: name 'prnt' is not defined. Did you mean: 'print'?"),
+        (
+            "x = torch.ones(2)\ny = sigmod(x)",
+            "line 2: NameError: name 'sigmod' is not defined. Did you mean: 'torch.sigmoid'?",
+        ),
+        (
+            "def forward(a):\n    return a\nforwrd(2)",
+            "line 3: NameError: name 'forwrd' is not defined. Did you mean: 'forward'?",
+        ),
+        ("y = f(2)", "line 1: NameError: name 'f' is not defined"),
+    ],
+)
+def test_a_free_name_that_is_only_called_is_a_name_error_with_a_hint(source: str, message: str) -> None:
+    """An input is a tensor, which can never be called: such a name fails where Python fails, and
+    says what Python 3.12 says, offering torch's functions too."""
     with pytest.raises(GradtraceError) as info:
-        run("x = torch.ones(2)\nprnt(x)")
-    assert info.value.kind == "runtime"  # an input tensor is not callable, as in Python
-    assert "`prnt` is never assigned; did you mean `print`?" in info.value.partial.warnings[0]
+        run(source)
+    assert info.value.kind == "runtime" and str(info.value) == message
+
+
+def test_a_free_name_read_and_called_stays_an_input() -> None:
+    with pytest.raises(GradtraceError) as info:
+        run("y = x * 2\nz = x(3)")
+    assert "'Tensor' object is not callable" in info.value.message
+    assert isinstance(info.value.partial, Result) and info.value.partial.inputs == {"x": 1.0}
 
 
 NOT_IN_PYTORCH = "is not available here: it does not exist in PyTorch"

@@ -290,7 +290,9 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         if isinstance(target, ast.Name):
             old = self.lookup(target.id, scope, target)
             new = self.operate(inplace, old, self.evaluate(stmt.value, scope), stmt)
-            self.bind_name(target.id, new, scope)
+            self.bind_name(target.id, new, scope, report=new is not old)
+            if new is old:  # `param -= lr * param.grad` in place: it names nothing, as a loop variable
+                self.observer.bound(target.id, new, top_level=scope is self.globals, loop=True)
         elif isinstance(target, ast.Subscript):
             obj = self.evaluate(target.value, scope)
             index = self.evaluate(target.slice, scope)

@@ -169,6 +169,31 @@ def misspelt_name(free: str, known: Iterable[str]) -> str | None:
     return best[1] if best else None
 
 
+def called_only(tree: ast.Module, free_names: Iterable[str]) -> set[str]:
+    """Free names the program only ever calls (`prnt(x)`): an input tensor could never be called,
+    so they stay unbound and fail as Python fails, with NameError on their line."""
+    reads = dict.fromkeys(free_names, 0)
+    calls = dict.fromkeys(reads, 0)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in reads:
+            reads[node.id] += 1  # the name of each call is read too
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in calls:
+            calls[node.func.id] += 1
+    return {name for name, count in calls.items() if count and count == reads[name]}
+
+
+def called_name_hint(name: str, tree: ast.Module) -> str:
+    """What Python 3.12 adds to a NameError (`. Did you mean: 'print'?`), also offering torch's
+    functions (`sigmod(x)` -> `torch.sigmoid`); "" when nothing is close."""
+    guess = misspelt_name(name, assigned_names(tree)) if len(name) > 1 else None
+    if guess is None:
+        guess = next((b for b in sorted(allowlist.BUILTINS) if edit_distance(name, b) == 1 and len(name) > 2), None)
+    if guess is None:
+        close = closest(name, allowlist.TORCH_FUNCTIONS)
+        guess = f"torch.{close}" if close is not None else None
+    return f". Did you mean: '{guess}'?" if guess else ""
+
+
 def typo_names(tree: ast.Module, free_names: Iterable[str]) -> dict[str, str]:
     """Free name -> the assigned name it is probably a typo of, or, for a name of four letters or
     more one edit away, the builtin (`prnt` -> `print`; short input names such as `inp` are common)."""
