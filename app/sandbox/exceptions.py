@@ -77,6 +77,11 @@ def matches(value: object, kinds: object) -> bool:
     return False
 
 
+def ends_program(exc: BaseException) -> bool:
+    """True for errors no handler or `finally` may stop: limits, timeouts, refusals, exhaustion."""
+    return (isinstance(exc, GradtraceError) and exc.kind != "runtime") or isinstance(exc, RecursionError | MemoryError)
+
+
 def raised_error(value: object) -> GradtraceError:
     """The error that carries a raised exception value up to a handler (or to the learner)."""
     if isinstance(value, SandboxException):
@@ -123,8 +128,13 @@ class ExceptionSupport:
                     raise
             else:
                 self.run_block(stmt.orelse, scope)
-        finally:
-            self.run_block(stmt.finalbody, scope)
+        except BaseException as exc:
+            # A limit, timeout or refusal ends the program: no `finally` runs that could swallow
+            # it with `return`/`break`/`continue`. Runtime errors and control flow run it as Python does.
+            if not ends_program(exc):
+                self.run_block(stmt.finalbody, scope)
+            raise
+        self.run_block(stmt.finalbody, scope)
 
     def handle(self, handlers: list[ast.ExceptHandler], err: GradtraceError, scope: Scope) -> bool:
         """Run the first handler that matches `err`; False when none does."""
