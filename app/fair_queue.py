@@ -136,6 +136,8 @@ def _complete(grants: list[Claim[T]]) -> None:
 async def claimed(claim: Claim[T], wait_seconds: float, on_timeout: Callable[[], BaseException]) -> T:
     """Await a claim on the running loop, holding no thread; `on_timeout()` is raised past
     `wait_seconds`. The caller withdraws the claim if this raises (see FairQueue.withdraw)."""
+    if claim.future.done() and not claim.future.cancelled():
+        return claim.future.result()  # granted at once: an idle worker was there
     loop = asyncio.get_running_loop()
     granted: asyncio.Future[T] = loop.create_future()
 
