@@ -340,3 +340,22 @@ def test_errors_before_anything_ran_carry_nothing(source: str) -> None:
     with pytest.raises(GradtraceError) as info:
         run(source)
     assert info.value.partial is None
+
+
+def test_asking_pytorch_whether_it_has_a_name_imports_nothing() -> None:
+    """`torch.onnx` exists in PyTorch but is imported lazily: the refusal finds it on disk without
+    importing it (a program must not make the worker import modules)."""
+    script = textwrap.dedent("""\
+        import sys
+        from gradtrace.errors import GradtraceError
+        from gradtrace.pipeline import run
+        try:
+            run("y = torch.onnx.export(1)")
+        except GradtraceError as error:
+            print(error)
+        print("torch.onnx" in sys.modules)
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    refusal, imported = done.stdout.splitlines()
+    assert refusal == "line 1: `torch.onnx` is not available here: it exists in PyTorch but gradtrace does not run it"
+    assert imported == "False"

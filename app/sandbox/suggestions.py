@@ -1,14 +1,16 @@
 """What a refusal of an unknown name adds for a learner: which name they probably meant, and
 whether PyTorch has the name at all.
 
-"Does PyTorch have it" is asked of the real torch modules and classes with hasattr, by name
-only: nothing is called and no value reaches the program or the message.
+"Does PyTorch have it" is asked of the real torch classes with hasattr and of the real modules
+through what they already hold or a submodule's spec, by name only: nothing is called or
+imported, and no value reaches the program or the message.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import importlib.util
 import math
 import types
 from collections.abc import Iterable
@@ -76,7 +78,7 @@ def namespace_refusal(module_name: str, attr: str, offered: Iterable[str]) -> st
     if module_name.split(".")[0] != "torch":
         return ""
     module = _real_module(module_name)
-    return _reason(module is not None and hasattr(module, attr), attr, offered)
+    return _reason(module is not None and _module_member(module, attr) is not None, attr, offered)
 
 
 # Per kind of value: the real class asked whether PyTorch has a name, and what the sandbox offers.
@@ -102,11 +104,24 @@ def _reason(exists: bool, attr: str, offered: Iterable[str]) -> str:
     return reason + (f"; did you mean `{guess}`?" if guess else "")
 
 
+def _module_member(module: types.ModuleType, name: str) -> object:
+    """`module.name` without importing anything: what the module holds already, or True for a
+    submodule that exists but is not imported (`torch.onnx`); None when there is neither."""
+    found = vars(module).get(name)
+    if found is not None:
+        return found
+    try:
+        spec = importlib.util.find_spec(f"{module.__name__}.{name}")
+    except (ImportError, ValueError):  # `module` is no package, or the name is no module name
+        return None
+    return True if spec is not None else None
+
+
 def _real_module(name: str) -> types.ModuleType | None:
     parts = name.split(".")
     found: object = _ROOT_MODULES.get(parts[0]) if parts[0] in ("torch", "math") else None
     for part in parts[1:]:
-        found = getattr(found, part, None) if isinstance(found, types.ModuleType) else None
+        found = _module_member(found, part) if isinstance(found, types.ModuleType) else None
     return found if isinstance(found, types.ModuleType) else None
 
 
@@ -122,10 +137,11 @@ def _pytorch_has(owner: list[str], attr: str) -> str | None:
     for part in owner[1:]:
         if not isinstance(found, types.ModuleType):
             return None
-        found = getattr(found, part, None)
-    if found is None:
-        return None
-    if isinstance(found, types.ModuleType | type) and hasattr(found, attr):
+        found = _module_member(found, part)
+    if found is True:  # a submodule not imported: its names are unknown, and it is not offered
+        return "pytorch"
+    has = _module_member(found, attr) is not None if isinstance(found, types.ModuleType) else hasattr(found, attr)
+    if isinstance(found, types.ModuleType | type) and has:
         return "python" if found is math else "pytorch"
     return None
 
