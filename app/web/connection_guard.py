@@ -172,4 +172,3 @@ def refusal(status: int, message: str, head: bytes) -> bytes:
         "access-control-allow-origin: *",
     ]
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
-

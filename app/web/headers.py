@@ -25,6 +25,7 @@ def content_security_policy(content_type: str) -> str:
     """The Content-Security-Policy of an answer of `content_type`."""
     return PAGE_POLICY if content_type.startswith("text/html") else CONTENT_POLICY
 
+
 PREFLIGHT_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
