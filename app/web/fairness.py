@@ -39,7 +39,7 @@ def trusted_networks(proxies: Sequence[str]) -> tuple[Network, ...]:
     return tuple(networks)
 
 
-def _is_trusted(address: str, trusted: Sequence[Network]) -> bool:
+def is_trusted(address: str, trusted: Sequence[Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -52,7 +52,7 @@ def client_address(scope: Scope, trusted: Sequence[Network]) -> str:
     hop that is not itself a trusted proxy (hops further left were written by the client, who may lie)."""
     peer = scope.get("client")
     address = str(peer[0]) if peer else "unknown"
-    if not trusted or not _is_trusted(address, trusted):
+    if not trusted or not is_trusted(address, trusted):
         return address
     hops: list[str] = [
         hop.strip()
@@ -62,7 +62,7 @@ def client_address(scope: Scope, trusted: Sequence[Network]) -> str:
         if hop.strip()
     ]
     for hop in reversed(hops):
-        if not _is_trusted(hop, trusted):
+        if not is_trusted(hop, trusted):
             return hop[:MAX_CLIENT_CHARS]
     return hops[0][:MAX_CLIENT_CHARS] if hops else address
 
