@@ -37,6 +37,8 @@ def test_bare_expressions_show_their_values_with_their_lines_among_printed_text(
     )
     expect(stdout.locator(".echo")).to_have_count(2)
     expect(stdout.locator(".echo .echo-line").first).to_have_text("[line 2] ")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "playground-outputs.png"))
 
 
 def test_runtime_error_draws_what_ran_before_its_line(page: Page) -> None:
