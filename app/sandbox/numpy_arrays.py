@@ -88,6 +88,13 @@ def as_dtype(value: Any) -> Any:
 
 def clean_arguments(name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     """Arguments numpy may see: numbers, arrays, tensors, lists of them; dtypes made plain numpy dtypes."""
+    if "where" in kwargs and kwargs.get("out") is None:
+        # numpy leaves the unselected elements of a fresh output unset: bytes of earlier requests.
+        raise GradtraceError(
+            "forbidden",
+            f"`{name}(..., where=...)` needs `out=` here (numpy leaves the other elements unset); "
+            "write out=np.zeros_like(x), or np.where(mask, result, 0)",
+        )
     clean_args = [_clean(name, a) for a in args]
     clean_kwargs = {k: (as_dtype(v) if k == "dtype" else _clean(name, v)) for k, v in kwargs.items()}
     return clean_args, clean_kwargs

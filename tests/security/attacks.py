@@ -2171,6 +2171,14 @@ ROUND_2: list[Case] = [
         R2_DATA + "i = iter(DataLoader(TensorDataset(torch.ones(2))))\nnext(i)\nnext(i)\nnext(i)",
         "runtime",
     ),
+    # numpy's `where=` without `out=` left unselected elements unset: earlier requests' arrays and heap
+    # pointers came back (numpy's small-buffer cache bypasses the worker's malloc scrubbing).
+    ("r2-np-where-ufunc", R2_NP + "a = np.add(np.ones(100), 1, where=False)\nprint(a.tolist())", "forbidden"),
+    ("r2-np-where-mask", R2_NP + "a = np.exp(np.ones(8), where=np.zeros(8) > 1)\nprint(a)", "forbidden"),
+    ("r2-np-where-out-none", R2_NP + "a = np.exp(np.ones(8), out=None, where=False)\nprint(a)", "forbidden"),
+    ("r2-np-where-method", R2_NP + "a = np.ones(8).clip(0, 1, where=False)\nprint(a)", "forbidden"),
+    ("r2-np-where-clip", R2_NP + "a = np.clip(np.ones(8), 0, 1, where=False)\nprint(a)", "forbidden"),
+    ("r2-np-where-with-out", R2_NP + "x = np.ones(8)\na = np.divide(x, x, out=np.zeros_like(x), where=x > 0)", "ok"),
 ]
 # The attack test reads the tables it knows; round 2 runs with the class attacks.
 CLASSES.extend(ROUND_2)
