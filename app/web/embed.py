@@ -28,7 +28,10 @@ FORMATS: tuple[ImageFormat, ...] = ("svg", "png", "pdf")
 IMAGE_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/pdf": {}}},
     304: {"description": "not modified (If-None-Match named the ETag)"},
-    **{code: {"description": "an error picture in the requested format"} for code in (400, 403, 404, 408, 422, 503)},
+    **{
+        code: {"description": "an error picture in the requested format"}
+        for code in (400, 403, 404, 408, 422, 429, 503)
+    },
 }
 SNIPPET_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"description": "the same snippet was stored already: its id and URLs"},

@@ -7,6 +7,8 @@ client is named by its X-Forwarded-For address: one machine plays many clients.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,3 +214,30 @@ def test_a_bad_trusted_proxy_setting_is_refused_at_start() -> None:
         "10.0.0.1",
         "10.1.0.0/16",
     )
+
+
+def test_healthz_never_says_no_workers_while_they_are_replaced(tmp_path: Path) -> None:
+    """Both workers killed at once: /healthz said "no workers" (503) until a replacement was up."""
+    pool = WorkerPool(TEST_LIMITS, size=2)
+    pool.start()
+    try:
+        app = create_app(Settings(snippet_db=tmp_path / "snippets.sqlite3"), pool=pool)
+        with TestClient(app) as own:
+            pids = pool.pids()
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+            while any(Path(f"/proc/{pid}").exists() for pid in pids):  # until the forkserver has reaped them
+                time.sleep(0.02)
+            seen: list[tuple[int, str]] = []
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                response = own.get("/healthz")
+                seen.append((response.status_code, response.json()["status"]))
+                if response.json()["workers"] == 2:
+                    break
+                time.sleep(0.02)
+        assert (200, "starting") in seen  # the moment with no worker up was seen...
+        assert all(status == 200 for status, _ in seen), seen  # ...and was never an outage
+        assert seen[-1] == (200, "ok")
+    finally:
+        pool.close()
