@@ -26,7 +26,7 @@ TORCH_FUNCTIONS: frozenset[str] = names(
     cat stack squeeze unsqueeze flatten chunk split unbind narrow gather index_select
     masked_fill is_tensor numel broadcast_tensors atan asin acos sinh cosh exp2 expm1 trunc frac
     is_grad_enabled kron nonzero argsort flip randperm
-    normal multinomial from_numpy isfinite isnan isinf all any clamp_min clamp_max
+    normal multinomial from_numpy isfinite isnan isinf all any clamp_min clamp_max eq ne gt lt ge le
     """
 )
 
@@ -34,7 +34,7 @@ TORCH_FUNCTIONS: frozenset[str] = names(
 TORCH_CONSTANTS: frozenset[str] = names(
     """
     float float32 float64 double long int64 int32 int16 int8 uint8 bool half float16 bfloat16 pi
-    e inf nan
+    e inf nan int short complex64 complex128 cfloat cdouble
     """
 )
 
@@ -50,7 +50,8 @@ F_FUNCTIONS: frozenset[str] = names(
     relu sigmoid tanh softmax log_softmax linear cross_entropy mse_loss l1_loss
     binary_cross_entropy binary_cross_entropy_with_logits nll_loss leaky_relu gelu elu silu
     softplus dropout one_hot normalize pad relu6 hardtanh smooth_l1_loss huber_loss kl_div
-    cosine_similarity logsigmoid softsign mish selu
+    cosine_similarity logsigmoid softsign mish selu max_pool2d avg_pool2d max_pool1d conv1d conv2d
+    adaptive_avg_pool2d layer_norm embedding
     """
 )
 
@@ -60,7 +61,7 @@ NN_CLASSES: frozenset[str] = names(
     Linear ReLU Sigmoid Tanh LeakyReLU GELU Softmax LogSoftmax Sequential Identity Flatten
     MSELoss L1Loss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss Parameter ELU SiLU
     Softplus Dropout Conv2d MaxPool2d AvgPool2d BatchNorm1d BatchNorm2d LayerNorm Embedding RNN RNNCell
-    LSTM GRU
+    LSTM GRU AdaptiveAvgPool2d Conv1d MaxPool1d AvgPool1d
     """
 )
 
@@ -71,7 +72,7 @@ OPTIM_CLASSES: frozenset[str] = frozenset({"SGD", "Adam", "AdamW", "RMSprop", "A
 MATH_FUNCTIONS: frozenset[str] = names(
     """
     sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 sinh cosh tanh erf erfc
-    floor ceil fabs trunc isclose isfinite isnan isinf hypot copysign degrees radians pow
+    floor ceil fabs trunc isclose isfinite isnan isinf hypot copysign degrees radians pow gamma lgamma
     """
 )
 MATH_CONSTANTS: frozenset[str] = frozenset({"pi", "e", "tau", "inf", "nan"})
@@ -262,6 +263,8 @@ OFFERED_MODULE_NAMES: frozenset[str] = names(
 )
 # Tensor methods that take a function of the program (run by the interpreter when torch calls it).
 CALLBACK_TENSOR_METHODS: frozenset[str] = frozenset({"register_hook"})
+# Module methods that take a function of the program (`net.apply(init_weights)`).
+CALLBACK_MODULE_METHODS: frozenset[str] = frozenset({"apply"})
 # Read-only introspection of what an autograd node saved: `y.grad_fn._saved_self` and the like.
 SAVED_PREFIX = "_saved_"
 
@@ -306,6 +309,9 @@ def all_attribute_names() -> frozenset[str]:
         | CLASS_SUPPORT_NAMES
         | OFFERED_MODULE_NAMES
         | CALLBACK_TENSOR_METHODS
+        | CALLBACK_MODULE_METHODS
+        | {"inference_mode", "set_default_device", "gradcheck", "gradgradcheck", "RandomState", "default_rng"}
+        | {"integers", "standard_normal", "type"}
         | {"functional", "jacobian", "hessian", "vjp", "jvp", "remove"}
         | {"nn", "optim", "functional"}
     )

@@ -20,6 +20,9 @@ KINDS: dict[type, str] = {}
 AttributeReader = Callable[[Any, str, str, Limits], object]
 ATTRIBUTES: dict[str, AttributeReader] = {}
 
+# Tensor methods read through an offered module: name -> reader(tensor, shown).
+TENSOR_METHODS: dict[str, Callable[[Any, str], object]] = {}
+
 # Kinds whose values are iterated by `for` and indexed by `[...]` (containers of data).
 ITERABLE_KINDS: set[str] = set()
 INDEXABLE_KINDS: set[str] = set()

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ..config import Limits
 from ..errors import GradtraceError
+from . import extensions
 from .builtins import materialise
 from .calls import CALLABLE_KINDS
 from .objects import (
@@ -117,7 +118,10 @@ class _ClassBuiltins:
         if is_user_instance(value):
             result = self.run.user_dunder(value, "__iter__", [], "is not iterable")
             return self.iter_(result)
-        if kind_of(value) not in ("plain", "container", "tensor", "size", "return_types", "module"):
+        kind = kind_of(value)
+        if kind not in ("plain", "container", "tensor", "size", "return_types", "module") and (
+            kind not in extensions.ITERABLE_KINDS  # numpy arrays, data loaders
+        ):
             raise TypeError(f"'{type(value).__name__}' object is not iterable")
         return SandboxIterator(materialise(value, self.limits))
 

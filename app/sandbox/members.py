@@ -46,6 +46,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     if reader is not None:  # values of offered modules (numpy subset, data loading, ...)
         return reader(obj, name, shown, limits)
     if kind == "tensor":
+        if name in extensions.TENSOR_METHODS:  # methods an offered module reads differently (.type(FloatTensor))
+            return extensions.TENSOR_METHODS[name](obj, shown)
         if name in allowlist.TENSOR_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)
         if name in allowlist.TENSOR_METHODS:
@@ -57,6 +59,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
             return check_result(getattr(obj, name), shown)
         if name in allowlist.MODULE_METHODS:
             return HostFunction(shown, getattr(obj, name), listing=name in allowlist.MODULE_LISTING_METHODS)
+        if name in allowlist.CALLBACK_MODULE_METHODS:  # the program's function runs in the interpreter
+            return HostFunction(shown, getattr(obj, name), policy="callback")
     elif kind == "optimizer" and name in allowlist.OPTIMIZER_METHODS:
         return HostFunction(shown, getattr(obj, name))
     elif kind == "grad_fn":

@@ -106,6 +106,8 @@ def _clean(name: str, value: Any) -> Any:
     if isinstance(value, _DTYPE_TYPES):
         return value
     check_argument(value, name, allow_modules=False)
+    if isinstance(value, str) and value in (*DTYPE_CLASSES, "float", "int", "bool", "complex"):
+        return value  # a.astype('float32')
     if isinstance(value, str):
         raise GradtraceError("forbidden", f"`{name}` works on numbers here; gradtrace's numpy holds no text")
     return value
@@ -187,6 +189,8 @@ def matmul_elements(a: Any, b: Any) -> int:
 
 def check_operation(op: Callable[[Any, Any], Any], left: Any, right: Any, limits: Limits) -> None:
     """Before `left op right` with an array: plain data only, and the result's size within the limit."""
+    if op in (operator.mod, operator.imod) and isinstance(left, str):
+        return  # 'loss=%.4f' % array: text formatting, checked as for any value
     for value in (left, right):
         if kind_of(value) not in ("plain", "ndarray", "tensor", "container", "size"):
             raise GradtraceError("runtime", f"TypeError: unsupported operand type for numpy: '{type(value).__name__}'")

@@ -141,20 +141,65 @@ class RandomFunctions:
         self.state.shuffle(values)
 
     def namespace(self, limits: Limits) -> Namespace:
+        members = self.sampling(limits, "np.random")
+        members["RandomState"] = HostFunction("np.random.RandomState", self.random_state(limits), policy="builtin")
+        members["default_rng"] = HostFunction("np.random.default_rng", self.default_rng(limits), policy="builtin")
+        return SubsetNamespace("numpy.random", members)
+
+    @staticmethod
+    def random_state(limits: Limits) -> Callable[..., Namespace]:
+        """np.random.RandomState(seed): a generator of its own, as numpy's."""
+
+        def make(seed: Any = None) -> Namespace:
+            functions = RandomFunctions(_seed_of(seed))
+            return SubsetNamespace("numpy.random.RandomState", functions.sampling(limits, "RandomState"))
+
+        return make
+
+    @staticmethod
+    def default_rng(limits: Limits) -> Callable[..., Namespace]:
+        """np.random.default_rng(seed): numpy's Generator (PCG64), with the sampling methods listed here."""
+
+        def make(seed: Any = None) -> Namespace:
+            generator = np.random.default_rng(_seed_of(seed))
+            name = "Generator"
+            members: dict[str, object] = {
+                "random": numpy_call(f"{name}.random", generator.random, limits, _sized_kw_first),
+                "standard_normal": numpy_call(
+                    f"{name}.standard_normal", generator.standard_normal, limits, _sized_kw_first
+                ),
+                "normal": numpy_call(f"{name}.normal", generator.normal, limits, _third_size),
+                "uniform": numpy_call(f"{name}.uniform", generator.uniform, limits, _third_size),
+                "integers": numpy_call(f"{name}.integers", generator.integers, limits, _third_size),
+                "permutation": numpy_call(f"{name}.permutation", generator.permutation, limits, _permutation),
+                "choice": numpy_call(f"{name}.choice", generator.choice, limits, _choice),
+            }
+            return SubsetNamespace("numpy.random.Generator", members)
+
+        return make
+
+    def sampling(self, limits: Limits, prefix: str) -> dict[str, object]:
+        """The sampling functions of this generator, sizes checked before numpy allocates."""
         state = self.state
         members: dict[str, object] = {
-            "seed": HostFunction("np.random.seed", self.seed, policy="builtin"),
-            "shuffle": HostFunction("np.random.shuffle", self.shuffle, policy="builtin"),
-            "randn": numpy_call("np.random.randn", state.randn, limits, _random_sizes),
-            "rand": numpy_call("np.random.rand", state.rand, limits, _random_sizes),
-            "random": numpy_call("np.random.random", state.random_sample, limits, _sized_kw_first),
-            "uniform": numpy_call("np.random.uniform", state.uniform, limits, _third_size),
-            "normal": numpy_call("np.random.normal", state.normal, limits, _third_size),
-            "randint": numpy_call("np.random.randint", state.randint, limits, _third_size),
-            "permutation": numpy_call("np.random.permutation", state.permutation, limits, _permutation),
-            "choice": numpy_call("np.random.choice", state.choice, limits, _choice),
+            "seed": HostFunction(f"{prefix}.seed", self.seed, policy="builtin"),
+            "shuffle": HostFunction(f"{prefix}.shuffle", self.shuffle, policy="builtin"),
+            "randn": numpy_call(f"{prefix}.randn", state.randn, limits, _random_sizes),
+            "rand": numpy_call(f"{prefix}.rand", state.rand, limits, _random_sizes),
+            "random": numpy_call(f"{prefix}.random", state.random_sample, limits, _sized_kw_first),
+            "uniform": numpy_call(f"{prefix}.uniform", state.uniform, limits, _third_size),
+            "normal": numpy_call(f"{prefix}.normal", state.normal, limits, _third_size),
+            "randint": numpy_call(f"{prefix}.randint", state.randint, limits, _third_size),
+            "permutation": numpy_call(f"{prefix}.permutation", state.permutation, limits, _permutation),
+            "choice": numpy_call(f"{prefix}.choice", state.choice, limits, _choice),
         }
-        return SubsetNamespace("numpy.random", members)
+        return members
+
+
+def _seed_of(seed: Any) -> int:
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32):
+        raise GradtraceError("runtime", "ValueError: a numpy seed is an integer from 0 to 2**32 - 1 here")
+    return seed if seed is not None else 0  # unseeded: the request's seed, so answers stay the same
 
 
 def _sized_kw_first(*args: Any, **kwargs: Any) -> int | None:

@@ -19,7 +19,7 @@ from ..errors import GradtraceError
 from . import extensions
 from .allowlist import names
 from .data_loading import build_data_namespace
-from .values import HostFunction, Namespace, check_argument, kind_of
+from .values import GradMode, HostFunction, Namespace, check_argument, kind_of
 
 INIT_FUNCTIONS = frozenset(
     names(
@@ -150,6 +150,59 @@ _AUTOGRAD_FUNCTIONAL: dict[str, Any] = {
 }
 
 
+class InferenceMode(GradMode):
+    """`with torch.inference_mode():` — PyTorch's own mode for the block, left on exit."""
+
+    def __init__(self) -> None:
+        super().__init__("inference_mode", False)
+        self.context: Any = None
+
+    def enter(self) -> None:
+        self.context = torch.inference_mode()
+        self.context.__enter__()
+
+    def exit(self) -> None:
+        if self.context is not None:
+            self.context.__exit__(None, None, None)
+            self.context = None
+
+
+extensions.register_kind("GradMode", InferenceMode)
+
+
+def _inference_mode(mode: bool = True) -> GradMode:
+    if mode is not True:
+        raise GradtraceError("forbidden", "torch.inference_mode(False) is not available here; use torch.enable_grad()")
+    return InferenceMode()
+
+
+def _set_default_device(device: Any) -> None:
+    """Only the CPU exists here, so only setting it is accepted (and changes nothing)."""
+    if str(device) != "cpu":
+        raise GradtraceError(
+            "forbidden", f"gradtrace runs on the CPU: torch.set_default_device({device!r}) is not available"
+        )
+
+
+_LEGACY_TYPES = frozenset({torch.FloatTensor, torch.DoubleTensor, torch.LongTensor, torch.IntTensor, torch.BoolTensor})
+
+
+def _tensor_type(tensor: torch.Tensor, shown: str) -> HostFunction:
+    """`t.type()`, `t.type(torch.float64)`, `t.type('torch.DoubleTensor')` or `t.type(torch.FloatTensor)`."""
+
+    def call(dtype: Any = None, non_blocking: bool = False) -> Any:
+        if isinstance(dtype, HostFunction) and dtype.cls in _LEGACY_TYPES:
+            dtype = dtype.cls
+        elif dtype is not None and not isinstance(dtype, str | torch.dtype):
+            raise GradtraceError("runtime", "TypeError: type() takes a dtype, a type name or a tensor type")
+        return tensor.type() if dtype is None else tensor.type(dtype, non_blocking)
+
+    return HostFunction(shown, call, policy="builtin")
+
+
+extensions.TENSOR_METHODS["type"] = _tensor_type
+
+
 def build_torch_extras(limits: Limits) -> dict[str, object]:
     """Members added to the torch namespace, and to its nn and optim namespaces (keys 'nn.*', 'optim.*')."""
     autograd = Namespace(
@@ -158,6 +211,12 @@ def build_torch_extras(limits: Limits) -> dict[str, object]:
             "grad": HostFunction("torch.autograd.grad", torch.autograd.grad),
             "backward": HostFunction("torch.autograd.backward", torch.autograd.backward),
             "Variable": HostFunction("torch.autograd.Variable", _variable, cls=torch.Tensor),
+            "gradcheck": HostFunction(
+                "torch.autograd.gradcheck", _undrawn(torch.autograd.gradcheck), policy="callback"
+            ),
+            "gradgradcheck": HostFunction(
+                "torch.autograd.gradgradcheck", _undrawn(torch.autograd.gradgradcheck), policy="callback"
+            ),
             "functional": Namespace(
                 "torch.autograd.functional",
                 {
@@ -198,6 +257,8 @@ def build_torch_extras(limits: Limits) -> dict[str, object]:
         "IntTensor": _legacy_tensor("IntTensor", torch.int32, limits),
         "BoolTensor": _legacy_tensor("BoolTensor", torch.bool, limits),
         "set_printoptions": HostFunction("torch.set_printoptions", _set_printoptions, policy="builtin"),
+        "set_default_device": HostFunction("torch.set_default_device", _set_default_device, policy="builtin"),
+        "inference_mode": HostFunction("torch.inference_mode", _inference_mode),
         "nn.init": init,
         "nn.utils": nn_utils,
         "optim.lr_scheduler": scheduler,
