@@ -37,7 +37,16 @@ from .objects import (
     is_user_instance,
 )
 from .user_modules import SandboxModule
-from .values import GradModeFunction, HostFunction, Namespace, Scope, UserFunction, check_result, is_tensor
+from .values import (
+    GradModeFunction,
+    HostFunction,
+    Namespace,
+    Scope,
+    UserFunction,
+    check_result,
+    is_tensor,
+    kind_of,
+)
 
 # The real bases a user class may stand on, by what they make of it.
 _HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "function"}
@@ -219,7 +228,9 @@ class ClassSupport:
             if name == "args":
                 return obj.args
             raise GradtraceError("runtime", f"AttributeError: '{obj.cls.__name__}' object has no attribute '{name}'")
-        if isinstance(obj, Property) and name == "setter":
+        if isinstance(obj, Property):
+            if name != "setter":
+                raise GradtraceError("forbidden", f"`{shown}` is not available here; a property offers `.setter`")
             return HostFunction("setter", lambda fn: Property(obj.getter, fn), policy="builtin")
         return self.instance_attribute(obj, name, shown)
 
@@ -311,6 +322,10 @@ class ClassSupport:
             return function_name
         if isinstance(obj, HostFunction) and obj.cls is dict and name == "fromkeys":
             return HostFunction("dict.fromkeys", self.dict_from_keys, policy="builtin")
+        if kind_of(obj) == "module" and not name.startswith("_"):
+            child = vars(obj).get("_modules", {}).get(name)
+            if child is not None:  # a named child: Sequential(OrderedDict([("hidden", ...)])).hidden
+                return child
         if is_tensor(obj) and not name.startswith("__"):
             extra = self.tensor_attributes.get(id(obj))
             if extra is not None and name in extra[1]:

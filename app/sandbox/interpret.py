@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -228,6 +229,10 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         """`obj[index] = value` for lists, dicts and tensors only (and user classes with __setitem__)."""
         if type(obj) in USER_OBJECTS:
             self.user_dunder(obj, "__setitem__", [index, value], "does not support item assignment")
+            return
+        if type(obj) is OrderedDict and kind_of(value) in ("module", "tensor"):
+            obj[index] = value  # a state_dict, or d2l's `self._modules[name] = block`
+            guards.check_length(len(obj), self.limits)
             return
         if not (type(obj) in (list, dict) or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)):
             raise GradtraceError(

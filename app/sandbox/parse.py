@@ -359,6 +359,10 @@ def _bound_names(tree: ast.Module) -> set[str]:
     return names
 
 
+def _is_name_text(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier()
+
+
 def _defined_attributes(tree: ast.Module) -> set[str]:
     """Attribute names the program binds itself: `x.name = ...` targets and class-body names.
 
@@ -367,6 +371,10 @@ def _defined_attributes(tree: ast.Module) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             names.add(node.attr)
+        elif isinstance(node, ast.Tuple) and node.elts and _is_name_text(node.elts[0]):
+            names.add(node.elts[0].value)  # type: ignore[attr-defined]  # OrderedDict([("hidden", ...)])
+        elif isinstance(node, ast.Dict):
+            names.update(key.value for key in node.keys if _is_name_text(key))  # type: ignore[union-attr]
         elif isinstance(node, ast.ClassDef):
             for stmt in node.body:
                 if isinstance(stmt, ast.FunctionDef | ast.ClassDef):

@@ -288,8 +288,51 @@ loss.backward()
 print(x.grad, w.grad)
 """
 
+D2L_BLOCKS = """
+import torch
+from torch import nn
+
+
+class MySequential(nn.Module):
+    def __init__(self, *args):
+        super().__init__()
+        for idx, module in enumerate(args):
+            self._modules[str(idx)] = module
+
+    def forward(self, X):
+        for block in self._modules.values():
+            X = block(X)
+        return X
+
+
+class FixedHiddenMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rand_weight = torch.rand((4, 4), requires_grad=False)
+        self.linear = nn.Linear(4, 4)
+
+    def forward(self, X):
+        X = self.linear(X)
+        X = torch.relu(torch.mm(X, self.rand_weight) + 1)
+        X = self.linear(X)
+        while X.abs().sum() > 1:
+            X /= 2
+        return X.sum()
+
+
+torch.manual_seed(0)
+X = torch.rand(2, 4)
+net = MySequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2))
+print(net, net(X).shape, [name for name, p in net.named_parameters()])
+chimera = nn.Sequential(MySequential(nn.Linear(4, 4)), FixedHiddenMLP())
+out = chimera(X)
+out.backward()
+print(out, chimera[1].linear.weight.grad.shape)
+"""
+
 PROGRAMS = {
     "plain_classes": PLAIN_CLASSES,
+    "d2l_blocks": D2L_BLOCKS,
     "micrograd": MICROGRAD,
     "nn_module": NN_MODULE,
     "autograd_functions": AUTOGRAD_FUNCTIONS,
@@ -336,6 +379,7 @@ def test_module_parameters_are_named_by_their_module_path() -> None:
         ("class A:\n    pass\nA() < A()", "runtime", "'<' not supported between instances of 'A' and 'A'"),
         ("class F(torch.autograd.Function):\n    pass\nF()", "runtime", "call `F.apply(...)`"),
         ("nn.Module()", "forbidden", "used as a base class"),
+        ("class A:\n    @property\n    def p(self):\n        return 1\n    q = p.getter", "forbidden", "`p.getter`"),
     ],
 )
 def test_class_errors_say_what_python_says(source: str, kind: str, text: str) -> None:
