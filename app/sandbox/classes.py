@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import torch
 from torch import nn
+from torch.utils.data import Dataset
 
 from ..config import Limits
 from ..errors import GradtraceError
@@ -52,6 +53,7 @@ from .values import (
 _HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "function"}
 # Objects of the program (not instances) whose attributes user_attribute answers.
 _PROGRAM_OBJECTS: frozenset[type] = frozenset({UserClass, SuperProxy, SandboxException, Property})
+_PLAIN_BASES: frozenset[type] = frozenset({object, Dataset})
 _BASES_HELP = "a class may derive from your own classes, nn.Module, torch.autograd.Function, object or an exception"
 
 # operator -> (method on the left operand, reflected method on the right operand, symbol)
@@ -160,8 +162,8 @@ class ClassSupport:
                 base_host, base_class = _HOST_BASES[base.cls], None
             elif isinstance(base, HostFunction) and base.cls in EXCEPTION_TYPES.values():
                 base_host, base_class = "exception", base.cls  # type: ignore[assignment]
-            elif isinstance(base, HostFunction) and base.cls is object:
-                continue
+            elif isinstance(base, HostFunction) and base.cls in _PLAIN_BASES:
+                continue  # object, and torch's Dataset (DataLoader reads it through __getitem__)
             else:
                 raise GradtraceError("forbidden", f"`class {name}({base!r})`: {_BASES_HELP}")
             if base_host is not None and host is not None and base_host != host:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions
+from .objects import class_of
 from .values import HostFunction, Namespace, check_argument, is_tensor
 
 LOADER_OPTIONS = frozenset({"batch_size", "shuffle", "drop_last", "generator", "num_workers", "pin_memory"})
@@ -29,6 +30,15 @@ def make_dataset(*tensors: Any) -> TensorDataset:
     return TensorDataset(*tensors)
 
 
+def is_user_dataset(value: object) -> bool:
+    """An instance of the program's own `class D(Dataset)`: DataLoader reads it through its
+    __len__/__getitem__, which run in the interpreter (objects.UserInstance)."""
+    cls = class_of(value)
+    return cls is not None and any(
+        isinstance(base, HostFunction) and base.cls is Dataset for c in cls.mro for base in c.bases
+    )
+
+
 def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **options: Any) -> DataLoader[Any]:
     """DataLoader over a TensorDataset, a tensor or a list; in this process, with PyTorch's batching."""
     unknown = set(options) - LOADER_OPTIONS
@@ -38,7 +48,7 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **optio
             f"DataLoader(..., {sorted(unknown)[0]}=...) is not available here; "
             "use batch_size, shuffle, drop_last and generator",
         )
-    if not isinstance(dataset, TensorDataset):
+    if not isinstance(dataset, TensorDataset) and not is_user_dataset(dataset):
         check_argument(dataset, "DataLoader", allow_modules=False)
     for value in (batch_size, shuffle, options.get("drop_last", False)):
         check_argument(value, "DataLoader", allow_modules=False)
@@ -56,6 +66,10 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **optio
     )
 
 
+def _base_only(*args: Any, **kwargs: Any) -> None:
+    raise GradtraceError("forbidden", "`Dataset()` is used as a base class here: write `class MyData(Dataset):`")
+
+
 def _read_attribute(obj: Any, name: str, shown: str, limits: Limits) -> object:
     allowed = DATASET_VALUES if isinstance(obj, TensorDataset) else LOADER_VALUES
     if name not in allowed:
@@ -70,6 +84,7 @@ def build_data_namespace() -> Namespace:
         {
             "TensorDataset": HostFunction("TensorDataset", make_dataset, cls=TensorDataset, policy="builtin"),
             "DataLoader": HostFunction("DataLoader", make_loader, cls=DataLoader, policy="builtin"),
+            "Dataset": HostFunction("Dataset", _base_only, cls=Dataset, policy="builtin"),
         },
     )
 

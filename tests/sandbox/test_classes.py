@@ -330,8 +330,41 @@ out.backward()
 print(out, chimera[1].linear.weight.grad.shape)
 """
 
+USER_DATASET = """
+import torch
+import torch.utils.data as data
+
+
+class XORDataset(data.Dataset):
+    def __init__(self, size, std=0.1):
+        super().__init__()
+        self.data = torch.randint(0, 2, (size, 2)).float()
+        self.label = (self.data.sum(dim=1) == 1).long()
+        self.data += std * torch.randn(self.data.shape)
+
+    def __len__(self):
+        return self.data.shape[0]
+
+    def __getitem__(self, idx):
+        return self.data[idx], self.label[idx]
+
+
+torch.manual_seed(0)
+dataset = XORDataset(size=12)
+print(len(dataset), dataset[0])
+model = torch.nn.Linear(2, 2)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for inputs, labels in data.DataLoader(dataset, batch_size=5, shuffle=True):
+    loss = torch.nn.functional.cross_entropy(model(inputs), labels)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    print(inputs.shape, labels.tolist(), round(loss.item(), 6))
+"""
+
 PROGRAMS = {
     "plain_classes": PLAIN_CLASSES,
+    "user_dataset": USER_DATASET,
     "d2l_blocks": D2L_BLOCKS,
     "micrograd": MICROGRAD,
     "nn_module": NN_MODULE,
