@@ -298,9 +298,13 @@ CLASSES: list[Case] = [
     ("map-host", "a = list(map(torch.ones, [2, 3]))\nprint(a)", "ok"),
     ("iter-next-past-end", "i = iter([1])\nnext(i)\nnext(i)", "runtime"),
     ("dataset-call", "from torch.utils.data import Dataset\na = Dataset()", "forbidden"),
-    ("dataset-item-function", "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n"
-     "    def __len__(self):\n        return 2\n    def __getitem__(self, i):\n        return print\n"
-     "for b in DataLoader(D()):\n    pass", "runtime"),
+    (
+        "dataset-item-function",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n"
+        "    def __len__(self):\n        return 2\n    def __getitem__(self, i):\n        return print\n"
+        "for b in DataLoader(D()):\n    pass",
+        "runtime",
+    ),
 ]
 
 # Files, network, native code, compilers, profilers: none is reachable.
@@ -510,6 +514,7 @@ ALL: list[Case] = ESCAPE + FILES_AND_NETWORK + STATE + EXHAUSTION + ODD_RESULTS
 # str.format, imports at use, numpy/random/DataLoader/plotting stand-ins, torch surface additions.
 R2_NP = "import numpy as np\n"
 R2_DATA = "from torch.utils.data import DataLoader, TensorDataset\n"
+R2_DATASET = "from torch.utils.data import Dataset, DataLoader\n"
 ROUND_2: list[Case] = [
     ("r2-fmt-attr", "a = '{0.__class__}'.format(1)", "forbidden"),
     ("r2-fmt-index", "a = '{0[0]}'.format([1])", "forbidden"),
@@ -1337,7 +1342,7 @@ ROUND_2: list[Case] = [
         "from torch.utils.data import DataLoader, TensorDataset\nclass D(torch.utils.data.Dataset):\n"
         "    def __len__(self):\n        return 10\n    def __getitem__(self, i):\n        return torch.ones(1)\n"
         "for b in DataLoader(D(), batch_size=5):\n    print(b)",
-        "forbidden",
+        "ok",
     ),
     ("r2-loader-list-dataset", R2_DATA + "for b in DataLoader([1, 2, 3], batch_size=2):\n    print(b)", "ok"),
     ("r2-loader-list-host", R2_DATA + "for b in DataLoader([print, torch], batch_size=2):\n    print(b)", "forbidden"),
@@ -1747,7 +1752,7 @@ ROUND_2: list[Case] = [
     ("r2-class-base-function-module", "class F(torch.autograd.Function, nn.Module):\n    pass", "forbidden"),
     ("r2-class-base-module-twice", "class N(nn.Module, nn.Module):\n    pass", "ok"),
     ("r2-class-base-optim", "class O(optim.SGD):\n    pass", "forbidden"),
-    ("r2-class-base-dataset", "from torch.utils.data import Dataset\nclass D(Dataset):\n    pass", "forbidden"),
+    ("r2-class-base-dataset", "from torch.utils.data import Dataset\nclass D(Dataset):\n    pass", "ok"),
     ("r2-class-base-dict", "class D(dict):\n    pass", "forbidden"),
     ("r2-class-base-object", "class D(object):\n    pass\nprint(D())", "ok"),
     ("r2-class-mro-conflict", "class A:\n    pass\nclass B(A):\n    pass\nclass C(A, B):\n    pass", "runtime"),
@@ -2187,6 +2192,234 @@ ROUND_2: list[Case] = [
     ("r2-np-where-method", R2_NP + "a = np.ones(8).clip(0, 1, where=False)\nprint(a)", "forbidden"),
     ("r2-np-where-clip", R2_NP + "a = np.clip(np.ones(8), 0, 1, where=False)\nprint(a)", "forbidden"),
     ("r2-np-where-with-out", R2_NP + "x = np.ones(8)\na = np.divide(x, x, out=np.zeros_like(x), where=x > 0)", "ok"),
+    # Later in the round: module.apply, DataLoader iteration, nesting through host calls, autograd.functional.
+    ("r2-module-apply-print", NET + "m = N()\nm.apply(print)", "ok"),
+    ("r2-module-apply-stash", NET + "got = []\ndef f(m):\n    got.append(m)\nm = N()\nm.apply(f)\nprint(got)", "ok"),
+    (
+        "r2-iter-loader-huge",
+        "from torch.utils.data import DataLoader, TensorDataset\n"
+        "i = iter(DataLoader(TensorDataset(torch.ones(4000000)), batch_size=1))",
+        "limit",
+    ),
+    (
+        "r2-list-loader-huge",
+        "from torch.utils.data import DataLoader, TensorDataset\n"
+        "a = list(DataLoader(TensorDataset(torch.ones(4000000)), batch_size=1))",
+        "limit",
+    ),
+    (
+        "r2-enumerate-loader-huge",
+        "from torch.utils.data import DataLoader, TensorDataset\n"
+        "a = list(enumerate(DataLoader(TensorDataset(torch.ones(4000000)), batch_size=1)))",
+        "limit",
+    ),
+    (
+        "r2-zip-loader",
+        "from torch.utils.data import DataLoader, TensorDataset\n"
+        "d = DataLoader(TensorDataset(torch.ones(4)), batch_size=2)\nfor a, b in zip(d, d):\n    print(a, b)",
+        "ok",
+    ),
+    (
+        "r2-sorted-loader",
+        "from torch.utils.data import DataLoader, TensorDataset\n"
+        "d = DataLoader(TensorDataset(torch.ones(4)), batch_size=2)\nprint(sorted(d, key=len))",
+        "ok",
+    ),
+    ("r2-loader-len", R2_DATA + "print(len(DataLoader(TensorDataset(torch.ones(10)), batch_size=3)))", "ok"),
+    (
+        "r2-deep-nesting-per-call",
+        "def f(n):\n    return ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+        "(((((((((((f(n + 1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))"
+        ")))))))))))))))))))\nf(0)",
+        "limit",
+    ),
+    (
+        "r2-deep-nesting-host-call",
+        "def f(n):\n    return sorted([1, 2], key=lambda v: (((((((((((((((((((((((((((((((((((((((((((((((((("
+        "((((((((((((((((((((((((((((((((((((((((f(n + 1)))))))))))))))))))))))))))))))))))))))))))"
+        ")))))))))))))))))))))))))))))))))))))))))))))))))\nf(0)",
+        "limit",
+    ),
+    (
+        "r2-deep-nesting-module",
+        "class N(nn.Module):\n    def forward(self, x):\n"
+        "        return ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+        "(((((((((((((((self(x)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))"
+        "))))))))))))))))))))))\nN()(1)",
+        "limit",
+    ),
+    (
+        "r2-deep-repr-chain",
+        "class A:\n    def __init__(self, n):\n        self.n = n\n    def __repr__(self):\n"
+        "        return ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+        "(((((((((((((((repr([A(self.n + 1)])))))))))))))))))))))))))))))))))))))))))))))))))))))))"
+        "))))))))))))))))))))))))))))))))))))\nprint(A(0))",
+        "limit",
+    ),
+    ("r2-raise-long-msg", "raise ValueError('x' * 99999)", "runtime"),
+    ("r2-assert-long-msg", "assert False, 'x' * 99999", "runtime"),
+    (
+        "r2-vmap-stash",
+        "got = []\ndef f(v):\n    got.append(v)\n    return v * 2\n"
+        "a = torch.autograd.functional.jacobian(f, torch.ones(3), vectorize=True)\nb = got[-1]\nprint(b.shape)\n"
+        "print(b)\nprint(b + 1)",
+        "ok",
+    ),
+    (
+        "r2-vmap-stash-backward",
+        "got = []\ndef f(v):\n    got.append(v)\n    return v * 2\n"
+        "a = torch.autograd.functional.jacobian(f, torch.ones(3, requires_grad=True), vectorize=Tru"
+        "e, create_graph=True)\nfor g in got:\n    print(g.sum())\n    g.sum().backward()",
+        "ok",
+    ),
+    (
+        "r2-hessian-stash",
+        "got = []\ndef f(v):\n    got.append(v)\n    return (v * v).sum()\n"
+        "a = torch.autograd.functional.hessian(f, torch.ones(2))\nfor g in got:\n    print(g)",
+        "ok",
+    ),
+    (
+        "r2-jacobian-create-graph-stash",
+        "got = []\ndef f(v):\n    got.append(v)\n    return v * v\n"
+        "a = torch.autograd.functional.jacobian(f, torch.ones(2), create_graph=True)\n"
+        "print(got[0].grad_fn, got[0].requires_grad)\ngot[0].sum().backward()",
+        "ok",
+    ),
+    (
+        "r2-jvp",
+        "def f(v):\n    return v * 2\nprint(torch.autograd.functional.jvp(f, torch.ones(2), torch.ones(2)))",
+        "ok",
+    ),
+    (
+        "r2-vjp-fn",
+        "def f(v):\n    return v * 2\nprint(torch.autograd.functional.vjp(f, torch.ones(2), torch.ones(2)))",
+        "ok",
+    ),
+    ("r2-parameter-host", "p = nn.Parameter(print)", "forbidden"),
+    ("r2-parameter-user", "class A:\n    pass\np = nn.Parameter(A())", "forbidden"),
+    ("r2-parameter-ok", "p = nn.Parameter(torch.ones(2))\nprint(p)", "ok"),
+    ("r2-module-list-host", "m = nn.ModuleList([print])", "forbidden"),
+    ("r2-module-dict-host", "m = nn.ModuleDict({'a': print})", "forbidden"),
+    ("r2-param-list-host", "m = nn.ParameterList([print])", "forbidden"),
+    ("r2-sequential-dict-host", "m = nn.Sequential({'a': print})", "forbidden"),
+    ("r2-sequential-slice", "m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\nprint(m[0:1], m[-1])", "ok"),
+    ("r2-sequential-append-host", "m = nn.Sequential(nn.Linear(2, 2))\nm.append(print)", "forbidden"),
+    ("r2-sequential-setitem-host", "m = nn.Sequential(nn.Linear(2, 2))\nm[0] = print", "runtime"),
+    ("r2-sequential-delitem", "m = nn.Sequential(nn.Linear(2, 2))\ndel m[0]\nprint(m)", "runtime"),
+    ("r2-sequential-modules-dict", "m = nn.Sequential(nn.Linear(2, 2))\na = m._modules", "forbidden"),
+    # Numpy generators of their own, iteration over arrays, layers and modes added during the round.
+    ("r2-module-modules-setdefault", NET + "m = N()\nm._modules.setdefault('x', print)\nprint(m)", "forbidden"),
+    ("r2-rng-bitgen", R2_NP + "r = np.random.default_rng(0)\na = r.bit_generator", "forbidden"),
+    ("r2-rng-state", R2_NP + "r = np.random.default_rng(0)\na = r.bit_generator.state", "forbidden"),
+    ("r2-rng-getstate", R2_NP + "r = np.random.default_rng(0)\na = r.__getstate__()", "forbidden"),
+    ("r2-rng-huge", R2_NP + "r = np.random.default_rng(0)\na = r.random(size=(10**5, 10**5))", "limit"),
+    ("r2-rng-huge-pos", R2_NP + "r = np.random.default_rng(0)\na = r.random((10**5, 10**5))", "limit"),
+    ("r2-rng-integers-huge", R2_NP + "r = np.random.default_rng(0)\na = r.integers(0, 10, size=10**12)", "limit"),
+    ("r2-rng-normal-huge", R2_NP + "r = np.random.default_rng(0)\na = r.normal(0, 1, (10**5, 10**5))", "limit"),
+    ("r2-rng-bytes", R2_NP + "r = np.random.default_rng(0)\na = r.bytes(10**9)", "forbidden"),
+    ("r2-rng-choice-huge", R2_NP + "r = np.random.default_rng(0)\na = r.choice(10**12, 10**12)", "limit"),
+    ("r2-rng-permutation-huge", R2_NP + "r = np.random.default_rng(0)\na = r.permutation(10**10)", "limit"),
+    ("r2-rng-spawn", R2_NP + "r = np.random.default_rng(0)\na = r.spawn(10**6)", "forbidden"),
+    ("r2-rng-seed-none", R2_NP + "r = np.random.default_rng()\nprint(r.random())", "ok"),
+    ("r2-rng-seed-huge", R2_NP + "r = np.random.default_rng(2**100000)", "limit"),
+    ("r2-rng-seed-list-huge", R2_NP + "r = np.random.default_rng([1] * 10**6)", "limit"),
+    ("r2-rs-getstate", R2_NP + "r = np.random.RandomState(0)\na = r.get_state()", "forbidden"),
+    ("r2-rs-setstate", R2_NP + "r = np.random.RandomState(0)\nr.set_state(('MT19937', [0] * 624, 0))", "forbidden"),
+    ("r2-rs-huge", R2_NP + "r = np.random.RandomState(0)\na = r.randn(10**5, 10**5)", "limit"),
+    ("r2-rs-seed-none", R2_NP + "r = np.random.RandomState()\nprint(r.rand())", "ok"),
+    ("r2-set-default-device-meta", "torch.set_default_device('meta')", "forbidden"),
+    ("r2-tensor-type-odd", "a = torch.ones(2).type('os.system')", "runtime"),
+    ("r2-iter-array-huge", R2_NP + "i = iter(np.ones(4000000))", "limit"),
+    ("r2-next-array", R2_NP + "i = iter(np.ones(3))\nprint(next(i))", "ok"),
+    ("r2-math-gamma-huge", "import math\na = math.gamma(10**6)", "runtime"),
+    ("r2-percent-array", R2_NP + "print('%.4f' % np.ones(1)[0])\nprint('%s' % np.ones(4000000))", "ok"),
+    ("r2-astype-str", R2_NP + "a = np.ones(2).astype('U10')", "forbidden"),
+    ("r2-astype-object-str", R2_NP + "a = np.ones(2).astype('object')", "forbidden"),
+    ("r2-maxpool-fn", "y = F.max_pool2d(torch.ones(1, 1, 4, 4), 2)\nprint(y)", "ok"),
+    # The program's own Dataset subclasses, which DataLoader calls back.
+    (
+        "r2-ds-len-huge-list",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 10**12\n    def __getitem__(self, i):\n        return torch.ones(1)\n"
+        "a = list(DataLoader(D()))",
+        "limit",
+    ),
+    (
+        "r2-ds-len-negative",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return -1\n    def __getitem__(self, i):\n        return torch.ones(1)\n"
+        "for b in DataLoader(D()):\n    pass",
+        "runtime",
+    ),
+    (
+        "r2-ds-getitem-limit-caught",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 2\n    def __getitem__(self, i):\n        return torch.ones(10**10)\ntry:\n"
+        "    for b in DataLoader(D()):\n        pass\nexcept Exception:\n    print('caught')",
+        "limit",
+    ),
+    (
+        "r2-ds-getitem-host",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 2\n    def __getitem__(self, i):\n        return torch\nfor b in DataLoader(D()):\n"
+        "    print(b)",
+        "runtime",
+    ),
+    (
+        "r2-ds-getitem-user",
+        "from torch.utils.data import Dataset, DataLoader\nclass A:\n    pass\nclass D(Dataset):\n"
+        "    def __len__(self):\n        return 2\n    def __getitem__(self, i):\n        return A()\n"
+        "for b in DataLoader(D()):\n    print(b)",
+        "runtime",
+    ),
+    (
+        "r2-ds-getitem-dict",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 2\n    def __getitem__(self, i):\n        return {'a': torch.ones(1), 'b': [1, 2]}\n"
+        "for b in DataLoader(D(), batch_size=2):\n    print(b)",
+        "ok",
+    ),
+    (
+        "r2-ds-getitem-index-type",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 2\n    def __getitem__(self, i):\n        print(type(i), i)\n        return torch.ones(1)\n"
+        "for b in DataLoader(D(), batch_size=2):\n    pass",
+        "ok",
+    ),
+    (
+        "r2-ds-getitem-huge-batch",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 1000\n    def __getitem__(self, i):\n        return torch.ones(100000)\n"
+        "for b in DataLoader(D(), batch_size=1000):\n    pass",
+        "limit",
+    ),
+    (
+        "r2-ds-getitem-stash",
+        "from torch.utils.data import Dataset, DataLoader\ngot = []\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 2\n    def __getitem__(self, i):\n        got.append(i)\n        return torch.ones(1)\n"
+        "for b in DataLoader(D()):\n    pass\nprint(got)",
+        "ok",
+    ),
+    (
+        "r2-ds-self-attrs",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __init__(self):\n"
+        "        self.x = torch.ones(3)\n    def __len__(self):\n        return 3\n    def __getitem__(self, i):\n"
+        "        return self.x[i]\nd = D()\nprint(d.x, len(d), d[0])\na = d.__class__\nb = d.__dict__",
+        "forbidden",
+    ),
+    (
+        "r2-ds-add",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def __len__(self):\n"
+        "        return 1\n    def __getitem__(self, i):\n        return torch.ones(1)\nc = D() + D()\n"
+        "print(len(c))",
+        "runtime",
+    ),
+    (
+        "r2-ds-super-internals",
+        "from torch.utils.data import Dataset, DataLoader\nclass D(Dataset):\n    def f(self):\n"
+        "        return super().__getattr__\nD().f()",
+        "forbidden",
+    ),
 ]
 # The attack test reads the tables it knows; round 2 runs with the class attacks.
 CLASSES.extend(ROUND_2)
