@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "Automatic Differentiation with torch.autograd" (Learn the Basics), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "Automatic Differentiation with torch.autograd" (Learn the Basics), rewritten.
 import torch
 
 x = torch.ones(5)  # the input

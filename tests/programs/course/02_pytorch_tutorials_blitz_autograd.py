@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "A Gentle Introduction to torch.autograd" (60 Minute Blitz), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "A Gentle Introduction to torch.autograd" (60 Minute Blitz), rewritten.
 # The pretrained resnet18 is replaced by a small stack of layers built here.
 import torch
 from torch import nn, optim

@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "Learning PyTorch with Examples" - warm-up with numpy (published size: 2000 points, 2000 steps), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "Learning PyTorch with Examples" - warm-up with numpy (published size: 2000 points, 2000 steps), rewritten.
 import numpy as np
 import math
 

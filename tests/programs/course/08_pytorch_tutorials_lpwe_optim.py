@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "Learning PyTorch with Examples" - optim with RMSprop (published size: 2000 steps), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "Learning PyTorch with Examples" - optim with RMSprop (published size: 2000 steps), rewritten.
 import torch
 import math
 

@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "Learning PyTorch with Examples" - control flow and weight sharing (DynamicNet, published size: 30000 steps), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "Learning PyTorch with Examples" - control flow and weight sharing (DynamicNet, published size: 30000 steps), rewritten.
 import random
 import torch
 import math

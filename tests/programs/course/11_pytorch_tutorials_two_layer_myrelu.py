@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials (older "Learning PyTorch with Examples"), two-layer net with a custom ReLU Function (N=64, D_in=1000, H=100, D_out=10, 500 steps), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — (older "Learning PyTorch with Examples"), two-layer net with a custom ReLU Function (N=64, D_in=1000, H=100, D_out=10, 500 steps), rewritten.
 import torch
 
 

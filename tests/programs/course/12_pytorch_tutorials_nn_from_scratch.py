@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "What is torch.nn really?" (Jeremy Howard) - neural net from scratch, rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "What is torch.nn really?" (Jeremy Howard) - neural net from scratch, rewritten.
 # MNIST is replaced by a small random tensor dataset built here.
 import math
 import numpy as np

@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "What is torch.nn really?" - refactoring with F.cross_entropy, nn.Module, nn.Linear and optim, rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "What is torch.nn really?" - refactoring with F.cross_entropy, nn.Module, nn.Linear and optim, rewritten.
 import math
 import torch
 import torch.nn.functional as F

@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "What is torch.nn really?" - TensorDataset, DataLoader, validation and fit(), rewritten.
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "What is torch.nn really?" - TensorDataset, DataLoader, validation and fit(), rewritten.
 import numpy as np
 import torch
 import torch.nn.functional as F

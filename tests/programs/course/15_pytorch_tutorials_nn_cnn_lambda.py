@@ -1,4 +1,4 @@
-# Source: PyTorch Tutorials, "What is torch.nn really?" - CNN with nn.Sequential and a Lambda layer, rewritten (tiny random images).
+# Source: PyTorch Tutorials (pytorch.org/tutorials) — "What is torch.nn really?" - CNN with nn.Sequential and a Lambda layer, rewritten (tiny random images).
 import torch
 import torch.nn.functional as F
 from torch import nn, optim

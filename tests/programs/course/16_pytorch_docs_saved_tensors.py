@@ -1,4 +1,4 @@
-# Source: PyTorch documentation, "Autograd mechanics" - saved tensors, and the "Hooks for autograd saved tensors" tutorial, rewritten.
+# Source: PyTorch documentation (pytorch.org/docs) — "Autograd mechanics" - saved tensors, and the "Hooks for autograd saved tensors" tutorial, rewritten.
 import torch
 
 x = torch.randn(5, requires_grad=True)

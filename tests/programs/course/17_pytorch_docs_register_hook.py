@@ -1,4 +1,4 @@
-# Source: PyTorch documentation, torch.Tensor.register_hook and retain_grad, rewritten.
+# Source: PyTorch documentation (pytorch.org/docs) — torch.Tensor.register_hook and retain_grad, rewritten.
 import torch
 
 v = torch.tensor([0., 0., 0.], requires_grad=True)

@@ -1,4 +1,4 @@
-# Source: PyTorch documentation, torch.autograd.grad and higher-order gradients (create_graph=True), rewritten.
+# Source: PyTorch documentation (pytorch.org/docs) — torch.autograd.grad and higher-order gradients (create_graph=True), rewritten.
 import torch
 
 x = torch.tensor(2.0, requires_grad=True)

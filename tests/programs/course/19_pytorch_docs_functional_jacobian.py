@@ -1,4 +1,4 @@
-# Source: PyTorch documentation, torch.autograd.functional.jacobian / hessian examples, rewritten.
+# Source: PyTorch documentation (pytorch.org/docs) — torch.autograd.functional.jacobian / hessian examples, rewritten.
 import torch
 from torch.autograd.functional import jacobian, hessian
 

@@ -1,4 +1,4 @@
-# Source: PyTorch documentation, "Extending PyTorch" - LinearFunction, MulConstant and gradcheck, rewritten.
+# Source: PyTorch documentation (pytorch.org/docs) — "Extending PyTorch" - LinearFunction, MulConstant and gradcheck, rewritten.
 import torch
 from torch.autograd import Function, gradcheck
 

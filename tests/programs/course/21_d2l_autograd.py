@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), section 2.5 "Automatic Differentiation" (PyTorch tab), rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — section 2.5 "Automatic Differentiation" (PyTorch tab), rewritten.
 import torch
 
 x = torch.arange(4.0)

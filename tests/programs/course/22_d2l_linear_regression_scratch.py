@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Linear Regression Implementation from Scratch" (1000 examples, batch 10, 3 epochs), rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — "Linear Regression Implementation from Scratch" (1000 examples, batch 10, 3 epochs), rewritten.
 import random
 import torch
 

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Concise Implementation of Linear Regression" (d2l 1st-edition PyTorch code), rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — "Concise Implementation of Linear Regression" (d2l 1st-edition PyTorch code), rewritten.
 import numpy as np
 import torch
 from torch.utils import data

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Implementation of Softmax Regression from Scratch", rewritten (random images instead of Fashion-MNIST).
+# Source: Dive into Deep Learning (d2l.ai) — "Implementation of Softmax Regression from Scratch", rewritten (random images instead of Fashion-MNIST).
 import torch
 
 X_all = torch.rand(512, 1, 28, 28)

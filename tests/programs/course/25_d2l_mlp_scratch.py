@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Implementation of Multilayer Perceptrons from Scratch", rewritten (random data).
+# Source: Dive into Deep Learning (d2l.ai) — "Implementation of Multilayer Perceptrons from Scratch", rewritten (random data).
 import torch
 from torch import nn
 

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Numerical Stability and Initialization" - vanishing and exploding gradients, rewritten (plots replaced by prints).
+# Source: Dive into Deep Learning (d2l.ai) — "Numerical Stability and Initialization" - vanishing and exploding gradients, rewritten (plots replaced by prints).
 import torch
 
 x = torch.arange(-8.0, 8.0, 0.1, requires_grad=True)

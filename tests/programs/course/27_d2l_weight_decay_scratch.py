@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Weight Decay" - implementation from scratch (20 training examples, 200 inputs, 100 epochs), rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — "Weight Decay" - implementation from scratch (20 training examples, 200 inputs, 100 epochs), rewritten.
 import torch
 
 n_train, n_test, num_inputs, batch_size = 20, 100, 200, 5

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Dropout" - implementation from scratch, rewritten (random data).
+# Source: Dive into Deep Learning (d2l.ai) — "Dropout" - implementation from scratch, rewritten (random data).
 import torch
 from torch import nn
 

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Custom Layers" (CenteredLayer, MyLinear), rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — "Custom Layers" (CenteredLayer, MyLinear), rewritten.
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -1,4 +1,4 @@
-# Source: Dive into Deep Learning (d2l.ai), "Parameter Management" and "Parameter Initialization", rewritten.
+# Source: Dive into Deep Learning (d2l.ai) — "Parameter Management" and "Parameter Initialization", rewritten.
 import torch
 from torch import nn
 

@@ -1,4 +1,4 @@
-# Source: 动手学深度学习 (zh.d2l.ai), 3.7 softmax回归的简洁实现, rewritten (随机数据代替 Fashion-MNIST).
+# Source: 动手学深度学习 (zh.d2l.ai) — 3.7 softmax回归的简洁实现, rewritten (随机数据代替 Fashion-MNIST).
 import torch
 from torch import nn
 
@@ -7,8 +7,7 @@ batch_size = 256
 X_all = torch.rand(512, 1, 28, 28)
 y_all = torch.randint(0, 10, (512,))
 
-# PyTorch不会隐式地调整输入的形状。因此，
-# 我们在线性层前定义了展平层（flatten），来调整网络输入的形状
+# 图像先展平成 784 维向量，再交给线性层
 net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
 
 

@@ -1,4 +1,4 @@
-# Source: 动手学深度学习 (zh.d2l.ai), 4.5 权重衰减 - 简洁实现 (weight_decay 参数组), rewritten.
+# Source: 动手学深度学习 (zh.d2l.ai) — 4.5 权重衰减 - 简洁实现 (weight_decay 参数组), rewritten.
 import torch
 from torch import nn
 
@@ -14,7 +14,7 @@ def train_concise(wd):
         param.data.normal_()
     loss = nn.MSELoss(reduction='none')
     num_epochs, lr = 100, 0.003
-    # 偏置参数没有衰减
+    # 只对权重做衰减，偏置不做
     trainer = torch.optim.SGD([
         {"params": net[0].weight, 'weight_decay': wd},
         {"params": net[0].bias}], lr=lr)

@@ -1,4 +1,4 @@
-# Source: 动手学深度学习 (zh.d2l.ai), 5.1 层和块 (MLP, MySequential, FixedHiddenMLP, NestMLP), rewritten.
+# Source: 动手学深度学习 (zh.d2l.ai) — 5.1 层和块 (MLP, MySequential, FixedHiddenMLP, NestMLP), rewritten.
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -7,14 +7,14 @@ X = torch.rand(2, 20)
 
 
 class MLP(nn.Module):
-    # 用模型参数声明层。这里，我们声明两个全连接的层
+    # 两个全连接层作为成员，赋值即注册
     def __init__(self):
-        # 调用MLP的父类Module的构造函数来执行必要的初始化。
+        # 先让 nn.Module 完成自己的初始化
         super().__init__()
-        self.hidden = nn.Linear(20, 256)  # 隐藏层
-        self.out = nn.Linear(256, 10)  # 输出层
+        self.hidden = nn.Linear(20, 256)  # 256 个隐藏单元
+        self.out = nn.Linear(256, 10)  # 10 个输出
 
-    # 定义模型的前向传播，即如何根据输入X返回所需的模型输出
+    # 前向计算：输入经过隐藏层、ReLU，再到输出层
     def forward(self, X):
         return self.out(F.relu(self.hidden(X)))
 
@@ -27,12 +27,11 @@ class MySequential(nn.Module):
     def __init__(self, *args):
         super().__init__()
         for idx, module in enumerate(args):
-            # 这里，module是Module子类的一个实例。我们把它保存在'Module'类的成员
-            # 变量_modules中。_module的类型是OrderedDict
+            # 每个子模块按序号登记到 _modules（一个有序字典）里
             self._modules[str(idx)] = module
 
     def forward(self, X):
-        # OrderedDict保证了按照成员添加的顺序遍历它们
+        # 按登记的先后依次调用
         for block in self._modules.values():
             X = block(X)
         return X
@@ -45,17 +44,17 @@ print(net(X))
 class FixedHiddenMLP(nn.Module):
     def __init__(self):
         super().__init__()
-        # 不计算梯度的随机权重参数。因此其在训练期间保持不变
+        # 固定的随机矩阵：不要梯度，训练时不会变
         self.rand_weight = torch.rand((20, 20), requires_grad=False)
         self.linear = nn.Linear(20, 20)
 
     def forward(self, X):
         X = self.linear(X)
-        # 使用创建的常量参数以及relu和mm函数
+        # 与常量矩阵相乘后加一，再过 relu
         X = F.relu(torch.mm(X, self.rand_weight) + 1)
-        # 复用全连接层。这相当于两个全连接层共享参数
+        # 同一个线性层用第二次：两处共享同一组参数
         X = self.linear(X)
-        # 控制流
+        # Python 的 while 循环也能出现在前向计算里
         while X.abs().sum() > 1:
             X /= 2
         return X.sum()

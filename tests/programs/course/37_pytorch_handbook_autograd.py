@@ -1,8 +1,7 @@
-# Source: PyTorch 中文手册 (pytorch-handbook, zergtant), 2.1.2 使用PyTorch计算梯度数值 (Autograd), rewritten.
+# Source: PyTorch 中文手册 (pytorch-handbook, zergtant) — 2.1.2 使用PyTorch计算梯度数值 (Autograd), rewritten.
 import torch
 torch.__version__
 
-# 在张量创建时，通过设置 requires_grad 标识为True来告诉PyTorch需要对该张量进行自动求导
 x = torch.rand(5, 5, requires_grad=True)
 x
 y = torch.rand(5, 5, requires_grad=True)
@@ -10,23 +9,19 @@ y
 z = torch.sum(x + y)
 z
 
-# 简单的自动求导
 z.backward()
 print(x.grad, y.grad)
 
-# 复杂的自动求导
 x = torch.rand(5, 5, requires_grad=True)
 y = torch.rand(5, 5, requires_grad=True)
 z = x**2 + y**3
 z
-# 返回值不是一个标量，所以需要输入一个大小相同的张量作为参数
 z.backward(torch.ones_like(x))
 print(x.grad)
 
 with torch.no_grad():
     print((x + y * 2).requires_grad)
 
-# Autograd 过程解析：grad_fn 与 next_functions
 print(z.grad_fn)
 print(z.grad_fn.next_functions)
 xg = z.grad_fn.next_functions[0][0]

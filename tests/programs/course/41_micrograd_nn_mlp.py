@@ -1,4 +1,4 @@
-# Source: micrograd (Andrej Karpathy), nn.py (Module, Neuron, Layer, MLP) trained as in the micrograd lecture, rewritten.
+# Source: micrograd (Andrej Karpathy) — nn.py (Module, Neuron, Layer, MLP) trained as in the micrograd lecture, rewritten.
 import math
 import random
 
@@ -154,6 +154,7 @@ for k in range(20):
     for p in n.parameters():
         p.data += -0.1 * p.grad
 
-    print(k, loss.data)
+    # rounded: the last digits depend on the order a set of Values is walked, i.e. on memory addresses
+    print(k, round(loss.data, 12))
 
 print([round(y.data, 4) for y in ypred])

@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 1 "building micrograd" - numerical derivatives and the tanh neuron in PyTorch, rewritten.
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 1 "building micrograd" - numerical derivatives and the tanh neuron in PyTorch, rewritten.
 import math
 import numpy as np
 import torch

@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 2 "makemore part 1" - bigram counts, sampling and the likelihood, rewritten (a tiny names list).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 2 "makemore part 1" - bigram counts, sampling and the likelihood, rewritten (a tiny names list).
 import torch
 
 words = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'charlotte', 'mia', 'amelia',

@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 2 "makemore part 1" - the bigram as a one-layer neural net trained by gradient descent, rewritten (tiny names list).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 2 "makemore part 1" - the bigram as a one-layer neural net trained by gradient descent, rewritten (tiny names list).
 import torch
 import torch.nn.functional as F
 

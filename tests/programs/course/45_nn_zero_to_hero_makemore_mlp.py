@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 3 "makemore part 2: MLP", rewritten (tiny names list; 1000 steps instead of the lecture's 200,000).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 3 "makemore part 2: MLP", rewritten (tiny names list; 1000 steps instead of the lecture's 200,000).
 import random
 import torch
 import torch.nn.functional as F
@@ -13,7 +13,7 @@ stoi['.'] = 0
 itos = {i: s for s, i in stoi.items()}
 vocab_size = len(itos)
 
-block_size = 3  # context length: how many characters predict the next one
+block_size = 3
 
 
 def build_dataset(words):
@@ -24,7 +24,7 @@ def build_dataset(words):
             ix = stoi[ch]
             X.append(context)
             Y.append(ix)
-            context = context[1:] + [ix]  # crop and append
+            context = context[1:] + [ix]
     X = torch.tensor(X)
     Y = torch.tensor(Y)
     print(X.shape, Y.shape)
@@ -39,14 +39,14 @@ Xtr, Ytr = build_dataset(words[:n1])
 Xdev, Ydev = build_dataset(words[n1:n2])
 Xte, Yte = build_dataset(words[n2:])
 
-g = torch.Generator().manual_seed(2147483647)  # for reproducibility
+g = torch.Generator().manual_seed(2147483647)
 C = torch.randn((vocab_size, 10), generator=g)
 W1 = torch.randn((30, 200), generator=g)
 b1 = torch.randn(200, generator=g)
 W2 = torch.randn((200, vocab_size), generator=g)
 b2 = torch.randn(vocab_size, generator=g)
 parameters = [C, W1, b1, W2, b2]
-print(sum(p.nelement() for p in parameters))  # number of parameters in total
+print(sum(p.nelement() for p in parameters))
 for p in parameters:
     p.requires_grad = True
 
@@ -57,21 +57,17 @@ lri = []
 lossi = []
 stepi = []
 for i in range(1000):
-    # minibatch
     ix = torch.randint(0, Xtr.shape[0], (32,))
 
-    # forward pass
-    emb = C[Xtr[ix]]  # (32, 3, 10)
-    h = torch.tanh(emb.view(-1, 30) @ W1 + b1)  # (32, 200)
-    logits = h @ W2 + b2  # (32, vocab_size)
+    emb = C[Xtr[ix]]
+    h = torch.tanh(emb.view(-1, 30) @ W1 + b1)
+    logits = h @ W2 + b2
     loss = F.cross_entropy(logits, Ytr[ix])
 
-    # backward pass
     for p in parameters:
         p.grad = None
     loss.backward()
 
-    # update
     lr = 0.1 if i < 500 else 0.01
     for p in parameters:
         p.data += -lr * p.grad

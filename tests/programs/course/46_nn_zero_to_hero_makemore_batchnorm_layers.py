@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 4 "makemore part 3" - Linear/BatchNorm1d/Tanh classes and activation statistics, rewritten (random data, few steps).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 4 "makemore part 3" - Linear/BatchNorm1d/Tanh classes and activation statistics, rewritten (random data, few steps).
 import torch
 import torch.nn.functional as F
 
@@ -25,21 +25,19 @@ class BatchNorm1d:
         self.eps = eps
         self.momentum = momentum
         self.training = True
-        # parameters (trained with backprop)
         self.gamma = torch.ones(dim)
         self.beta = torch.zeros(dim)
-        # buffers (trained with a running 'momentum update')
         self.running_mean = torch.zeros(dim)
         self.running_var = torch.ones(dim)
 
     def __call__(self, x):
         if self.training:
-            xmean = x.mean(0, keepdim=True)  # batch mean
-            xvar = x.var(0, keepdim=True)  # batch variance
+            xmean = x.mean(0, keepdim=True)
+            xvar = x.var(0, keepdim=True)
         else:
             xmean = self.running_mean
             xvar = self.running_var
-        xhat = (x - xmean) / torch.sqrt(xvar + self.eps)  # normalize to unit variance
+        xhat = (x - xmean) / torch.sqrt(xvar + self.eps)
         self.out = self.gamma * xhat + self.beta
         if self.training:
             with torch.no_grad():
@@ -61,8 +59,8 @@ class Tanh:
 
 
 vocab_size, block_size = 27, 3
-n_embd = 10  # the dimensionality of the character embedding vectors
-n_hidden = 100  # the number of neurons in the hidden layer of the MLP
+n_embd = 10
+n_hidden = 100
 g = torch.Generator().manual_seed(2147483647)
 
 C = torch.randn((vocab_size, n_embd), generator=g)
@@ -73,9 +71,7 @@ layers = [
 ]
 
 with torch.no_grad():
-    # last layer: make it less confident
     layers[-1].gamma *= 0.1
-    # all other layers: apply gain
     for layer in layers[:-1]:
         if isinstance(layer, Linear):
             layer.weight *= 5 / 3
@@ -103,7 +99,7 @@ for i in range(max_steps):
     loss = F.cross_entropy(x, Yb)
 
     for layer in layers:
-        layer.out.retain_grad()  # to inspect the gradients of the activations
+        layer.out.retain_grad()
     for p in parameters:
         p.grad = None
     loss.backward()
@@ -118,7 +114,6 @@ for i in range(max_steps):
     with torch.no_grad():
         ud.append([((lr * p.grad).std() / p.data.std()).log10().item() for p in parameters])
 
-# activation statistics of the tanh layers
 for i, layer in enumerate(layers[:-1]):
     if isinstance(layer, Tanh):
         t = layer.out

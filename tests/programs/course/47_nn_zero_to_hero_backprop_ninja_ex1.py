@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 5 "makemore part 4: becoming a backprop ninja" - exercise 1, rewritten (random batch).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 5 "makemore part 4: becoming a backprop ninja" - exercise 1, rewritten (random batch).
 import torch
 import torch.nn.functional as F
 
@@ -12,59 +12,49 @@ def cmp(s, dt, t):
 
 
 vocab_size, block_size = 27, 3
-n_embd = 10  # the dimensionality of the character embedding vectors
-n_hidden = 64  # the number of neurons in the hidden layer of the MLP
+n_embd = 10
+n_hidden = 64
 
-g = torch.Generator().manual_seed(2147483647)  # for reproducibility
+g = torch.Generator().manual_seed(2147483647)
 C = torch.randn((vocab_size, n_embd), generator=g)
-# Layer 1
 W1 = torch.randn((n_embd * block_size, n_hidden), generator=g) * (5 / 3) / ((n_embd * block_size)**0.5)
-b1 = torch.randn(n_hidden, generator=g) * 0.1  # useless with batchnorm, kept for fun
-# Layer 2
+b1 = torch.randn(n_hidden, generator=g) * 0.1
 W2 = torch.randn((n_hidden, vocab_size), generator=g) * 0.1
 b2 = torch.randn(vocab_size, generator=g) * 0.1
-# BatchNorm parameters
 bngain = torch.randn((1, n_hidden)) * 0.1 + 1.0
 bnbias = torch.randn((1, n_hidden)) * 0.1
 
 parameters = [C, W1, b1, W2, b2, bngain, bnbias]
-print(sum(p.nelement() for p in parameters))  # number of parameters in total
+print(sum(p.nelement() for p in parameters))
 for p in parameters:
     p.requires_grad = True
 
 batch_size = 32
-n = batch_size  # a shorter variable also, for convenience
+n = batch_size
 Xb = torch.randint(0, vocab_size, (n, block_size), generator=g)
 Yb = torch.randint(0, vocab_size, (n,), generator=g)
 
-# forward pass, "chunkated" into smaller steps that are possible to backward one at a time
-emb = C[Xb]  # embed the characters into vectors
-embcat = emb.view(emb.shape[0], -1)  # concatenate the vectors
-# Linear layer 1
-hprebn = embcat @ W1 + b1  # hidden layer pre-activation
-# BatchNorm layer
+emb = C[Xb]
+embcat = emb.view(emb.shape[0], -1)
+hprebn = embcat @ W1 + b1
 bnmeani = 1 / n * hprebn.sum(0, keepdim=True)
 bndiff = hprebn - bnmeani
 bndiff2 = bndiff**2
-bnvar = 1 / (n - 1) * (bndiff2).sum(0, keepdim=True)  # note: Bessel's correction (dividing by n-1, not n)
+bnvar = 1 / (n - 1) * (bndiff2).sum(0, keepdim=True)
 bnvar_inv = (bnvar + 1e-5)**-0.5
 bnraw = bndiff * bnvar_inv
 hpreact = bngain * bnraw + bnbias
-# Non-linearity
-h = torch.tanh(hpreact)  # hidden layer
-# Linear layer 2
-logits = h @ W2 + b2  # output layer
-# cross entropy loss (same as F.cross_entropy(logits, Yb))
+h = torch.tanh(hpreact)
+logits = h @ W2 + b2
 logit_maxes = logits.max(1, keepdim=True).values
-norm_logits = logits - logit_maxes  # subtract max for numerical stability
+norm_logits = logits - logit_maxes
 counts = norm_logits.exp()
 counts_sum = counts.sum(1, keepdims=True)
-counts_sum_inv = counts_sum**-1  # if I use (1.0 / counts_sum) instead then I can't get backprop to be bit exact...
+counts_sum_inv = counts_sum**-1
 probs = counts * counts_sum_inv
 logprobs = probs.log()
-loss = -logprobs[range(n), Yb].mean()
+loss = -logprobs[range(n), Yb].mean()  # the same number F.cross_entropy gives
 
-# PyTorch backward pass
 for p in parameters:
     p.grad = None
 for t in [logprobs, probs, counts, counts_sum, counts_sum_inv,
@@ -75,7 +65,6 @@ for t in [logprobs, probs, counts, counts_sum, counts_sum_inv,
 loss.backward()
 print(loss)
 
-# Exercise 1: backprop through the whole thing manually
 dlogprobs = torch.zeros_like(logprobs)
 dlogprobs[range(n), Yb] = -1.0 / n
 dprobs = (1.0 / probs) * dlogprobs

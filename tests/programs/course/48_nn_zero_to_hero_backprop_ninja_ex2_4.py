@@ -1,4 +1,4 @@
-# Source: Neural Networks: Zero to Hero (Andrej Karpathy), lecture 5 "becoming a backprop ninja" - exercises 2-4 (cross entropy and batchnorm backward in one go, manual training), rewritten (random data, few steps).
+# Source: Neural Networks: Zero to Hero (Andrej Karpathy) — lecture 5 "becoming a backprop ninja" - exercises 2-4 (cross entropy and batchnorm backward in one go, manual training), rewritten (random data, few steps).
 import torch
 import torch.nn.functional as F
 

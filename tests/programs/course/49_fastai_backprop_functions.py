@@ -1,4 +1,4 @@
-# Source: fast.ai "Practical Deep Learning for Coders" part 2 (2022), 03_backprop.ipynb - forward and backward passes with gradients stored on tensors (inp.g), rewritten (random data instead of MNIST).
+# Source: fast.ai Practical Deep Learning for Coders, part 2 (2022) — 03_backprop.ipynb - forward and backward passes with gradients stored on tensors (inp.g), rewritten (random data instead of MNIST).
 import torch
 from torch import tensor
 

@@ -1,4 +1,4 @@
-# Source: fast.ai part 2 (2022), 03_backprop.ipynb - refactored into Relu, Lin, Mse classes with __call__ and backward, rewritten.
+# Source: fast.ai Practical Deep Learning for Coders, part 2 (2022) — 03_backprop.ipynb - refactored into Relu, Lin, Mse classes with __call__ and backward, rewritten.
 import torch
 
 torch.manual_seed(42)

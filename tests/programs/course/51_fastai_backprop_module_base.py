@@ -1,4 +1,4 @@
-# Source: fast.ai part 2 (2022), 03_backprop.ipynb - a Module base class with forward/bwd, *args, and then nn.Module, rewritten.
+# Source: fast.ai Practical Deep Learning for Coders, part 2 (2022) — 03_backprop.ipynb - a Module base class with forward/bwd, *args, and then nn.Module, rewritten.
 import torch
 from torch import nn
 import torch.nn.functional as F

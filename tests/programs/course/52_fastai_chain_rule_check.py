@@ -1,4 +1,4 @@
-# Source: fast.ai part 2 (2022), 03_backprop.ipynb and the "Matrix calculus" intro - checking a hand gradient of a small net against autograd step by step, rewritten.
+# Source: fast.ai Practical Deep Learning for Coders, part 2 (2022) — 03_backprop.ipynb and the "Matrix calculus" intro - checking a hand gradient of a small net against autograd step by step, rewritten.
 import torch
 
 torch.manual_seed(1)

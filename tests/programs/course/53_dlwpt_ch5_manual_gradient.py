@@ -1,4 +1,4 @@
-# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning), chapter 5 - fitting the thermometer model with hand-written gradients (5000 epochs), rewritten.
+# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning) — chapter 5 - fitting the thermometer model with hand-written gradients (5000 epochs), rewritten.
 import numpy as np
 import torch
 

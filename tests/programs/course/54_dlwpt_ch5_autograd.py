@@ -1,4 +1,4 @@
-# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning), chapter 5.5.1 - PyTorch's autograd (5000 epochs), rewritten.
+# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning) — chapter 5.5.1 - PyTorch's autograd (5000 epochs), rewritten.
 import torch
 
 t_c = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])

@@ -1,8 +1,8 @@
-# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning), chapter 5.5.2 - optimizers a la carte (SGD 5000 epochs, Adam 2000 epochs), rewritten.
+# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning) — chapter 5.5.2 - optimizers a la carte (SGD 5000 epochs, Adam 2000 epochs), rewritten.
 import torch
 import torch.optim as optim
 
-print(dir(optim)[:3])
+dir(optim)
 
 t_c = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])
 t_u = torch.tensor([35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4])

@@ -1,4 +1,4 @@
-# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning), chapter 5.5.3 - training, validation and overfitting (3000 epochs), rewritten.
+# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning) — chapter 5.5.3 - training, validation and overfitting (3000 epochs), rewritten.
 import torch
 import torch.optim as optim
 

@@ -1,4 +1,4 @@
-# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning), chapter 6 - nn.Linear, nn.Sequential with an OrderedDict (5000 epochs), rewritten.
+# Source: Deep Learning with PyTorch (Stevens, Antiga, Viehmann; Manning) — chapter 6 - nn.Linear, nn.Sequential with an OrderedDict (5000 epochs), rewritten.
 from collections import OrderedDict
 import torch
 import torch.nn as nn

@@ -1,29 +1,26 @@
-# Source: Stanford CS231n assignment 1 (cs231n/gradient_check.py and the softmax exercise) - numerical gradient with np.nditer and relative error, rewritten.
+# Source: Stanford CS231n — assignment 1 (cs231n/gradient_check.py and the softmax exercise) - numerical gradient with np.nditer and relative error, rewritten.
 import numpy as np
 import torch
 
 
 def eval_numerical_gradient(f, x, verbose=True, h=0.00001):
     """A naive centred-difference gradient of f at x (a numpy array)."""
-    fx = f(x)  # evaluate function value at original point
+    fx = f(x)
     grad = np.zeros_like(x)
-    # iterate over all indexes in x
     it = np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])
     while not it.finished:
-        # evaluate function at x+h
         ix = it.multi_index
         oldval = x[ix]
-        x[ix] = oldval + h  # increment by h
-        fxph = f(x)  # evalute f(x + h)
+        x[ix] = oldval + h
+        fxph = f(x)
         x[ix] = oldval - h
-        fxmh = f(x)  # evaluate f(x - h)
-        x[ix] = oldval  # restore
+        fxmh = f(x)
+        x[ix] = oldval
 
-        # compute the partial derivative with centered formula
-        grad[ix] = (fxph - fxmh) / (2 * h)  # the slope
+        grad[ix] = (fxph - fxmh) / (2 * h)
         if verbose:
             print(ix, grad[ix])
-        it.iternext()  # step to next dimension
+        it.iternext()
 
     return grad
 
@@ -58,7 +55,6 @@ f = lambda w: softmax_loss_vectorized(w, X, y, 0.1)[0]
 grad_numerical = eval_numerical_gradient(f, W, verbose=False)
 print('relative error: %e' % rel_error(grad, grad_numerical))
 
-# and the same gradient from autograd
 Wt = torch.tensor(W, requires_grad=True)
 scores = torch.tensor(X) @ Wt
 loss_t = torch.nn.functional.cross_entropy(scores, torch.tensor(y)) + 0.1 * (Wt * Wt).sum()

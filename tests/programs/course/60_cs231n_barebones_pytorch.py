@@ -1,10 +1,10 @@
-# Source: Stanford CS231n assignment 2, PyTorch.ipynb - "Barebones PyTorch": flatten, two_layer_fc, random_weight with Kaiming init, a manual training step, rewritten (random data).
+# Source: Stanford CS231n — assignment 2, PyTorch.ipynb - "Barebones PyTorch": flatten, two_layer_fc, random_weight with Kaiming init, a manual training step, rewritten (random data).
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 USE_GPU = True
-dtype = torch.float32  # we will be using float throughout this tutorial
+dtype = torch.float32
 
 if USE_GPU and torch.cuda.is_available():
     device = torch.device('cuda')
@@ -16,8 +16,8 @@ print('using device:', device)
 
 
 def flatten(x):
-    N = x.shape[0]  # read in N, C, H, W
-    return x.view(N, -1)  # "flatten" the C * H * W values into a single vector per image
+    N = x.shape[0]
+    return x.view(N, -1)
 
 
 x = torch.arange(12).view(2, 1, 3, 2)
@@ -26,14 +26,10 @@ print('After flattening: ', flatten(x))
 
 
 def two_layer_fc(x, params):
-    # first we flatten the image
-    x = flatten(x)  # shape: [batch_size, C x H x W]
+    x = flatten(x)
 
     w1, w2 = params
 
-    # Forward pass: compute predicted y using operations on Tensors. Since w1 and
-    # w2 have requires_grad=True, operations involving these Tensors will cause
-    # PyTorch to build a computational graph
     x = F.relu(x.mm(w1))
     x = x.mm(w2)
     return x
@@ -41,10 +37,10 @@ def two_layer_fc(x, params):
 
 def random_weight(shape):
     """Kaiming normalization: sqrt(2 / fan_in)"""
-    if len(shape) == 2:  # FC weight
+    if len(shape) == 2:
         fan_in = shape[0]
     else:
-        fan_in = np.prod(shape[1:])  # conv weight [out_channel, in_channel, kH, kW]
+        fan_in = np.prod(shape[1:])
     w = torch.randn(shape, device=device, dtype=dtype) * np.sqrt(2. / fan_in)
     w.requires_grad = True
     return w
@@ -55,11 +51,11 @@ def zero_weight(shape):
 
 
 hidden_layer_size = 42
-x = torch.zeros((64, 50), dtype=dtype)  # minibatch size 64, feature dimension 50
+x = torch.zeros((64, 50), dtype=dtype)
 w1 = torch.zeros((50, hidden_layer_size), dtype=dtype)
 w2 = torch.zeros((hidden_layer_size, 10), dtype=dtype)
 scores = two_layer_fc(x, [w1, w2])
-print(scores.size())  # you should see [64, 10]
+print(scores.size())
 
 learning_rate = 1e-2
 w1 = random_weight((3 * 8 * 8, hidden_layer_size))
@@ -74,7 +70,6 @@ for t in range(6):
     loss = F.cross_entropy(scores, y)
     loss.backward()
 
-    # update parameters, then zero the gradients
     with torch.no_grad():
         for w in [w1, w2]:
             w -= learning_rate * w.grad

@@ -1,4 +1,4 @@
-# Source: UMich EECS 498-007 / 598-005 "Deep Learning for Computer Vision" (Justin Johnson), eecs598/grad.py - compute_numeric_gradient and rel_error, rewritten.
+# Source: UMich EECS 498-007 Deep Learning for Computer Vision (Justin Johnson) — eecs598/grad.py - compute_numeric_gradient and rel_error, rewritten.
 import torch
 
 
@@ -8,25 +8,21 @@ def compute_numeric_gradient(f, x, dLdf=None, h=1e-7):
     grad = torch.zeros_like(x)
     flat_grad = grad.flatten()
 
-    # Initialize upstream gradient to be ones if not provide
     if dLdf is None:
         y = f(x)
         dLdf = torch.ones_like(y)
     dLdf = dLdf.flatten()
 
-    # iterate over all indexes in x
     for i in range(flat_x.shape[0]):
-        oldval = flat_x[i].item()  # Store the original value
-        flat_x[i] = oldval + h  # Increment by h
-        fxph = f(x).flatten()  # Evaluate f(x + h)
-        flat_x[i] = oldval - h  # Decrement by h
-        fxmh = f(x).flatten()  # Evaluate f(x - h)
-        flat_x[i] = oldval  # Restore original value
+        oldval = flat_x[i].item()
+        flat_x[i] = oldval + h
+        fxph = f(x).flatten()
+        flat_x[i] = oldval - h
+        fxmh = f(x).flatten()
+        flat_x[i] = oldval
 
-        # compute the partial derivative with centered formula
         dfdxi = (fxph - fxmh) / (2 * h)
 
-        # use chain rule to compute dLdx
         flat_grad[i] = dLdf.dot(dfdxi).item()
 
     return grad

@@ -1,4 +1,4 @@
-# Source: UMich EECS 498-007 (Justin Johnson), assignment 3 fully_connected_networks.py - Linear/ReLU layers as classes of static forward/backward methods with a cache, rewritten.
+# Source: UMich EECS 498-007 Deep Learning for Computer Vision (Justin Johnson) — assignment 3 fully_connected_networks.py - Linear/ReLU layers as classes of static forward/backward methods with a cache, rewritten.
 import torch
 
 

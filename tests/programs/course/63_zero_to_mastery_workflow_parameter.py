@@ -1,14 +1,12 @@
-# Source: Zero to Mastery "Learn PyTorch for Deep Learning" (Daniel Bourke), 01 PyTorch Workflow - LinearRegressionModel with nn.Parameter, L1Loss, train/test loop, rewritten.
+# Source: Zero to Mastery Learn PyTorch for Deep Learning (Daniel Bourke) — 01 PyTorch Workflow - LinearRegressionModel with nn.Parameter, L1Loss, train/test loop, rewritten.
 import torch
 from torch import nn
 
 print(torch.__version__ >= "1")
 
-# known parameters
 weight = 0.7
 bias = 0.3
 
-# create data
 start = 0
 end = 1
 step = 0.02
@@ -16,28 +14,26 @@ X = torch.arange(start, end, step).unsqueeze(dim=1)
 y = weight * X + bias
 print(X[:10], y[:10])
 
-# train/test split
-train_split = int(0.8 * len(X))  # 80% of data used for training set, 20% for testing
+train_split = int(0.8 * len(X))
 X_train, y_train = X[:train_split], y[:train_split]
 X_test, y_test = X[train_split:], y[train_split:]
 print(len(X_train), len(y_train), len(X_test), len(y_test))
 
 
-# Create a Linear Regression model class
-class LinearRegressionModel(nn.Module):  # <- almost everything in PyTorch is a nn.Module
+# the model has to find the straight line the data came from
+class LinearRegressionModel(nn.Module):
     def __init__(self):
         super().__init__()
-        self.weights = nn.Parameter(torch.randn(1,  # <- start with random weights (this will get adjusted as the model learns)
-                                                dtype=torch.float),  # <- PyTorch loves float32 by default
-                                    requires_grad=True)  # <- can we update this value with gradient descent?)
+        self.weights = nn.Parameter(torch.randn(1,
+                                                dtype=torch.float),
+                                    requires_grad=True)
 
-        self.bias = nn.Parameter(torch.randn(1,  # <- start with random bias (this will get adjusted as the model learns)
-                                             dtype=torch.float),  # <- PyTorch loves float32 by default
-                                 requires_grad=True)  # <- can we update this value with gradient descent?))
+        self.bias = nn.Parameter(torch.randn(1,
+                                             dtype=torch.float),
+                                 requires_grad=True)
 
-    # Forward defines the computation in the model
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # <- "x" is the input data (e.g. training/testing features)
-        return self.weights * x + self.bias  # <- this is the linear regression formula (y = m*x + b)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.weights * x + self.bias
 
 
 torch.manual_seed(42)
@@ -51,9 +47,9 @@ print(f"Number of testing samples: {len(X_test)}")
 print(f"Number of predictions made: {len(y_preds)}")
 print(f"Predicted values:\n{y_preds}")
 
-loss_fn = nn.L1Loss()  # MAE loss is same as L1Loss
-optimizer = torch.optim.SGD(params=model_0.parameters(),  # parameters of target model to optimize
-                            lr=0.01)  # learning rate
+loss_fn = nn.L1Loss()
+optimizer = torch.optim.SGD(params=model_0.parameters(),
+                            lr=0.01)
 
 torch.manual_seed(42)
 epochs = 100
@@ -62,7 +58,6 @@ test_loss_values = []
 epoch_count = []
 
 for epoch in range(epochs):
-    ### Training
     model_0.train()
     y_pred = model_0(X_train)
     loss = loss_fn(y_pred, y_train)
@@ -70,11 +65,10 @@ for epoch in range(epochs):
     loss.backward()
     optimizer.step()
 
-    ### Testing
     model_0.eval()
     with torch.inference_mode():
         test_pred = model_0(X_test)
-        test_loss = loss_fn(test_pred, y_test.type(torch.float))  # predictions come in torch.float datatype, so comparisons need to be done with tensors of the same type
+        test_loss = loss_fn(test_pred, y_test.type(torch.float))
 
         if epoch % 10 == 0:
             epoch_count.append(epoch)

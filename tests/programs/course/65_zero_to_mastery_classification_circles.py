@@ -1,9 +1,8 @@
-# Source: Zero to Mastery "Learn PyTorch for Deep Learning" (Daniel Bourke), 02 Neural Network Classification - CircleModelV2 with ReLU, BCEWithLogitsLoss, accuracy_fn (1000 epochs), rewritten (circles made with torch instead of sklearn).
+# Source: Zero to Mastery Learn PyTorch for Deep Learning (Daniel Bourke) — 02 Neural Network Classification - CircleModelV2 with ReLU, BCEWithLogitsLoss, accuracy_fn (1000 epochs), rewritten (circles made with torch instead of sklearn).
 import math
 import torch
 from torch import nn
 
-# two noisy circles, like sklearn.datasets.make_circles(noise=0.03, factor=0.8)
 n_samples = 200
 angles = torch.rand(n_samples) * 2 * math.pi
 radius = torch.where(torch.arange(n_samples) % 2 == 0, torch.tensor(1.0), torch.tensor(0.8))
@@ -21,10 +20,9 @@ class CircleModelV2(nn.Module):
         self.layer_1 = nn.Linear(in_features=2, out_features=10)
         self.layer_2 = nn.Linear(in_features=10, out_features=10)
         self.layer_3 = nn.Linear(in_features=10, out_features=1)
-        self.relu = nn.ReLU()  # <- add in ReLU activation function
+        self.relu = nn.ReLU()
 
     def forward(self, x):
-        # Intersperse the ReLU activation function between layers
         return self.layer_3(self.relu(self.layer_2(self.relu(self.layer_1(x)))))
 
 
@@ -35,9 +33,8 @@ loss_fn = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.SGD(model_3.parameters(), lr=0.1)
 
 
-# Calculate accuracy (a classification metric)
 def accuracy_fn(y_true, y_pred):
-    correct = torch.eq(y_true, y_pred).sum().item()  # torch.eq() calculates where two tensors are equal
+    correct = torch.eq(y_true, y_pred).sum().item()
     acc = (correct / len(y_pred)) * 100
     return acc
 
@@ -46,35 +43,26 @@ torch.manual_seed(42)
 epochs = 1000
 
 for epoch in range(epochs):
-    # 1. Forward pass
     y_logits = model_3(X_train).squeeze()
-    y_pred = torch.round(torch.sigmoid(y_logits))  # logits -> prediction probabilities -> prediction labels
+    y_pred = torch.round(torch.sigmoid(y_logits))
 
-    # 2. Calculate loss and accuracy
-    loss = loss_fn(y_logits, y_train)  # BCEWithLogitsLoss calculates loss using logits
+    loss = loss_fn(y_logits, y_train)
     acc = accuracy_fn(y_true=y_train,
                       y_pred=y_pred)
 
-    # 3. Optimizer zero grad
     optimizer.zero_grad()
 
-    # 4. Loss backward
     loss.backward()
 
-    # 5. Optimizer step
     optimizer.step()
 
-    ### Testing
     model_3.eval()
     with torch.inference_mode():
-        # 1. Forward pass
         test_logits = model_3(X_test).squeeze()
-        test_pred = torch.round(torch.sigmoid(test_logits))  # logits -> prediction probabilities -> prediction labels
-        # 2. Calcuate loss and accuracy
+        test_pred = torch.round(torch.sigmoid(test_logits))
         test_loss = loss_fn(test_logits, y_test)
         test_acc = accuracy_fn(y_true=y_test,
                                y_pred=test_pred)
 
-    # Print out what's happening
     if epoch % 100 == 0:
         print(f"Epoch: {epoch} | Loss: {loss:.5f}, Accuracy: {acc:.2f}% | Test Loss: {test_loss:.5f}, Test Accuracy: {test_acc:.2f}%")

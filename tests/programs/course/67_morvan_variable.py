@@ -1,4 +1,4 @@
-# Source: 莫烦Python (MorvanZhou) PyTorch-Tutorial, 202_variable.py - Variable (now a tensor) and its gradient, rewritten.
+# Source: 莫烦Python PyTorch-Tutorial (MorvanZhou) — 202_variable.py - Variable (now a tensor) and its gradient, rewritten.
 import torch
 from torch.autograd import Variable
 

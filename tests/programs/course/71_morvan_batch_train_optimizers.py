@@ -1,19 +1,17 @@
-# Source: 莫烦Python (MorvanZhou) PyTorch-Tutorial, 305_batch_train.py and 306_optimizer.py - DataLoader batches and four optimizers compared, rewritten.
+# Source: 莫烦Python PyTorch-Tutorial (MorvanZhou) — 305_batch_train.py and 306_optimizer.py - DataLoader batches and four optimizers compared, rewritten.
 import torch
 import torch.utils.data as Data
 import torch.nn.functional as F
 
-torch.manual_seed(1)  # reproducible
+torch.manual_seed(1)
 
 LR = 0.01
 BATCH_SIZE = 32
 EPOCH = 3
 
-# fake dataset
 x = torch.unsqueeze(torch.linspace(-1, 1, 200), dim=1)
 y = x.pow(2) + 0.1 * torch.normal(torch.zeros(*x.size()))
 
-# put dateset into torch dataset
 torch_dataset = Data.TensorDataset(x, y)
 loader = Data.DataLoader(
     dataset=torch_dataset,
@@ -23,28 +21,25 @@ loader = Data.DataLoader(
 )
 
 
-# default network
 class Net(torch.nn.Module):
     def __init__(self):
         super(Net, self).__init__()
-        self.hidden = torch.nn.Linear(1, 20)  # hidden layer
-        self.predict = torch.nn.Linear(20, 1)  # output layer
+        self.hidden = torch.nn.Linear(1, 20)
+        self.predict = torch.nn.Linear(20, 1)
 
     def forward(self, x):
-        x = F.relu(self.hidden(x))  # activation function for hidden layer
-        x = self.predict(x)  # linear output
+        x = F.relu(self.hidden(x))
+        x = self.predict(x)
         return x
 
 
 if __name__ == '__main__':
-    # different nets
     net_SGD = Net()
     net_Momentum = Net()
     net_RMSprop = Net()
     net_Adam = Net()
     nets = [net_SGD, net_Momentum, net_RMSprop, net_Adam]
 
-    # different optimizers
     opt_SGD = torch.optim.SGD(net_SGD.parameters(), lr=LR)
     opt_Momentum = torch.optim.SGD(net_Momentum.parameters(), lr=LR, momentum=0.8)
     opt_RMSprop = torch.optim.RMSprop(net_RMSprop.parameters(), lr=LR, alpha=0.9)
@@ -52,19 +47,18 @@ if __name__ == '__main__':
     optimizers = [opt_SGD, opt_Momentum, opt_RMSprop, opt_Adam]
 
     loss_func = torch.nn.MSELoss()
-    losses_his = [[], [], [], []]  # record loss
+    losses_his = [[], [], [], []]
 
-    # training
     for epoch in range(EPOCH):
         print('Epoch: ', epoch)
-        for step, (b_x, b_y) in enumerate(loader):  # for each training step
+        for step, (b_x, b_y) in enumerate(loader):
             for net, opt, l_his in zip(nets, optimizers, losses_his):
-                output = net(b_x)  # get output for every net
-                loss = loss_func(output, b_y)  # compute loss for every net
-                opt.zero_grad()  # clear gradients for next train
-                loss.backward()  # backpropagation, compute gradients
-                opt.step()  # apply gradients
-                l_his.append(loss.data.numpy())  # loss recoder
+                output = net(b_x)
+                loss = loss_func(output, b_y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                l_his.append(loss.data.numpy())
 
     labels = ['SGD', 'Momentum', 'RMSprop', 'Adam']
     for i, l_his in enumerate(losses_his):

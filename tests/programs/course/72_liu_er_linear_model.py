@@ -1,4 +1,4 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第2讲 线性模型 - 穷举 w 求 MSE, rewritten.
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第2讲 线性模型 - 穷举 w 求 MSE, rewritten.
 import numpy as np
 import matplotlib.pyplot as plt
 

@@ -1,4 +1,4 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第3讲 梯度下降 与 随机梯度下降, rewritten.
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第3讲 梯度下降 与 随机梯度下降, rewritten.
 x_data = [1.0, 2.0, 3.0]
 y_data = [2.0, 4.0, 6.0]
 

@@ -1,4 +1,4 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第4讲 课后作业 - y = w1 x^2 + w2 x + b 的反向传播, rewritten.
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第4讲 课后作业 - y = w1 x^2 + w2 x + b 的反向传播, rewritten.
 import torch
 
 x_data = [1.0, 2.0, 3.0]
@@ -25,10 +25,10 @@ for epoch in range(100):
         l = loss(x, y)
         l.backward()
         print('\tgrad:', x, y, w1.grad.item(), w2.grad.item(), b.grad.item())
-        w1.data = w1.data - 0.01 * w1.grad.data  # 注意这里的grad是一个tensor，所以要取他的data
+        w1.data = w1.data - 0.01 * w1.grad.data
         w2.data = w2.data - 0.01 * w2.grad.data
         b.data = b.data - 0.01 * b.grad.data
-        w1.grad.data.zero_()  # 释放之前计算的梯度
+        w1.grad.data.zero_()
         w2.grad.data.zero_()
         b.grad.data.zero_()
     print('Epoch:', epoch, l.item())

@@ -1,13 +1,11 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第6讲 逻辑斯蒂回归 (BCELoss, 1000 epochs, numpy 画图数据), rewritten.
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第6讲 逻辑斯蒂回归 (BCELoss, 1000 epochs, numpy 画图数据), rewritten.
 import torch
 import numpy as np
 
-# prepare dataset
 x_data = torch.Tensor([[1.0], [2.0], [3.0]])
 y_data = torch.Tensor([[0], [0], [1]])
 
 
-# design model using class
 class LogisticRegressionModel(torch.nn.Module):
     def __init__(self):
         super(LogisticRegressionModel, self).__init__()
@@ -20,12 +18,9 @@ class LogisticRegressionModel(torch.nn.Module):
 
 model = LogisticRegressionModel()
 
-# construct loss and optimizer
-# 默认情况下，loss会基于element平均，如果reduction='sum'，就不会求平均了。
 criterion = torch.nn.BCELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 
-# training cycle forward, backward, update
 for epoch in range(1000):
     y_pred = model(x_data)
     loss = criterion(y_pred, y_data)

@@ -1,27 +1,26 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第7讲 处理多维特征的输入 (8-6-4-1 的网络), rewritten (随机数据代替 diabetes.csv.gz).
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第7讲 处理多维特征的输入 (8-6-4-1 的网络), rewritten (随机数据代替 diabetes.csv.gz).
 import numpy as np
 import torch
 
-# 原课程: xy = np.loadtxt('diabetes.csv.gz', delimiter=',', dtype=np.float32)
 rng = np.random.RandomState(0)
 xy = rng.uniform(-1, 1, size=(60, 9)).astype(np.float32)
 xy[:, -1] = (xy[:, 0] + xy[:, 3] > 0).astype(np.float32)
-x_data = torch.from_numpy(xy[:, :-1])  # 第一个':'是指读取所有行，第二个':'是指从第一列开始，最后一列不要
-y_data = torch.from_numpy(xy[:, [-1]])  # [-1] 最后得到的是个矩阵
+x_data = torch.from_numpy(xy[:, :-1])
+y_data = torch.from_numpy(xy[:, [-1]])
 
 
 class Model(torch.nn.Module):
     def __init__(self):
         super(Model, self).__init__()
-        self.linear1 = torch.nn.Linear(8, 6)  # 输入数据x的特征是8维，x有8个特征
+        self.linear1 = torch.nn.Linear(8, 6)
         self.linear2 = torch.nn.Linear(6, 4)
         self.linear3 = torch.nn.Linear(4, 1)
-        self.sigmoid = torch.nn.Sigmoid()  # 将其看作是网络的一层，而不是简单的函数使用
+        self.sigmoid = torch.nn.Sigmoid()
 
     def forward(self, x):
         x = self.sigmoid(self.linear1(x))
         x = self.sigmoid(self.linear2(x))
-        x = self.sigmoid(self.linear3(x))  # y hat
+        x = self.sigmoid(self.linear3(x))
         return x
 
 

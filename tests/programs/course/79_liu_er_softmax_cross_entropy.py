@@ -1,4 +1,4 @@
-# Source: 刘二大人 (Bilibili) 《PyTorch深度学习实践》 第9讲 多分类问题 - numpy 交叉熵与 CrossEntropyLoss 的对照, rewritten.
+# Source: 刘二大人《PyTorch深度学习实践》(Bilibili) — 第9讲 多分类问题 - numpy 交叉熵与 CrossEntropyLoss 的对照, rewritten.
 import numpy as np
 import torch
 

@@ -1,10 +1,9 @@
-# Source: Sebastian Raschka, STAT 453 Deep Learning (UW-Madison, 2021), L06 adaline-with-autograd.ipynb part 1 - ADALINE with a hand-written backward, rewritten (random data instead of Iris).
+# Source: Sebastian Raschka, STAT 453 Deep Learning (UW-Madison, 2021) — L06 adaline-with-autograd.ipynb part 1 - ADALINE with a hand-written backward, rewritten (random data instead of Iris).
 import torch
 
 X = torch.randn(100, 2)
 y = (X[:, 0] + 0.5 * X[:, 1] > 0).to(torch.int)
 
-# shuffling & train/test split
 torch.manual_seed(123)
 shuffle_idx = torch.randperm(y.size(0), dtype=torch.long)
 X, y = X[shuffle_idx], y[shuffle_idx]
@@ -12,7 +11,6 @@ percent70 = int(shuffle_idx.size(0) * 0.7)
 X_train, X_test = X[shuffle_idx[:percent70]], X[shuffle_idx[percent70:]]
 y_train, y_test = y[shuffle_idx[:percent70]], y[shuffle_idx[percent70:]]
 
-# normalise (mean zero, unit variance)
 mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
 X_train = (X_train - mu) / sigma
 X_test = (X_test - mu) / sigma
@@ -36,12 +34,10 @@ class Adaline1():
         grad_yhat_weights = -x
         grad_yhat_bias = -1.
 
-        # chain rule: inner times outer
         grad_loss_weights = torch.mm(grad_yhat_weights.t(),
                                      grad_loss_yhat.view(-1, 1)) / y.size(0)
         grad_loss_bias = torch.sum(grad_yhat_bias * grad_loss_yhat) / y.size(0)
 
-        # return the negative gradient
         return (-1) * grad_loss_weights, (-1) * grad_loss_bias
 
 
@@ -56,7 +52,6 @@ def train(model, x, y, num_epochs,
     torch.manual_seed(seed)
     for e in range(num_epochs):
 
-        # shuffle each epoch
         shuffle_idx = torch.randperm(y.size(0), dtype=torch.long)
         minibatches = torch.split(shuffle_idx, minibatch_size)
 

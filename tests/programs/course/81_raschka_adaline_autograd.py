@@ -1,4 +1,4 @@
-# Source: Sebastian Raschka, STAT 453 Deep Learning (2021), L06 adaline-with-autograd.ipynb parts 2-3 and pytorch-autograd.ipynb - torch.autograd.grad and backward(), rewritten (random data).
+# Source: Sebastian Raschka, STAT 453 Deep Learning (UW-Madison, 2021) — L06 adaline-with-autograd.ipynb parts 2-3 and pytorch-autograd.ipynb - torch.autograd.grad and backward(), rewritten (random data).
 import torch
 from torch.autograd import grad
 import torch.nn.functional as F

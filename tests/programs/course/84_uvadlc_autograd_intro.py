@@ -1,4 +1,4 @@
-# Source: UvA Deep Learning Course tutorials (Phillip Lippe), Tutorial 2 "Introduction to PyTorch" - dynamic computation graph and backpropagation, rewritten.
+# Source: UvA Deep Learning Course tutorials (Phillip Lippe) — Tutorial 2 "Introduction to PyTorch" - dynamic computation graph and backpropagation, rewritten.
 import torch
 
 print("Using torch", torch.__version__)

@@ -1,4 +1,4 @@
-# Source: UvA Deep Learning Course tutorials (Phillip Lippe), Tutorial 2 "Introduction to PyTorch" - XORDataset(data.Dataset), SimpleClassifier, DataLoader and training loop, rewritten (smaller dataset, fewer epochs).
+# Source: UvA Deep Learning Course tutorials (Phillip Lippe) — Tutorial 2 "Introduction to PyTorch" - XORDataset(data.Dataset), SimpleClassifier, DataLoader and training loop, rewritten (smaller dataset, fewer epochs).
 import torch
 import torch.nn as nn
 import torch.utils.data as data
@@ -8,13 +8,11 @@ class SimpleClassifier(nn.Module):
 
     def __init__(self, num_inputs, num_hidden, num_outputs):
         super().__init__()
-        # Initialize the modules we need to build the network
         self.linear1 = nn.Linear(num_inputs, num_hidden)
         self.act_fn = nn.Tanh()
         self.linear2 = nn.Linear(num_hidden, num_outputs)
 
     def forward(self, x):
-        # Perform the calculation of the model to determine the prediction
         x = self.linear1(x)
         x = self.act_fn(x)
         x = self.linear2(x)
@@ -24,42 +22,30 @@ class SimpleClassifier(nn.Module):
 class XORDataset(data.Dataset):
 
     def __init__(self, size, std=0.1):
-        """
-        Inputs:
-            size - Number of data points we want to generate
-            std - Standard deviation of the noise (see generate_continuous_xor function)
-        """
+        """`size` noisy points of the XOR problem; `std` is the noise added to each corner."""
         super().__init__()
         self.size = size
         self.std = std
         self.generate_continuous_xor()
 
     def generate_continuous_xor(self):
-        # Each data point in the XOR dataset has two variables, x and y, that can be either 0 or 1
-        # The label is their XOR combination, i.e. 1 if only x or only y is 1 while the other is 0.
-        # If x=y, the label is 0.
         data = torch.randint(low=0, high=2, size=(self.size, 2), dtype=torch.float32)
         label = (data.sum(dim=1) == 1).to(torch.long)
-        # To make it slightly more challenging, we add a bit of gaussian noise to the data points.
         data += self.std * torch.randn(data.shape)
 
         self.data = data
         self.label = label
 
     def __len__(self):
-        # Number of data point we have. Alternatively self.data.shape[0], or self.label.shape[0]
         return self.size
 
     def __getitem__(self, idx):
-        # Return the idx-th data point of the dataset
-        # If we have multiple things to return (data point and label), we can return them as tuple
         data_point = self.data[idx]
         data_label = self.label[idx]
         return data_point, data_label
 
 
 model = SimpleClassifier(num_inputs=2, num_hidden=4, num_outputs=1)
-# Printing a module shows all its submodules
 print(model)
 for name, param in model.named_parameters():
     print(f"Parameter {name}, shape {param.shape}")
@@ -81,27 +67,18 @@ train_data_loader = data.DataLoader(train_dataset, batch_size=128, shuffle=True)
 
 
 def train_model(model, optimizer, data_loader, loss_module, num_epochs=20):
-    # Set model to train mode
     model.train()
 
-    # Training loop
     for epoch in range(num_epochs):
         for data_inputs, data_labels in data_loader:
-            ## Step 2: Run the model on the input data
             preds = model(data_inputs)
-            preds = preds.squeeze(dim=1)  # Output is [Batch size, 1], but we want [Batch size]
+            preds = preds.squeeze(dim=1)
 
-            ## Step 3: Calculate the loss
             loss = loss_module(preds, data_labels.float())
 
-            ## Step 4: Perform backpropagation
-            # Before calculating the gradients, we need to ensure that they are all zero.
-            # The gradients would not be overwritten, but actually added to the existing ones.
             optimizer.zero_grad()
-            # Perform backpropagation
             loss.backward()
 
-            ## Step 5: Update the parameters
             optimizer.step()
         if epoch % 5 == 0:
             print(epoch, loss.item())
@@ -114,17 +91,16 @@ test_data_loader = data.DataLoader(test_dataset, batch_size=128, shuffle=False, 
 
 
 def eval_model(model, data_loader):
-    model.eval()  # Set model to eval mode
+    model.eval()
     true_preds, num_preds = 0., 0.
 
-    with torch.no_grad():  # Deactivate gradients for the following code
+    with torch.no_grad():
         for data_inputs, data_labels in data_loader:
             preds = model(data_inputs)
             preds = preds.squeeze(dim=1)
-            preds = torch.sigmoid(preds)  # Sigmoid to map predictions between 0 and 1
-            pred_labels = (preds >= 0.5).long()  # Binarize predictions to 0 and 1
+            preds = torch.sigmoid(preds)
+            pred_labels = (preds >= 0.5).long()
 
-            # Keep records of predictions for the accuracy metric (true_preds=TP+TN, num_preds=TP+TN+FP+FN)
             true_preds += (pred_labels == data_labels).sum()
             num_preds += data_labels.shape[0]
 
