@@ -194,20 +194,21 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
 
     # --- bindings -------------------------------------------------------------------------------
 
-    def bind_name(self, name: str, value: object, scope: Scope, report: bool = True) -> None:
-        """Bind a plain name in `scope` and tell the observer."""
+    def bind_name(self, name: str, value: object, scope: Scope, report: bool = True, loop: bool = False) -> None:
+        """Bind a plain name in `scope` and tell the observer (`loop`: a `for` target, which names a
+        tensor only when nothing better does, app/leaf_names.py)."""
         scope.values[name] = value
         if scope is self.globals:
             self.bound_order.setdefault(name, None)
         if report:
-            self.observer.bound(name, value, top_level=scope is self.globals)
+            self.observer.bound(name, value, top_level=scope is self.globals, loop=loop)
 
-    def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True) -> None:
+    def bind_target(self, target: ast.expr, value: Any, scope: Scope, report: bool = True, loop: bool = False) -> None:
         """Assign to a name, a (nested, starred) tuple/list, `a[i]` or a settable tensor attribute."""
         if isinstance(target, ast.Name):
-            self.bind_name(target.id, value, scope, report)
+            self.bind_name(target.id, value, scope, report, loop)
         elif isinstance(target, ast.Tuple | ast.List):
-            self.unpack(target.elts, value, scope, report)
+            self.unpack(target.elts, value, scope, report, loop)
         elif isinstance(target, ast.Subscript):
             obj = self.evaluate(target.value, scope)
             index = self.evaluate(target.slice, scope)
@@ -217,13 +218,6 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
             self.assign_attribute(obj, target.attr, value, dotted_name(target))
         else:
             raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
-
-    def report_loop_target(self, target: ast.expr, scope: Scope) -> None:
-        """Tell the observer the names a `for` bound: a loop variable names a tensor only when
-        nothing better does (app/leaf_names.py)."""
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in scope.values:
-                self.observer.bound(node.id, scope.values[node.id], top_level=scope is self.globals, loop=True)
 
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
         """`obj[index] = value` for lists, dicts and tensors only (and user classes with __setitem__)."""
@@ -242,7 +236,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         if type(obj) is dict:
             guards.check_length(len(obj), self.limits)
 
-    def unpack(self, targets: list[ast.expr], value: Any, scope: Scope, report: bool) -> None:
+    def unpack(self, targets: list[ast.expr], value: Any, scope: Scope, report: bool, loop: bool = False) -> None:
         """Python's unpacking, with its error messages."""
         items = materialise(value, self.limits)
         stars = [i for i, t in enumerate(targets) if isinstance(t, ast.Starred)]
@@ -256,7 +250,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
                 )
                 raise GradtraceError("runtime", f"ValueError: {msg}")
             for target, item in zip(targets, items, strict=True):
-                self.bind_target(target, item, scope, report)
+                self.bind_target(target, item, scope, report, loop)
             return
         star = stars[0]
         after = len(targets) - star - 1
@@ -266,12 +260,12 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
                 f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, got {len(items)})",
             )
         for target, item in zip(targets[:star], items[:star], strict=True):
-            self.bind_target(target, item, scope, report)
+            self.bind_target(target, item, scope, report, loop)
         starred = targets[star]
         assert isinstance(starred, ast.Starred)
-        self.bind_target(starred.value, items[star : len(items) - after], scope, report)
+        self.bind_target(starred.value, items[star : len(items) - after], scope, report, loop)
         for target, item in zip(targets[star + 1 :], items[len(items) - after :], strict=True):
-            self.bind_target(target, item, scope, report)
+            self.bind_target(target, item, scope, report, loop)
 
     # --- simple statements ----------------------------------------------------------------------
 
@@ -379,8 +373,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         for item in iterable:  # lazy: allowed values iterate without calling user code
             self.line = stmt.lineno
             self.step()
-            self.bind_target(stmt.target, item, scope, report=False)
-            self.report_loop_target(stmt.target, scope)
+            self.bind_target(stmt.target, item, scope, loop=True)
             if not self.loop_body(stmt.body, scope):
                 return
         self.run_block(stmt.orelse, scope)
