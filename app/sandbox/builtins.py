@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as py
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -162,5 +163,8 @@ def build_builtins(out: Output) -> dict[str, HostFunction]:
 
 
 def is_number(value: object) -> bool:
-    """True for int/float/bool/complex (what math functions accept)."""
-    return type(value) in (int, float, bool, complex) and not isinstance(value, torch.Tensor)
+    """True for int/float/bool/complex and numpy's number scalars (what math functions accept)."""
+    if type(value) in (int, float, bool, complex):
+        return True
+    # np.float32(1.5) & co. register as numbers; user code can make no other Number subclass.
+    return isinstance(value, numbers.Number) and not isinstance(value, torch.Tensor)

@@ -11,7 +11,7 @@ from gradtrace.errors import GradtraceError
 
 from tests.sandbox.real_python import real_outputs
 
-PRELUDE = "import numpy as np\n"
+PRELUDE = "import math\nimport numpy as np\n"
 PROGRAMS = [
     "a = np.array([[1.0, 2.0], [3.0, 4.0]])\nprint(a, a.shape, a.ndim, a.size, a.dtype)\n"
     "print(a.T, a.sum(), a.mean(axis=0))",
@@ -28,6 +28,9 @@ PROGRAMS = [
     "print(np.pi, np.e, np.float32(1.5), np.concatenate([np.ones(2), np.zeros(1)]), np.stack([np.ones(2)] * 2))",
     "a = np.arange(4.0)\nfor v in a:\n    print(v)\nprint(a[1:3], a[-1], len(a), a.reshape(2, 2)[0, 1])",
     "a = np.array([1, 2, 3])\nprint(a == 2, (a > 1).sum(), np.where(a > 1, a, 0), np.clip(a, 0, 2))",
+    "print(math.exp(np.float64(1.0)), math.sqrt(np.float32(4)), '%.4f' % np.array(2.5), float(np.ones(1)[0]))",
+    "x = np.linspace(0, 1, 4).reshape(-1, 1).astype('float32')\nrng = np.random.RandomState(3)\n"
+    "g = np.random.default_rng(0)\nprint(x, rng.randn(2), g.integers(0, 10, size=3), g.random(2))",
 ]
 
 
