@@ -2420,6 +2420,34 @@ ROUND_2: list[Case] = [
         "        return super().__getattr__\nD().f()",
         "forbidden",
     ),
+    # The switch behind torch's fill of uninitialised memory, and raw-memory constructors.
+    (
+        "r2-utils-deterministic",
+        "torch.utils.deterministic.fill_uninitialized_memory = False\na = torch.empty(8)\nprint(a)",
+        "forbidden",
+    ),
+    ("r2-utils-deterministic-read", "a = torch.utils.deterministic", "forbidden"),
+    (
+        "r2-import-utils-deterministic",
+        "import torch.utils.deterministic as d\nd.fill_uninitialized_memory = False",
+        "forbidden",
+    ),
+    (
+        "r2-from-utils-deterministic",
+        "from torch.utils import deterministic\ndeterministic.fill_uninitialized_memory = False",
+        "forbidden",
+    ),
+    ("r2-are-deterministic", "print(torch.are_deterministic_algorithms_enabled())", "forbidden"),
+    ("r2-deterministic-warn-only", "torch.use_deterministic_algorithms(True, warn_only=True)", "forbidden"),
+    ("r2-set-deterministic-debug", "torch.set_deterministic_debug_mode(0)", "forbidden"),
+    ("r2-utils-data-internals", "a = torch.utils.data.get_worker_info()\nprint(a)", "forbidden"),
+    ("r2-utils-hooks", "a = torch.utils.hooks", "forbidden"),
+    ("r2-utils-checkpoint", "a = torch.utils.checkpoint.checkpoint(print, torch.ones(1))", "forbidden"),
+    ("r2-utils-dlpack", "a = torch.utils.dlpack", "forbidden"),
+    ("r2-utils-backcompat", "a = torch.utils.backcompat", "forbidden"),
+    ("r2-from-dlpack", "a = torch.from_dlpack(torch.ones(1))", "forbidden"),
+    ("r2-frombuffer", "a = torch.frombuffer(bytearray(8), dtype=torch.uint8)", "forbidden"),
+    ("r2-as-strided-fn", "a = torch.as_strided(torch.ones(2), (1000,), (1,))", "forbidden"),
 ]
 # The attack test reads the tables it knows; round 2 runs with the class attacks.
 CLASSES.extend(ROUND_2)
