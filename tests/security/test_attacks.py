@@ -50,6 +50,7 @@ def test_attack_answers_exactly_and_touches_nothing(app_client: TestClient, watc
 IMAGE_CASES = [
     pytest.param(code, kind, id=name)
     for name, code, kind in attacks.ESCAPE[:20] + attacks.FILES_AND_NETWORK[:10] + attacks.EXHAUSTION[:10]
+    if kind != "ok"  # offered now (torch.autograd, torch.utils.data): a drawing, not an error picture
 ]
 
 
