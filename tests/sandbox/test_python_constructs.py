@@ -198,7 +198,7 @@ def test_chinese_names_are_variables() -> None:
         # Only runtime errors are catchable: a limit, a refusal or a timeout ends the program.
         ("try:\n    a = torch.ones(10 ** 12)\nexcept Exception:\n    print('caught')", "limit", "elements"),
         ("try:\n    a = torch.hub\nexcept Exception:\n    print('caught')", "forbidden", "torch.hub"),
-        ("while True:\n    try:\n        pass\n    except Exception:\n        pass", "limit", "steps"),
+        ("try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')", "limit", "steps"),
         ("def f():\n    while True:\n        yield 1\nlist(f())", "limit", ""),
         ("raise", "runtime", "No active exception to reraise"),
         ("raise 5", "runtime", "exceptions must derive from BaseException"),

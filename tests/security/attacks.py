@@ -286,7 +286,7 @@ CLASSES: list[Case] = [
     ("exception-args", "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e.args, e)", "ok"),
     ("catch-limit", "try:\n    a = torch.ones(10 ** 10)\nexcept Exception:\n    pass", "limit"),
     ("catch-forbidden", "try:\n    a = torch.os\nexcept Exception:\n    pass", "forbidden"),
-    ("catch-steps", "while True:\n    try:\n        pass\n    except Exception:\n        pass", "limit"),
+    ("catch-steps", "try:\n    while True:\n        pass\nexcept Exception:\n    print('caught')", "limit"),
     ("raise-non-exception", "raise print", "runtime"),
     ("lambda-globals", "f = lambda: 1\na = f.__globals__", "forbidden"),
     ("lambda-code", "f = lambda: 1\na = f.__code__", "forbidden"),
