@@ -221,6 +221,8 @@ SIZED_TORCH: dict[str, str] = {
     "bmm": "matmul",
     "tensor": "data",
     "as_tensor": "data",
+    "normal": "normal",
+    "multinomial": "multinomial",
 }
 SIZED_TENSOR_METHODS: dict[str, str] = {
     "expand": "expand",
@@ -234,9 +236,17 @@ SIZED_TENSOR_METHODS: dict[str, str] = {
     "matmul": "matmul",
     "mm": "matmul",
     "bmm": "matmul",
+    "multinomial": "multinomial",
 }
 SIZED_F: dict[str, str] = {"one_hot": "one_hot", "linear": "linear", "pad": "pad"}
-SIZED_NN: dict[str, str] = {"Linear": "linear_module"}
+# Layers with parameters are sized by building them on the meta device (sizes.module_estimator).
+LAYERS_WITH_PARAMETERS: frozenset[str] = names(
+    """
+    Linear Conv1d Conv2d BatchNorm1d BatchNorm2d LayerNorm Embedding RNN RNNCell LSTM GRU LSTMCell GRUCell
+    Bilinear PReLU
+    """
+)
+SIZED_NN: dict[str, str] = {name: f"nn.{name}" for name in sorted(NN_CLASSES & LAYERS_WITH_PARAMETERS)}
 
 
 # Names of the modules offered in part (app/sandbox/imports.py and the modules it builds), for

@@ -14,6 +14,8 @@ from typing import Any
 
 import torch
 
+from .allowlist import SIZED_NN
+
 Estimator = Callable[[Sequence[Any], dict[str, Any], Any], int | None]
 
 
@@ -190,12 +192,6 @@ def _elements_linear(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
     return rows * int(w.shape[0]) if w.dim() == 2 else rows
 
 
-def _elements_linear_module(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
-    rows = as_dim(kwargs.get("in_features", args[0] if args else None))
-    cols = as_dim(args[1] if len(args) > 1 else kwargs.get("out_features"))
-    return rows * cols if rows is not None and cols is not None else None
-
-
 def _elements_pad(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
     x = args[0] if args else kwargs.get("input")
     pad = args[1] if len(args) > 1 else kwargs.get("pad")
@@ -229,6 +225,38 @@ def _elements_data(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> 
     return nested_length(data)
 
 
+def _elements_normal(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    # normal(mean, std, size) with numbers; with tensors the result is their broadcast (checked apart).
+    size = kwargs.get("size", args[2] if len(args) > 2 else None)
+    return None if size is None else _elements_sizes([size], {}, target)
+
+
+def _elements_multinomial(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+    probabilities = target if isinstance(target, torch.Tensor) else (args[0] if args else kwargs.get("input"))
+    rest = args if isinstance(target, torch.Tensor) else args[1:]
+    samples = as_dim(kwargs.get("num_samples", rest[0] if rest else None))
+    if not isinstance(probabilities, torch.Tensor) or samples is None or probabilities.dim() == 0:
+        return None
+    return probabilities.numel() // max(int(probabilities.shape[-1]), 1) * samples
+
+
+def module_estimator(cls: type[torch.nn.Module]) -> Estimator:
+    """The largest parameter or buffer a layer would make, read by building it on the meta device, where
+    tensors have shapes but no storage (and draw no random numbers): nn.Embedding(10**8, 1000) is sized
+    without allocating it. Layers without parameters take no `device` and allocate nothing."""
+
+    def estimate(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
+        try:
+            with torch._C.DisableTorchFunction():  # our own construction, not an op of the program's
+                shadow = cls(*args, **{**kwargs, "device": "meta"})
+        except TypeError:
+            return None
+        tensors = [*shadow.parameters(), *shadow.buffers()]
+        return max((int(t.numel()) for t in tensors), default=0)
+
+    return estimate
+
+
 def _elements_legacy(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -> int | None:
     # torch.Tensor(2, 3) and torch.Tensor(torch.Size([2, 3])) make a size; torch.Tensor([2, 3]) copies data.
     if len(args) == 1 and isinstance(args[0], (list, tuple)) and not isinstance(args[0], torch.Size):
@@ -238,6 +266,8 @@ def _elements_legacy(args: Sequence[Any], kwargs: dict[str, Any], target: Any) -
 
 ESTIMATORS: dict[str, Estimator] = {
     "legacy": _elements_legacy,
+    "normal": _elements_normal,
+    "multinomial": _elements_multinomial,
     "sizes": _elements_sizes,
     "first": _elements_first,
     "randint": _elements_randint,
@@ -254,7 +284,14 @@ ESTIMATORS: dict[str, Estimator] = {
     "diag": _elements_diag,
     "einsum": _elements_einsum,
     "linear": _elements_linear,
-    "linear_module": _elements_linear_module,
     "pad": _elements_pad,
     "data": _elements_data,
 }
+# One estimator per torch.nn layer class with parameters (allowlist.SIZED_NN): "nn.Embedding" and so on.
+ESTIMATORS.update(
+    {
+        key: module_estimator(getattr(torch.nn, key.removeprefix("nn.")))
+        for key in SIZED_NN.values()
+        if key.startswith("nn.")
+    }
+)

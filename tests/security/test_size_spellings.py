@@ -5,6 +5,7 @@ large to lay out is refused before Graphviz sees it."""
 from __future__ import annotations
 
 import pytest
+import torch
 from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
@@ -37,6 +38,18 @@ OVERSIZED = [
     f"F.one_hot(torch.arange(12000), {BIG})",
     f"nn.Linear({BIG}, {BIG})",
     f"F.pad(torch.ones(1, 1), ({BIG}, {BIG}, {BIG}, {BIG}))",
+    "torch.normal(0.0, 1.0, size=(12000, 12000))",
+    f"torch.normal(0.0, 1.0, ({BIG}, 12000))",
+    "torch.multinomial(torch.ones(10), 10**7, replacement=True)",
+    f"nn.Linear({BIG}, 12000)",
+    "nn.Embedding(10**6, 1000)",
+    "nn.Embedding(torch.tensor(10**6), 1000)",
+    "nn.Conv2d(3000, 3000, 3)",
+    "nn.LSTM(5000, 5000)",
+    "nn.GRU(input_size=5000, hidden_size=5000)",
+    "nn.RNNCell(5000, 5000)",
+    "nn.LayerNorm((3000, 3000))",
+    "nn.BatchNorm1d(10**7)",
 ]
 
 
@@ -56,6 +69,16 @@ FITTING = [
     ("torch.Tensor([100000, 100000])", [2]),  # a list is data to the legacy constructor, not a size
     ("torch.zeros(torch.tensor([4]))", [4]),
 ]
+
+
+def test_sizing_a_layer_draws_no_random_numbers() -> None:
+    """Layers are sized on the meta device: the program's seeded weights are PyTorch's."""
+    code = (
+        "torch.manual_seed(0)\nm = nn.Linear(3, 2)\nc = nn.Conv2d(1, 2, 2)\nprint(m.weight.tolist(), c.bias.tolist())\n"
+    )
+    torch.manual_seed(0)
+    expected = f"{torch.nn.Linear(3, 2).weight.tolist()} {torch.nn.Conv2d(1, 2, 2).bias.tolist()}\n"
+    assert pipeline.run(code).stdout == expected
 
 
 @pytest.mark.parametrize(("expression", "shape"), FITTING)
