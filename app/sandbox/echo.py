@@ -9,6 +9,7 @@ comment or a docstring to the learner, so it shows nothing either, and nor does 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import Limits
@@ -40,8 +41,9 @@ class Echoes:
     """What the bare expressions of one run showed; their text counts against max_stdout_chars
     together with what print() wrote."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, mask: Callable[[str], str] = str) -> None:
         self.limits = limits
+        self.mask = mask  # the run's AddressMask: reprs show no real addresses
         self.shown: list[Echo] = []
         self.chars = 0
 
@@ -51,7 +53,7 @@ class Echoes:
         if value is None or isinstance(value, PlotStandIn):
             return
         to_text(value, self.limits)  # refuses values whose text would be huge, before repr builds it
-        text = repr(value)
+        text = self.mask(repr(value))
         self.chars += len(text)
         if self.chars + printed_chars > self.limits.max_stdout_chars:
             raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")

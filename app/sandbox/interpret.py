@@ -13,6 +13,7 @@ import torch
 from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions, guards
+from .addresses import AddressMask
 from .builtins import build_builtins, materialise
 from .calls import CallSupport
 from .classes import ClassSupport, offer_class_bases
@@ -118,6 +119,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         self.line: int | None = None
         self.output: list[str] = []
         self.output_chars = 0
+        self.address_mask = AddressMask()
         self.namespaces = build_namespaces()
         self.imports = ImportedModules(self.namespaces, limits, lambda: self.line)
         offer_class_bases(self.namespaces)
@@ -146,6 +148,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:  # a lone surrogate ('\ud800'): Python's print fails too
                 raise GradtraceError("runtime", f"UnicodeEncodeError: {exc.reason}") from None
+        text = self.address_mask(text)
         self.output_chars += len(text)
         if self.output_chars > self.limits.max_stdout_chars:
             raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
@@ -158,7 +161,7 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
                 raise GradtraceError("request", f"input `{name}` cannot be given to a program")
             self.globals.values[name] = value
         self.echoed = echoed_statements(tree)
-        self.echoes = Echoes(self.limits)
+        self.echoes = Echoes(self.limits, self.address_mask)
         self.run_block(tree.body, self.globals)
 
     def user_names(self) -> dict[str, object]:
