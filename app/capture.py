@@ -66,6 +66,7 @@ def live_observations(nodes: LiveNodes) -> Observations:
 
 _BACKWARD = torch.Tensor.backward
 _GRAD = torch.autograd.grad
+_REQUIRES_GRAD_ = torch.Tensor.requires_grad_
 
 # Set while a library function runs its own backward passes (torch.autograd.functional.jacobian
 # calls autograd.grad once per output element): those are its inner workings, not the program's.
@@ -209,7 +210,7 @@ class Recorder(TorchFunctionMode):
         self.live_nodes = LiveNodes()
         self.live_elements = LiveElements()
         self.seen = live_observations(self.live_nodes)
-        self.leaf_namer = LeafNamer(self.seen.leaf_names, self._watch_leaf)
+        self.leaf_namer = LeafNamer()
         self.captures: list[Capture] = []
         self.line: int | None = None
         self.last_root: torch.Tensor | None = None
@@ -224,7 +225,7 @@ class Recorder(TorchFunctionMode):
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         if not isinstance(value, torch.Tensor):
             if isinstance(value, torch.nn.Module):  # its parameters are named by their path under `name`
-                self.leaf_namer.offer_module(value, name, binding_rank(top_level, loop, module_path=True))
+                self.leaf_namer.offer_module(value, name, binding_rank(top_level, loop, module_path=True), self.line)
             return
         # Reading an attribute while this mode is on goes through __torch_function__ (a fifth of
         # an op's cost); what the recorder reads for itself need not.
@@ -240,8 +241,12 @@ class Recorder(TorchFunctionMode):
             self.last_root = value
         else:
             # Named whatever its requires_grad now: `x = torch.arange(4.0); x.requires_grad_()` draws `x`.
-            self.leaf_namer.offer(value, name, binding_rank(top_level, loop, module_path=False))
-            self.seen.leaf_lines.setdefault(id(value), self.line)
+            self.leaf_namer.offer(value, name, binding_rank(top_level, loop, module_path=False), self.line)
+
+    def resolve_leaf_names(self) -> None:
+        """Name the captured leaves after the best name bound to each while the program ran
+        (app/leaf_names.py); call once the run is over, before walking the graphs."""
+        self.leaf_namer.resolve(self.seen.pinned, self.seen.leaf_names, self.seen.leaf_lines)
 
     def warn(self, text: str) -> None:
         """A warning for the answer, once."""
@@ -266,6 +271,8 @@ class Recorder(TorchFunctionMode):
             return self._backward(func, args, kwargs)
         if func is _GRAD and not _LIBRARY_CALL.get():
             return self._grad(func, args, kwargs)
+        if func is _REQUIRES_GRAD_:  # makes nothing: the leaf's line stays where it was made or bound
+            return func(*args, **kwargs)
         planned = op_output_elements(func, args, kwargs)  # layers' inner ops (conv2d, embedding)
         if planned is not None and planned > self.limits.max_tensor_elements:
             raise GradtraceError(

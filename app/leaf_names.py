@@ -18,7 +18,7 @@ Among names of the same rank the first one bound wins (`y = x` keeps `x`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Iterable, MutableMapping
 
 import torch
 
@@ -37,25 +37,40 @@ def binding_rank(top_level: bool, loop: bool, module_path: bool) -> int:
 
 
 class LeafNamer:
-    """Offers names for leaves into the recorder's `leaf_names`, keeping the best-ranked one."""
+    """The best-ranked name bound to each tensor so far, by identity, with the line it was bound on.
 
-    def __init__(self, names: MutableMapping[int, str], watch: Callable[[torch.Tensor], None]) -> None:
-        self.names = names
-        self.ranks = LiveLeafTable()
-        self.watch = watch
+    One weak reference per tensor (torch makes each cost ~20 us), forgotten when the tensor dies,
+    so a reused id never inherits a name. Copied to the graph's leaves when they are drawn."""
 
-    def offer(self, tensor: torch.Tensor, name: str, rank: int) -> None:
+    def __init__(self) -> None:
+        self.bindings = LiveLeafTable()  # id(tensor) -> (rank, name, line first bound on)
+
+    def offer(self, tensor: torch.Tensor, name: str, rank: int, line: int | None) -> None:
         """Name `tensor` `name` unless a name of the same or a higher rank came first."""
         key = id(tensor)
-        known = self.ranks.get(key)
-        if known is not None and known >= rank:
-            return
-        self.watch(tensor)
-        self.ranks.watch(tensor)
-        self.ranks[key] = rank
-        self.names[key] = name
+        held = self.bindings.get(key)
+        if held is None:
+            self.bindings.watch(tensor)
+            self.bindings[key] = (rank, name, line)
+        elif rank > held[0]:
+            self.bindings[key] = (rank, name, held[2])
 
-    def offer_module(self, module: torch.nn.Module, name: str, rank: int) -> None:
+    def offer_module(self, module: torch.nn.Module, name: str, rank: int, line: int | None) -> None:
         """Name each parameter of `module` by its path under `name` (`model.0.weight`)."""
         for path, parameter in module.named_parameters():
-            self.offer(parameter, f"{name}.{path}", rank)
+            self.offer(parameter, f"{name}.{path}", rank, line)
+
+    def resolve(
+        self,
+        leaves: Iterable[torch.Tensor],
+        names: MutableMapping[int, str],
+        lines: MutableMapping[int, int | None],
+    ) -> None:
+        """Write each leaf's name (and, unless the line that made it is known, the line it was bound
+        on) where the graph walker reads them. The leaves are kept alive by the captures."""
+        for leaf in leaves:
+            key = id(leaf)
+            held = self.bindings.get(key)
+            if held is not None:
+                names[key] = held[1]
+                lines.setdefault(key, held[2])

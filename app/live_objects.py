@@ -150,6 +150,17 @@ class LiveLeafTable(MutableMapping[int, Any]):
     def __getitem__(self, key: int) -> Any:
         return self._values[key]
 
+    # The recorder asks these for every tensor a program binds: answer from the dict directly
+    # (MutableMapping's versions raise and catch a KeyError per miss).
+    def get(self, key: int, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def setdefault(self, key: int, default: Any = None) -> Any:
+        return self._values.setdefault(key, default)
+
     def __setitem__(self, key: int, value: Any) -> None:
         self._values[key] = value
 

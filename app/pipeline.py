@@ -110,6 +110,7 @@ def _finish(
         )
     if not captures:
         captures = _automatic_capture(recorder, warnings)
+    recorder.resolve_leaf_names()
     graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
     warnings.extend(_fold_warnings(graphs))
     variables = describe_variables({**tensors, **execution.names}, limits, warnings)
