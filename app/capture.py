@@ -17,7 +17,7 @@ from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import Snapshot, snapshot
 from .leaf_names import LeafNamer, binding_rank
-from .live_objects import LiveElements, LiveLeafTable, LiveNodes, NodeField
+from .live_objects import LiveElements, LiveLeafTable, LiveNodes, NodeField, NodeRecord
 from .op_sizes import op_output_elements
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
@@ -336,9 +336,10 @@ class Recorder(TorchFunctionMode):
                 self._watch_leaf(tensor)
                 seen.leaf_lines[id(tensor)] = self.line
             return
-        if node in seen.node_values:
+        record = self.live_nodes.record(node)  # read once: the node's metadata holds it
+        if record.value is not None:
             return
-        if self.live_nodes.count >= self.limits.max_live_autograd_nodes:
+        if self.live_nodes.count > self.limits.max_live_autograd_nodes:
             # Freeing a chain of ~45,000 autograd nodes recurses deep enough in C++ to overflow the
             # worker's stack: refuse long before that, as the nodes are made. Nodes a loop freed
             # no longer count.
@@ -347,24 +348,24 @@ class Recorder(TorchFunctionMode):
                 f"the program holds more than {self.limits.max_live_autograd_nodes} autograd nodes alive at once",
                 self.line,
             )
-        seen.node_values[node] = snapshot(tensor)
-        self._assign_lines(node)
+        record.value = snapshot(tensor)
+        self._assign_lines(node, record)
 
-    def _assign_lines(self, node: AutogradNode) -> None:
+    def _assign_lines(self, node: AutogradNode, record: NodeRecord) -> None:
         # Nodes made inside a composite op (cross_entropy's LogSoftmaxBackward0) get its line too.
-        lines, line = self.seen.node_lines, self.line
-        if node in lines:
+        line = self.line
+        if record.line is not None or line is None:
             return
-        lines[node] = line
-        stack = [child for child, _ in node.next_functions if child is not None and child not in lines]
+        record.line = line
+        stack = [child for child, _ in node.next_functions if child is not None]
+        find = self.live_nodes.record
         while stack:
             current = stack.pop()
-            if current in lines:
+            found = find(current)
+            if found.line is not None:
                 continue
-            lines[current] = line
-            for child, _ in current.next_functions:
-                if child is not None and child not in lines:
-                    stack.append(child)
+            found.line = line
+            stack.extend(child for child, _ in current.next_functions if child is not None)
 
     def _backward(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         root = args[0]
