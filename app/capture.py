@@ -389,7 +389,7 @@ class Recorder(TorchFunctionMode):
         if not roots or len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes:
             if roots:
                 self.undrawn += 1
-            return func(*args, **kwargs)
+            return self._derivatives(func(*args, **kwargs))
         asked = _as_tensors(inputs)
         returned: list[Any] = []
 
@@ -403,7 +403,15 @@ class Recorder(TorchFunctionMode):
         capture = self._observe(roots[0], run)
         capture.automatic = True  # leaf gradients come from what grad() returned, not AccumulateGrad
         self.captures.append(capture)
-        return tuple(returned)
+        return self._derivatives(tuple(returned))
+
+    def _derivatives(self, grads: Any) -> Any:
+        """Observe what autograd.grad(create_graph=True) returned: the engine built their graph (the
+        derivative's), unseen by this mode, so their values and line are recorded here."""
+        for made in grads if isinstance(grads, tuple) else ():
+            if isinstance(made, torch.Tensor) and made.grad_fn is not None:
+                self._record(made)
+        return grads
 
     def _observe(self, root: torch.Tensor, run: Callable[[], Any]) -> Capture:
         """Run a backward pass with hooks on every node below `root`; return what flowed."""

@@ -73,6 +73,8 @@ def test_autograd_grad_is_drawn_and_so_is_the_graph_of_the_derivative() -> None:
     ]
     leaf = next(n for n in result.graphs[0].graph.nodes if n.kind == "leaf")
     assert leaf.name == "u" and leaf.grad is not None and leaf.grad.values == 12.0  # what grad() returned
+    derivative = next(n for n in result.graphs[1].graph.nodes if n.is_root)  # built by the engine, not an op
+    assert derivative.name == "du" and derivative.value is not None and derivative.value.values == 12.0
 
 
 def test_jacobian_draws_no_graph_per_output_element() -> None:
