@@ -114,16 +114,17 @@ def read_saved_results(values: MutableMapping[AutogradNode, Snapshot], nodes: li
             values[node] = saved.detach().clone()
 
 
-def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any]) -> tuple[Gradients, Any]:
+def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any], max_elements: int) -> tuple[Gradients, Any]:
     """Call `run` (a backward pass) with a pre-hook on every node; return the gradient that flowed
     into each node (its first output that received one) and what `run` returned. The hooks are
-    removed before returning, so nothing about the program changes."""
+    removed before returning, so nothing about the program changes. Gradients past `max_elements`
+    are kept as their summary, the only thing shown of them."""
     grads: Gradients = {}
 
     def record(node: AutogradNode, grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
         for flowed in grad_outputs:
             if flowed is not None:
-                grads[node] = snapshot(flowed)
+                grads[node] = snapshot(flowed, max_elements)
                 return
 
     handles = [n.register_prehook(partial(record, n)) for n in nodes]
@@ -348,7 +349,7 @@ class Recorder(TorchFunctionMode):
                 f"the program holds more than {self.limits.max_live_autograd_nodes} autograd nodes alive at once",
                 self.line,
             )
-        record.value = snapshot(tensor)
+        record.value = snapshot(tensor, self.limits.json_value_elements)
         self._assign_lines(node, record)
 
     def _assign_lines(self, node: AutogradNode, record: NodeRecord) -> None:
@@ -430,7 +431,7 @@ class Recorder(TorchFunctionMode):
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         leaf_values = {id(v): v.detach().clone() for v in leaves}
         read_saved_results(self.seen.node_values, nodes)
-        grads, leaf_grads = gradients_flowing(nodes, run)
+        grads, leaf_grads = gradients_flowing(nodes, run, self.limits.json_value_elements)
         if leaf_grads is None:  # a real backward(): read what PyTorch stored
             leaf_grads = [v.grad for v in leaves]
         self.seen.pinned.extend(leaves)

@@ -31,21 +31,29 @@ def same(a: TensorData, b: TensorData) -> bool:
 @pytest.mark.parametrize("max_elements", [0, 1, 4, 10_000])
 def test_a_snapshot_lists_as_the_tensor_would(name: str, max_elements: int) -> None:
     tensor = TENSORS[name]
-    assert same(snapshot_data(snapshot(tensor), max_elements), to_tensor_data(tensor, max_elements))
+    for kept in (snapshot(tensor, max_elements), snapshot(tensor, 10_000)):
+        assert same(snapshot_data(kept, max_elements), to_tensor_data(tensor, max_elements))
 
 
 @pytest.mark.parametrize("numel", [1, SNAPSHOT_ELEMENTS, SNAPSHOT_ELEMENTS + 1])
 def test_a_snapshot_keeps_the_value_of_its_moment(numel: int) -> None:
     tensor = torch.ones(numel)
     before = to_tensor_data(tensor, 10_000)
-    kept = snapshot(tensor)
+    kept = snapshot(tensor, 10_000)
     tensor.mul_(3)
     assert same(snapshot_data(kept, 10_000), before)
 
 
 def test_a_snapshot_of_a_tensor_in_a_graph_is_outside_it() -> None:
-    kept = snapshot(torch.sin(torch.ones(SNAPSHOT_ELEMENTS + 1, requires_grad=True)))
+    kept = snapshot(torch.sin(torch.ones(SNAPSHOT_ELEMENTS + 1, requires_grad=True)), 10_000)
     assert isinstance(kept, torch.Tensor) and kept.grad_fn is None and not kept.requires_grad
+
+
+def test_a_tensor_too_large_to_list_is_kept_as_its_summary_not_a_copy() -> None:
+    tensor = torch.arange(20_000.0)
+    kept = snapshot(tensor, 10_000)
+    assert isinstance(kept, TensorData) and kept.values is None
+    assert same(snapshot_data(kept, 10_000), to_tensor_data(tensor, 10_000))
 
 
 def test_reachable_nodes_stops_at_the_limit_with_the_same_prefix() -> None:

@@ -53,13 +53,17 @@ SNAPSHOT_ELEMENTS = 16
 Snapshot = torch.Tensor | TensorData
 
 
-def snapshot(tensor: torch.Tensor) -> Snapshot:
+def snapshot(tensor: torch.Tensor, max_elements: int) -> Snapshot:
     """`tensor`'s value as it is now, unaffected by later in-place changes: as TensorData when it is
-    small and real, else as a detached clone."""
-    if 0 < tensor.numel() <= SNAPSHOT_ELEMENTS:
+    small and real, or when it is too large to list (past `max_elements`: only its summary is ever
+    shown, so a copy would hold memory the program never asked for), else as a detached clone."""
+    numel = tensor.numel()
+    if 0 < numel <= SNAPSHOT_ELEMENTS:
         dtype = tensor.dtype
         if not dtype.is_complex:
             return TensorData(tuple(tensor.shape), dtype_name(dtype), tensor.tolist())
+    if listed_size(tuple(tensor.shape)) > max_elements:
+        return to_tensor_data(tensor, max_elements)
     # Without requires_grad clone() records nothing, and skipping detach() saves a third.
     return tensor.detach().clone() if tensor.requires_grad else tensor.clone()
 
@@ -67,7 +71,7 @@ def snapshot(tensor: torch.Tensor) -> Snapshot:
 def snapshot_data(value: Snapshot, max_elements: int) -> TensorData:
     """A snapshot as TensorData, listed up to `max_elements` elements as to_tensor_data does."""
     if isinstance(value, TensorData):
-        return value if value.numel <= max_elements else summarise(value)
+        return value if value.values is None or value.numel <= max_elements else summarise(value)
     return to_tensor_data(value, max_elements)
 
 

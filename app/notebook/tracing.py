@@ -111,7 +111,7 @@ def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> 
             return list(torch.autograd.grad(roots, leaves, grad_outputs=seeds, allow_unused=True, retain_graph=True))
 
     try:
-        grads, leaf_grads = gradients_flowing(nodes, run)
+        grads, leaf_grads = gradients_flowing(nodes, run, Limits().json_value_elements)
     except RuntimeError:
         grads, leaf_grads = {}, [leaf.grad for leaf in leaves]
         notes.append(FREED_NOTE)
