@@ -44,7 +44,7 @@ def test_render_dot(tutorial_file: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.mark.parametrize(
     ("code", "status", "kind"),
-    [("import os\n", 3, "forbidden"), ("x = (\n", 2, "syntax"), ("a = torch.ones(2) + torch.ones(3)\n", 6, "runtime")],
+    [("f = open('x')\n", 3, "forbidden"), ("x = (\n", 2, "syntax"), ("a = torch.ones(2) + torch.ones(3)\n", 6, "runtime")],
 )
 def test_bad_input_exits_nonzero_with_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], code: str, status: int, kind: str
@@ -131,7 +131,7 @@ def test_render_several_files_as_png(tmp_path: Path, tutorial_file: Path) -> Non
 def test_render_folder_reports_broken_snippets_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     course, site = tmp_path / "course", tmp_path / "site"
     make_course(course)
-    (course / "broken.py").write_text("import os\n")
+    (course / "broken.py").write_text("f = open('x')\n")  # an unused import would run
     assert main(["render", str(course), "-o", str(site)]) == 3
     err = capsys.readouterr().err
     assert "broken.py: forbidden error: line 1" in err and "2 written, 0 unchanged, 1 failed" in err
