@@ -44,7 +44,11 @@ def test_render_dot(tutorial_file: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.mark.parametrize(
     ("code", "status", "kind"),
-    [("f = open('x')\n", 3, "forbidden"), ("x = (\n", 2, "syntax"), ("a = torch.ones(2) + torch.ones(3)\n", 6, "runtime")],
+    [
+        ("f = open('x')\n", 3, "forbidden"),
+        ("x = (\n", 2, "syntax"),
+        ("a = torch.ones(2) + torch.ones(3)\n", 6, "runtime"),
+    ],
 )
 def test_bad_input_exits_nonzero_with_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], code: str, status: int, kind: str
