@@ -151,16 +151,17 @@ async def post_kroki_json(request: Request) -> Response:
 
 
 @router.post(
-    "/{diagram_type}/{output_format}",
+    # Only this diagram type's path: a catch-all `/{type}/{format}` would answer 405, not 404, to a GET
+    # of any two-segment path (`/app/config.py`).
+    f"/{DIAGRAM_TYPE}/{{output_format}}",
     responses=IMAGE_CONTENT,
     openapi_extra={"requestBody": {"required": True, "content": _TYPED_BODY}},
 )
-async def post_kroki_typed(request: Request, diagram_type: str, output_format: str, query: QueryOptions) -> Response:
+async def post_kroki_typed(request: Request, output_format: str, query: QueryOptions) -> Response:
     """Kroki's POST to `/gradtrace/{format}`: the source as a plain-text body, or JSON
     `{"diagram_source", "diagram_options"}` (what mkdocs-kroki-plugin sends with http_method POST)."""
 
     async def load() -> ImageRequest:
-        _check_type(diagram_type)
         fmt = _format(output_format)
         if request.headers.get("content-type", "").startswith("application/json"):
             body = await _json_body(request)

@@ -62,7 +62,8 @@ def test_a_broken_snippet_is_an_error_picture(client: TestClient) -> None:
     [
         (lambda c: c.get(f"/plantuml/svg/{kroki_encode('A -> B')}"), 404, "only Kroki diagram type 'gradtrace'"),
         (lambda c: c.post("/", json={"diagram_source": "a", "diagram_type": "mermaid"}), 404, "not 'mermaid'"),
-        (lambda c: c.post("/mermaid/svg", content="graph TD"), 404, "kroki-gradtrace"),
+        (lambda c: c.post("/mermaid/svg", content="graph TD"), 404, "no such page"),
+        (lambda c: c.get("/app/config.py"), 404, "no such page"),  # a GET of two segments is no Kroki call
         (lambda c: c.get(f"/gradtrace/jpeg/{kroki_encode(CODE)}"), 400, "not 'jpeg'"),
         (lambda c: c.get("/gradtrace/svg/%%%"), 400, "does not hold encoded source"),
         (lambda c: c.post("/", content="{not json"), 400, "not valid JSON"),
