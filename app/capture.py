@@ -17,7 +17,7 @@ from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import Snapshot, snapshot
 from .leaf_names import LeafNamer, binding_rank
-from .live_objects import LiveElements, LiveLeafTable, LiveNodes, NodeField, NodeRecord
+from .live_objects import RUN_ELEMENTS, LiveElements, LiveLeafTable, LiveNodes, NodeField, NodeRecord
 from .op_sizes import op_output_elements
 
 # An autograd node (`t.grad_fn`); torch exposes no public class for it.
@@ -204,6 +204,16 @@ class Recorder(TorchFunctionMode):
     Observing must not change the program: gradients of intermediates come from hooks on autograd
     nodes that are removed right after the call, never from retain_grad().
     """
+
+    def __enter__(self) -> Recorder:
+        # numpy arrays the program makes count against the same live limit as tensors.
+        self._run_elements = RUN_ELEMENTS.set(self.live_elements)
+        super().__enter__()  # type: ignore[no-untyped-call]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)  # type: ignore[no-untyped-call]
+        RUN_ELEMENTS.reset(self._run_elements)
 
     def __init__(self, limits: Limits) -> None:
         super().__init__()

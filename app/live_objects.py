@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, MutableMapping
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -39,10 +40,28 @@ class LiveElements:
         self.count += elements
         self.peak = max(self.peak, self.count)
 
+    def add_array(self, array: Any) -> None:
+        """Count a numpy array's memory once (views count with the array owning it), until freed."""
+        owner = array
+        while getattr(owner, "base", None) is not None and hasattr(owner.base, "__array_interface__"):
+            owner = owner.base
+        key = id(owner)
+        if key in self._refs:
+            return
+        elements = int(owner.size)
+        self._refs[key] = (weakref.ref(owner, partial(self._freed, key)), elements)
+        self.count += elements
+        self.peak = max(self.peak, self.count)
+
     def _freed(self, key: int, ref: object = None) -> None:
         entry = self._refs.pop(key, None)
         if entry is not None:
             self.count -= entry[1]
+
+
+# The live count of the run in progress, for memory torch does not allocate (numpy arrays): set
+# while a Recorder is active, so arrays count against the same limit as tensors.
+RUN_ELEMENTS: ContextVar[LiveElements | None] = ContextVar("gradtrace_run_elements", default=None)
 
 
 class NodeRecord:

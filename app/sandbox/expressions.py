@@ -84,8 +84,11 @@ def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceE
 
 def checked(value: object, source: str, limits: Limits) -> object:
     """Check one value made by an operator or call before user code may hold it."""
-    if kind_of(value) is None:
+    kind = kind_of(value)
+    if kind is None:
         check_result(value, source)
+    elif kind in extensions.RESULT_WATCHERS:  # numpy arrays: memory alive at once
+        extensions.RESULT_WATCHERS[kind](value, limits)
     guards.check_int(value, limits)
     if isinstance(value, (str, list, tuple)):
         guards.check_length(len(value), limits)

@@ -33,6 +33,12 @@ OperationCheck = Callable[[Callable[[Any, Any], Any], Any, Any, Limits], None]
 OPERATION_CHECKS: dict[str, OperationCheck] = {}
 
 
+# kind -> watcher(value, limits): told of every value of that kind a call or operator hands out
+# (numpy arrays count against the live-element limit).
+ResultWatcher = Callable[[Any, Limits], None]
+RESULT_WATCHERS: dict[str, ResultWatcher] = {}
+
+
 def register_kind(kind: str, *types: type) -> None:
     """Let values of `types` reach user code as `kind`."""
     for t in types:

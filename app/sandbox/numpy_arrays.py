@@ -17,6 +17,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..live_objects import RUN_ELEMENTS
 from . import extensions
 from .sizes import nested_length
 from .values import HostFunction, check_argument, kind_of
@@ -209,3 +210,18 @@ def check_operation(op: Callable[[Any, Any], Any], left: Any, right: Any, limits
 
 
 extensions.OPERATION_CHECKS["ndarray"] = check_operation
+
+
+def watch_array(value: Any, limits: Limits) -> None:
+    """Count an array the program holds against max_live_elements, with the run's tensors."""
+    live = RUN_ELEMENTS.get()
+    if live is None or not isinstance(value, np.ndarray):
+        return
+    live.add_array(value)
+    if live.count > limits.max_live_elements:
+        raise GradtraceError(
+            "limit", f"the program holds more than {limits.max_live_elements} tensor and array elements alive at once"
+        )
+
+
+extensions.RESULT_WATCHERS["ndarray"] = watch_array

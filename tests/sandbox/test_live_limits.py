@@ -44,6 +44,16 @@ def test_tensors_held_alive_past_the_limit_are_refused_on_that_line() -> None:
     assert "alive at once" in str(info.value)
 
 
+def test_numpy_arrays_count_with_tensors_views_once() -> None:
+    limits = replace(Limits(), max_live_elements=3_000_000)
+    freed = "import numpy as np\nfor i in range(20):\n    a = np.ones(1000000) * 2\n    v = a.reshape(1000, 1000).T"
+    assert recorded_run(freed, limits).live_elements.peak <= 3_000_000
+    held = "import numpy as np\nt = torch.ones(1000000)\nxs = []\nfor i in range(5):\n    xs.append(np.ones(1000000))"
+    with pytest.raises(GradtraceError) as info:
+        recorded_run(held, limits)
+    assert info.value.kind == "limit" and "alive at once" in str(info.value) and info.value.line == 5
+
+
 def test_a_training_loop_may_make_more_autograd_nodes_than_the_limit_in_all() -> None:
     limits = replace(Limits(), max_live_autograd_nodes=500)
     source = (

@@ -432,6 +432,7 @@ EXHAUSTION: list[Case] = [
     ("new-ones", "x = torch.ones(1).new_ones(10**6, 10**6)", "limit"),
     ("tolist", "x = torch.ones(4000000).tolist()", "limit"),
     ("many-tensors", "xs = [torch.ones(4000000) for i in range(1000)]", "limit"),
+    ("many-arrays", "import numpy as np\nxs = [np.ones(4000000) for i in range(1000)]", "limit"),
     # Memory alive at once is bounded (a loop that frees what it made runs until its time is up).
     ("matmul-loop", "a = torch.ones(1000, 1000)\nxs = []\nfor i in range(100):\n    xs.append(a @ a)", "limit"),
     ("str-repeat", "s = 'a' * 10**9", "limit"),
