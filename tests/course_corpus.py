@@ -51,15 +51,20 @@ PROGRAMS = sorted(COURSE_DIR.glob("[0-9]*.py"))
 # Programs gradtrace refuses today, each with why. A listed program that now runs fails the test
 # until it is removed here: this list only shrinks.
 KNOWN_REFUSALS: dict[str, str] = {
-    "02_pytorch_tutorials_blitz_autograd": "nn.Sequential item assignment (model[2] = nn.Linear(...))",
     "57_dlwpt_ch6_nn_sequential": "collections.OrderedDict in nn.Sequential(...), children by name",
     "59_cs231n_numeric_gradient_check": "numpy: np.nditer",
     "64_zero_to_mastery_workflow_linear_v2": "next(model.parameters()): parameters() gives a list, not an iterator",
+    "88_morvan_batch_normalization": "setattr(self, 'fc%i' % i, fc) to register layers",
+    "89_d2l_lenet_layer_shapes": "layer.__class__.__name__ of a torch.nn layer",
+    "93_d2l_lr_scheduler": "builtin pow(); scheduler.__module__ / lr_scheduler.__name__",
 }
 
 # Programs whose numbers all agree but whose leaves are drawn under other names than the
 # variables holding them (issue 10, "Names and display"). Same ratchet.
-KNOWN_MISNAMED: dict[str, str] = {}
+KNOWN_MISNAMED: dict[str, str] = {
+    "02_pytorch_tutorials_blitz_autograd": "a layer put in by model[2] = nn.Linear(...): its leaves drawn unnamed",
+    "92_nn_zero_to_hero_makemore_wavenet": "parameters held only in user-class lists drawn as the loop variable `p`",
+}
 
 # Programs that take long through gradtrace in-process (published training sizes): marked slow.
 SLOW: frozenset[str] = frozenset(
@@ -198,26 +203,50 @@ def _first_line_difference(ours: str, theirs: str) -> str:
 
 
 def leaf_name_difference(got: dict[str, Any], expected: dict[str, Any]) -> str:
-    """A leaf that a variable held at backward() time but that gradtrace draws under no such name."""
+    """A leaf drawn under a name that held another tensor, or a named leaf drawn without a name.
+
+    A leaf's names are those holding it at its backward() call or at the end of the program; a
+    name no variable held then (the one it was created under inside a function, say) is fine."""
     expected_leaves = [g["leaves"] for g in expected["graphs"]]
     for index, (graph, leaves) in enumerate(zip(got["graphs"], expected_leaves, strict=False)):
         drawn = [(n["shape"], n["name"]) for n in graph["nodes"] if n["kind"] == "leaf"]
-        for leaf in leaves:
-            if not leaf["names"]:
-                continue
-            match = next((d for d in drawn if d[0] == leaf["shape"] and _names_agree(d[1], leaf["names"])), None)
-            if match is None:
-                shown = sorted({str(d[1]) for d in drawn if d[0] == leaf["shape"]})
-                return f"graph {index}: leaf {' or '.join(leaf['names'])} drawn as {shown[:4]}"
-            drawn.remove(match)
+        problem = _misnamed_leaf(drawn, leaves)
+        if problem:
+            return f"graph {index}: {problem}"
     return ""
 
 
-def _names_agree(drawn: str | None, candidates: list[str]) -> bool:
-    """`fc1.weight` names `model.fc1.weight` (or `self.fc1.weight`) too."""
-    if not drawn:
-        return False
-    return any(name == drawn or name.endswith("." + drawn) for name in candidates)
+def _misnamed_leaf(drawn: list[tuple[list[int], str | None]], leaves: list[dict[str, Any]]) -> str:
+    holders: dict[str, list[int]] = {}  # name -> the expected leaves it held
+    for number, leaf in enumerate(leaves):
+        for name in leaf["names"]:
+            holders.setdefault(_short(name), []).append(number)
+    claimed: set[int] = set()
+    free: list[tuple[list[int], str | None]] = []
+    for shape, name in drawn:
+        held = holders.get(_short(name), []) if name else []
+        if not held:
+            free.append((shape, name))
+            continue
+        target = next((n for n in held if n not in claimed and leaves[n]["shape"] == shape), None)
+        if target is None:
+            return f"a leaf of shape {shape} is drawn as `{name}`, a name that held another tensor"
+        claimed.add(target)
+    for number, leaf in enumerate(leaves):
+        if number in claimed or not leaf["names"]:
+            continue
+        pick = next((d for d in free if d[0] == leaf["shape"] and d[1]), None)
+        if pick is None:
+            shown = sorted({str(d[1]) for d in drawn if d[0] == leaf["shape"]})
+            return f"leaf {' or '.join(leaf['names'])} drawn as {shown[:4]}"
+        free.remove(pick)
+    return ""
+
+
+def _short(name: str) -> str:
+    """`model.fc1.weight` and `self.fc1.weight` may be drawn as `fc1.weight`; compare that."""
+    parts = name.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else name
 
 
 REFUSAL_NAME = re.compile(r"`([^`]+)`")

@@ -103,6 +103,12 @@ def test_the_reference_records_names_graphs_and_values(small_answer: tuple[Path,
     assert "MulBackward0" in graph["ops"]
 
 
+def swap_leaf_names(answer: dict[str, Any]) -> None:
+    """As if `x` had held `w` and `w` had held `x`: gradtrace's drawn names then name the wrong tensors."""
+    first, second = answer["graphs"][0]["leaves"]
+    first["names"], second["names"] = second["names"], first["names"]
+
+
 @pytest.mark.parametrize(
     ("tamper", "status", "detail"),
     [
@@ -112,7 +118,7 @@ def test_the_reference_records_names_graphs_and_values(small_answer: tuple[Path,
         (lambda a: a.update(stdout="tensor(15.)\n"), "mismatch", "stdout: line 1"),
         (lambda a: a["graphs"][0]["ops"].append("ExpBackward0"), "mismatch", "grad_fn differ"),
         (lambda a: a["graphs"].append(a["graphs"][0]), "mismatch", "neither drawn nor reported"),
-        (lambda a: a["graphs"][0]["leaves"][0].update(names=["other"]), "misnamed", "leaf other drawn as"),
+        (swap_leaf_names, "misnamed", "a name that held another tensor"),
         (lambda a: a.update(error="NameError: yy"), "reference_failed", "NameError"),
     ],
 )
