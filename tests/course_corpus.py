@@ -106,13 +106,15 @@ def reference_answers(paths: list[Path], timeout: float = 900) -> dict[str, Any]
     """Run the programs under real Python + PyTorch in one subprocess (imports torch once)."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "reference.json"
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "tests.course_reference", str(out), *map(str, paths)],
             cwd=ROOT,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=timeout,
         )
+        if done.returncode != 0:  # each program's own error is in the report; this is the runner's
+            raise RuntimeError(f"the reference runner failed:\n{done.stderr[-3000:]}")
         report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return report
 
