@@ -322,6 +322,9 @@ class Recorder(TorchFunctionMode):
                 shared = _argument_storages(args, kwargs)
             if tensor.untyped_storage().data_ptr() not in shared:
                 self.live_elements.add(tensor)
+        self._check_live_elements()
+
+    def _check_live_elements(self) -> None:
         if self.live_elements.count > self.limits.max_live_elements:
             raise GradtraceError(
                 "limit",
@@ -360,6 +363,10 @@ class Recorder(TorchFunctionMode):
                 self.line,
             )
         record.value = snapshot(tensor, self.limits.json_value_elements)
+        if isinstance(record.value, torch.Tensor):
+            # The recorder's copy is memory too: it counts while its node lives (dies with it).
+            self.live_elements.add(record.value)
+            self._check_live_elements()
         self._assign_lines(node, record)
 
     def _assign_lines(self, node: AutogradNode, record: NodeRecord) -> None:

@@ -54,6 +54,17 @@ def test_numpy_arrays_count_with_tensors_views_once() -> None:
     assert info.value.kind == "limit" and "alive at once" in str(info.value) and info.value.line == 5
 
 
+def test_the_recorders_copies_of_values_count_while_their_nodes_live() -> None:
+    # `losses.append(loss)` keeps each step's graph, and gradtrace's copy of each op's value with it.
+    limits = replace(Limits(), max_live_elements=1_000_000)
+    source = "x = torch.ones(100, 100, requires_grad=True)\nys = []\nfor i in range(300):\n    ys.append((x * 2).sum())"
+    with pytest.raises(GradtraceError) as info:
+        recorded_run(source, limits)
+    assert info.value.kind == "limit" and info.value.line == 4
+    freed = "x = torch.ones(100, 100, requires_grad=True)\nfor i in range(300):\n    y = (x * 2).sum()"
+    assert recorded_run(freed, limits).live_elements.peak < 100_000
+
+
 def test_a_training_loop_may_make_more_autograd_nodes_than_the_limit_in_all() -> None:
     limits = replace(Limits(), max_live_autograd_nodes=500)
     source = (
