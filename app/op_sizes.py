@@ -55,7 +55,20 @@ def _linear(args: Sequence[Any], kwargs: dict[str, Any]) -> int | None:
     return rows * (int(w.shape[0]) if w.dim() == 2 else 1)
 
 
+def _adaptive_pool(args: Sequence[Any], kwargs: dict[str, Any]) -> int | None:
+    x = args[0] if args else kwargs.get("input")
+    size = args[1] if len(args) > 1 else kwargs.get("output_size")
+    if not isinstance(x, torch.Tensor) or x.dim() < 2:
+        return None
+    dims = [size] * 2 if isinstance(size, int) else list(size) if isinstance(size, (list, tuple)) else []
+    spatial = [int(x.shape[-len(dims) + i]) if d is None else int(d) for i, d in enumerate(dims)]
+    batch = math.prod(int(d) for d in x.shape[: x.dim() - len(dims)])
+    return batch * math.prod(max(s, 0) for s in spatial)
+
+
 _ESTIMATORS: dict[Any, Callable[[Sequence[Any], dict[str, Any]], int | None]] = {
+    functional.adaptive_avg_pool2d: _adaptive_pool,
+    functional.adaptive_max_pool2d: _adaptive_pool,
     torch.conv1d: _conv(1),
     torch.conv2d: _conv(2),
     functional.conv1d: _conv(1),

@@ -251,6 +251,16 @@ _ESTIMATES: dict[str, Callable[..., int | None]] = {
 _SAME_SIZE = ["zeros_like", "ones_like", "full_like", "reshape", "asarray", "copy"]
 
 
+def _like(*args: Any, **kwargs: Any) -> int | None:
+    """np.zeros_like(a) is as large as `a`, unless `shape=` says otherwise."""
+    if kwargs.get("shape") is not None:
+        return shape_elements(kwargs["shape"])
+    return int(np.size(args[0])) if args else None
+
+
+_ESTIMATES.update(dict.fromkeys(("zeros_like", "ones_like", "full_like"), _like))
+
+
 def build_numpy(limits: Limits, seed: int) -> Namespace:
     """The `numpy` namespace of one run."""
     members: dict[str, object] = {}

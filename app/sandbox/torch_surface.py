@@ -94,6 +94,9 @@ def _legacy_tensor(name: str, dtype: torch.dtype, limits: Limits) -> HostFunctio
     return HostFunction(f"torch.{name}", make, cls=getattr(torch, name), sized="data")
 
 
+_PRINT_OPTION_BOUNDS = {"threshold": 100_000, "edgeitems": 1_000, "linewidth": 10_000, "precision": 50}
+
+
 def _set_printoptions(**options: Any) -> None:
     unknown = set(options) - PRINT_OPTIONS
     if unknown:
@@ -103,6 +106,12 @@ def _set_printoptions(**options: Any) -> None:
     for value in options.values():
         if type(value) not in (int, bool, str, type(None)):
             raise GradtraceError("runtime", "TypeError: set_printoptions takes numbers, booleans or a profile name")
+    for key, most in _PRINT_OPTION_BOUNDS.items():
+        value = options.get(key)
+        if type(value) is int and value > most:  # formatting millions of elements takes the run's time
+            raise GradtraceError(
+                "limit", f"set_printoptions({key}={value}) asks for more than gradtrace prints; at most {most}"
+            )
     torch.set_printoptions(**options)  # type: ignore[no-untyped-call]
 
 

@@ -55,6 +55,7 @@ TOO_BIG = [
     "a = np.concatenate([np.ones(4000000)] * 10)",
     "a = np.maximum(np.ones((10**4, 1)), np.ones(10**4))",
     "a = np.array(range(10**9))",
+    "a = np.zeros_like(np.ones(1), shape=(20000, 30000))",
 ]
 
 

@@ -100,6 +100,9 @@ TOO_BIG = [
     "l = nn.Linear(1, 4000)\ny = l(torch.ones(4000, 1))",
     "y = torch.FloatTensor(100000, 100000)",
     "g = torch.Generator()\ny = torch.randn(100000, 100000, generator=g)",
+    "y = nn.AdaptiveAvgPool2d((10**5, 10**5))(torch.ones(1, 1, 2, 2))",
+    "y = F.adaptive_avg_pool2d(torch.ones(1, 1, 2, 2), 100000)",
+    "torch.set_printoptions(threshold=10**9)\nprint(torch.ones(4000000))",
 ]
 
 
