@@ -170,7 +170,7 @@ BUILTINS: frozenset[str] = names(
     map filter iter next set slice getattr hasattr callable super staticmethod classmethod property object
     Exception ArithmeticError LookupError ValueError TypeError RuntimeError KeyError IndexError
     ZeroDivisionError AssertionError NotImplementedError StopIteration AttributeError NameError OverflowError
-    type dir id __name__
+    type dir id setattr pow __name__
     """
 )
 

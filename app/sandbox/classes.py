@@ -236,6 +236,13 @@ class ClassSupport:
             return HostFunction("setter", lambda fn: Property(obj.getter, fn), policy="builtin")
         return self.instance_attribute(obj, name, shown)
 
+    def module_class(self, module: object) -> object:
+        """`layer.__class__` of a torch module: the nn class token (`.__name__` gives 'Linear')."""
+        for token in self.class_tokens():
+            if token.cls is type(module):
+                return token
+        raise GradtraceError("forbidden", f"`{type(module).__name__}.__class__` is not available here")
+
     @staticmethod
     def special_attribute(obj: object, name: str) -> object:
         """`x.__class__` of the program's instances and `Cls.__name__`; None where not offered."""
@@ -322,6 +329,8 @@ class ClassSupport:
             return context_attribute(obj, name, shown)
         if name == "__name__" and (function_name := _function_name(obj)) is not None:
             return function_name
+        if name == "__class__" and kind_of(obj) == "module":
+            return self.module_class(obj)
         if isinstance(obj, HostFunction) and obj.cls is dict and name == "fromkeys":
             return HostFunction("dict.fromkeys", self.dict_from_keys, policy="builtin")
         if kind_of(obj) == "module" and not name.startswith("_"):

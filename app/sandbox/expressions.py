@@ -13,7 +13,7 @@ from . import extensions, guards
 from .builtins import is_number, materialise, to_text
 from .callbacks import host_callable
 from .exceptions import exception_value
-from .objects import UserInstance
+from .objects import GeneratedList, UserInstance
 from .parse import dotted_name
 from .user_modules import SandboxModule
 from .values import (
@@ -367,7 +367,7 @@ class Evaluator:
         try:
             result = fn.fn(*args, **kwargs)
             if fn.listing:
-                result = materialise(result, self.limits)
+                result = GeneratedList(materialise(result, self.limits))
         except GradtraceError as err:
             raise err.at(getattr(node, "lineno", None)) from None
         except Exception as exc:

@@ -5,6 +5,7 @@ set, slice, callable, object and the built-in exception types."""
 from __future__ import annotations
 
 import builtins as py
+import operator
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from .calls import CALLABLE_KINDS
 from .objects import (
     EXCEPTION_TYPES,
     ClassMethod,
+    GeneratedList,
     Property,
     SandboxException,
     SandboxIterator,
@@ -45,6 +47,12 @@ class Interpreter(Protocol):
 
     def class_tokens(self) -> list[HostFunction]:
         """The class-like values user code can name (builtins, torch, nn, optim members)."""
+
+    def assign_attribute(self, obj: object, name: str, value: object, shown: str) -> None:
+        """`obj.name = value` as user code writes it."""
+
+    def operate(self, op: Callable[[Any, Any], Any], left: Any, right: Any, node: Any) -> Any:
+        """`left op right`, size-checked first."""
 
 
 _NO_DEFAULT = object()
@@ -126,6 +134,13 @@ class _ClassBuiltins:
         return SandboxIterator(materialise(value, self.limits))
 
     def next_(self, iterator: Any, default: Any = _NO_DEFAULT) -> Any:
+        if type(iterator) is GeneratedList:  # next(model.parameters())
+            if iterator.position >= len(iterator):
+                if default is _NO_DEFAULT:
+                    raise StopIteration
+                return default
+            iterator.position += 1
+            return iterator[iterator.position - 1]
         if not isinstance(iterator, SandboxIterator):
             raise TypeError(f"'{type(iterator).__name__}' object is not an iterator")
         if iterator.position >= len(iterator.items):
@@ -163,6 +178,22 @@ class _ClassBuiltins:
         if not params or params[0].arg not in local.values:
             raise RuntimeError("super(): no arguments")
         return SuperProxy(function.owner, local.values[params[0].arg])
+
+    def setattr_(self, obj: object, name: object, value: object) -> None:
+        """setattr(obj, 'fc%i' % i, layer): the same gate as `obj.name = value`."""
+        if type(name) is not str or not name.isidentifier():
+            raise TypeError("attribute name must be an identifier string")
+        if name.startswith("_"):
+            raise GradtraceError("forbidden", f"setattr(..., '{name}', ...) is not available: names starting with `_`")
+        self.run.assign_attribute(obj, name, value, f"{type(obj).__name__}.{name}")
+
+    def pow_(self, base: Any, exp: Any, mod: Any = None) -> Any:
+        """pow(a, b) as `a ** b` (size-checked first); pow(a, b, m) for ints."""
+        if mod is None:
+            return self.run.operate(operator.pow, base, exp, None)
+        if not all(type(v) is int for v in (base, exp, mod)):
+            raise TypeError("pow() 3rd argument not allowed unless all arguments are integers")
+        return py.pow(base, exp, mod)
 
     def set_(self, iterable: Any = ()) -> set[Any]:
         return set(materialise(iterable, self.limits))
@@ -238,6 +269,8 @@ def build_class_builtins(interpreter: Interpreter) -> dict[str, HostFunction]:
         "slice": (py.slice, slice),
         "object": (_not_called("object"), object),
         "type": (run.type_, None),
+        "setattr": (run.setattr_, None),
+        "pow": (run.pow_, None),
         "dir": (run.dir_, None),
         "id": (run.id_, None),
     }

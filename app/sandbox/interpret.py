@@ -227,6 +227,9 @@ class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
         if type(obj) in USER_OBJECTS:
             self.user_dunder(obj, "__setitem__", [index, value], "does not support item assignment")
             return
+        if kind_of(obj) == "module" and kind_of(value) == "module" and hasattr(type(obj), "__setitem__"):
+            obj[index] = value  # model[2] = nn.Linear(16, 3) on a Sequential
+            return
         if type(obj) is OrderedDict and kind_of(value) in ("module", "tensor"):
             obj[index] = value  # a state_dict, or d2l's `self._modules[name] = block`
             guards.check_length(len(obj), self.limits)

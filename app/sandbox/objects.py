@@ -282,6 +282,13 @@ class SandboxException:
         return repr(self.real())
 
 
+class GeneratedList(list):  # type: ignore[type-arg]
+    """What `model.parameters()` & co. hand out: the generator's items as a list (so optimizers,
+    `for` and `list()` take it), which `next()` also steps through as it would the generator."""
+
+    position = 0
+
+
 @dataclass(eq=False)
 class SandboxIterator:
     """`iter(xs)`: a position in a list the interpreter built (so `next` runs no user code)."""

@@ -17,6 +17,7 @@ from .autograd_function import FunctionContext, is_function_node
 from .objects import (
     BoundMethod,
     ClassMethod,
+    GeneratedList,
     Property,
     SandboxException,
     SandboxIterator,
@@ -184,7 +185,7 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "tensor"
     elif t is torch.Size:
         kind = "size"
-    elif t in (list, tuple, dict, set, OrderedDict):
+    elif t in (list, tuple, dict, set, OrderedDict, GeneratedList):
         kind = "container"
     elif t is torch.dtype:
         kind = "dtype"

@@ -362,8 +362,43 @@ for inputs, labels in data.DataLoader(dataset, batch_size=5, shuffle=True):
     print(inputs.shape, labels.tolist(), round(loss.item(), 6))
 """
 
+MODULE_IDIOMS = """
+import torch
+from torch import nn
+
+
+class Stacked(nn.Module):
+    def __init__(self, depth):
+        super().__init__()
+        self.fcs = []
+        for i in range(depth):
+            fc = nn.Linear(2, 2)
+            setattr(self, 'fc%i' % i, fc)
+            self.fcs.append(fc)
+
+    def forward(self, x):
+        for fc in self.fcs:
+            x = torch.tanh(fc(x))
+        return x
+
+
+torch.manual_seed(0)
+model = Stacked(3)
+print(model, next(model.parameters()).shape, next(iter(model.parameters())).shape)
+params = model.parameters()
+print(next(params).shape, next(params).shape)
+net = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+net[2] = nn.Linear(4, 3)
+for layer in net:
+    print(layer.__class__.__name__, type(layer).__name__)
+print(pow(2, 10), pow(2.0, -0.5), pow(3, 4, 5))
+out = net(model(torch.ones(1, 2))).sum()
+out.backward()
+"""
+
 PROGRAMS = {
     "plain_classes": PLAIN_CLASSES,
+    "module_idioms": MODULE_IDIOMS,
     "user_dataset": USER_DATASET,
     "d2l_blocks": D2L_BLOCKS,
     "micrograd": MICROGRAD,

@@ -26,7 +26,7 @@ CASES: list[tuple[str, str, int, str]] = [
     ("y = ().__class__.__bases__", "forbidden", 1, "names starting with `_`"),
     ("y = getattr(x, '__class__')", "forbidden", 1, "`Tensor.__class__`"),
     ("class A:\n    pass\ny = getattr(A(), '__dict__')", "forbidden", 3, "__dict__"),
-    ("setattr(x, 'grad', None)", "forbidden", 1, "`setattr`"),
+    ("setattr(x, '__class__', None)", "forbidden", 1, "names starting with `_`"),
     ("vars()", "forbidden", 1, "`vars`"),
     ("dir(x)", "forbidden", 1, "dir() works on modules and your own classes"),
     ("globals()", "forbidden", 1, "`globals`"),

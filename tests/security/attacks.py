@@ -1137,7 +1137,11 @@ ROUND_2: list[Case] = [
     ("r2-range-len", "a = len(range(10**30))", "runtime"),
     ("r2-int-str-huge", "a = str(2**60000)", "limit"),
     ("r2-divmod-huge", "a = divmod(10**10**5, 3)", "limit"),
-    ("r2-pow-mod", "a = pow(3, 10**10000, 7)", "forbidden"),
+    ("r2-pow-mod", "a = pow(3, 10**10000, 7)", "limit"),  # pow is offered; 10**10000 is too big
+    ("pow-big-result", "a = pow(10, 10000)", "limit"),
+    ("setattr-dunder", "class A:\n    pass\nsetattr(A(), '__class__', int)", "forbidden"),
+    ("setattr-torch", "setattr(torch, 'ones', print)", "forbidden"),
+    ("setattr-module-internals", "m = nn.Linear(2, 2)\nsetattr(m, 'forward', print)", "forbidden"),
     ("r2-round-huge", "a = round(1.5, 10**9)", "ok"),
     ("r2-hex-huge", "a = hex(1 << 30000)", "forbidden"),
     ("r2-sum-float-huge", "a = sum(range(10**10))", "limit"),
