@@ -10,11 +10,11 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import guards
 from .builtins import materialise
-from .classes import type_name
 from .expressions import runtime_error
 from .functions import local_names
 from .objects import BoundMethod, UserClass, UserInstance
 from .user_modules import SandboxModule
+from .user_operators import type_name
 from .values import GradMode, GradModeFunction, HostFunction, Scope, UserFunction, check_result, kind_of
 
 # Kinds of value `callable(x)` is True for (and a decorator may wrap).

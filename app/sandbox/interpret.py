@@ -26,6 +26,7 @@ from .imports import ImportedModules
 from .namespaces import build_namespaces
 from .objects import SandboxIterator
 from .parse import Program, dotted_name
+from .user_operators import OperatorSupport
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
 
@@ -108,7 +109,7 @@ def _keeping_what_ran(error: GradtraceError, interpreter: Interpreter) -> Gradtr
     return error
 
 
-class Interpreter(ClassSupport, CallSupport, ExceptionSupport, Evaluator):
+class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, Evaluator):
     """Executes statements; expressions come from Evaluator; classes, calls and try from the mixins."""
 
     def __init__(self, limits: Limits, observer: Observer) -> None:
