@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import operator
 import re
@@ -13,7 +12,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
-from .sizes import ESTIMATORS
+from .sizes import ESTIMATORS, broadcast_dims
 from .values import text_size
 
 
@@ -31,11 +30,8 @@ def check_tensor_size(
             estimates.append(found)
     tensors = [a for a in (target, *args) if isinstance(a, torch.Tensor)]
     if len(tensors) > 1:
-        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements. Reading shapes under
-        # the recorder's mode would go through its __torch_function__ for nothing: skip it.
-        with contextlib.suppress(RuntimeError), torch._C.DisableTorchFunction():
-            shape = torch.broadcast_shapes(*(t.shape for t in tensors))  # type: ignore[no-untyped-call]
-            estimates.append(math.prod(shape))
+        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements.
+        estimates.append(math.prod(broadcast_dims(*(t.shape for t in tensors))))
     if not estimates:
         return
     if key == "self":  # tolist(): one Python number per element, so the list limit applies

@@ -4,11 +4,14 @@ large to lay out is refused before Graphviz sees it."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import torch
 from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
+from gradtrace.sandbox.sizes import broadcast_dims
 
 LIMITS = Limits(max_tensor_elements=1_000_000)
 BIG = "torch.tensor(12000)"  # 12000 * 12000 = 144,000,000 elements: 576 MB of float32
@@ -116,3 +119,19 @@ def test_graphs_too_large_to_lay_out_are_refused_before_layout(steps: int, limit
 def test_a_graph_within_the_drawing_limits_is_drawn() -> None:
     result = pipeline.run(stacking(8))
     assert result.graphs and result.graphs[0].svg.startswith(("<?xml", "<svg"))
+
+
+def test_broadcast_dims_is_torchs_broadcast_wherever_torch_broadcasts() -> None:
+    rng = random.Random(1)
+    checked = 0
+    for _ in range(5_000):
+        shapes = [
+            tuple(rng.choice([0, 1, 1, 2, 3]) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(2, 3))
+        ]
+        try:
+            expected = list(torch.broadcast_shapes(*shapes))
+        except RuntimeError:
+            continue
+        assert broadcast_dims(*shapes) == expected, shapes
+        checked += 1
+    assert checked > 1_000
