@@ -30,8 +30,11 @@ def check_tensor_size(
             estimates.append(found)
     tensors = [a for a in (target, *args) if isinstance(a, torch.Tensor)]
     if len(tensors) > 1:
-        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements.
-        estimates.append(math.prod(broadcast_dims(*(t.shape for t in tensors))))
+        # Elementwise ops broadcast: (n, 1) + (1, n) makes n * n elements. Reading shapes under
+        # the recorder's mode would go through its __torch_function__ for nothing: skip it.
+        with torch._C.DisableTorchFunction():
+            shapes = [t.shape for t in tensors]
+        estimates.append(math.prod(broadcast_dims(*shapes)))
     if not estimates:
         return
     if key == "self":  # tolist(): one Python number per element, so the list limit applies
