@@ -53,10 +53,8 @@ PROGRAMS = sorted(COURSE_DIR.glob("[0-9]*.py"))
 KNOWN_REFUSALS: dict[str, str] = {
     "57_dlwpt_ch6_nn_sequential": "collections.OrderedDict in nn.Sequential(...), children by name",
     "59_cs231n_numeric_gradient_check": "numpy: np.nditer",
-    "64_zero_to_mastery_workflow_linear_v2": "next(model.parameters()): parameters() gives a list, not an iterator",
-    "88_morvan_batch_normalization": "setattr(self, 'fc%i' % i, fc) to register layers",
-    "89_d2l_lenet_layer_shapes": "layer.__class__.__name__ of a torch.nn layer",
-    "93_d2l_lr_scheduler": "builtin pow(); scheduler.__module__ / lr_scheduler.__name__",
+    "64_zero_to_mastery_workflow_linear_v2": "from pprint import pprint",
+    "93_d2l_lr_scheduler": "scheduler.__module__ == lr_scheduler.__name__",
 }
 
 # Programs whose numbers all agree but whose leaves are drawn under other names than the
@@ -254,7 +252,9 @@ def _short(name: str) -> str:
 
 REFUSAL_NAME = re.compile(r"`([^`]+)`")
 # A refused `np.nditer` names a module's function; a refused `it.finished` names a method of some value.
-MODULE_NAMES = frozenset({"torch", "nn", "F", "np", "numpy", "math", "data", "optim", "random", "collections", "plt"})
+MODULE_NAMES = frozenset(
+    {"torch", "nn", "F", "np", "numpy", "math", "data", "optim", "random", "collections", "plt", "pprint"}
+)
 
 
 def refusal_cause(detail: str) -> str:
