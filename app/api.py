@@ -9,15 +9,13 @@ same, but a program that runs too long is not stopped by a timer (the CLI's `ren
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from importlib import import_module
 from typing import Any, TypedDict, Unpack, get_args
 
 from .batch_render import OutputFormat, render_output
 from .config import Limits, Settings
 from .errors import GradtraceError
-from .render.options import Direction, RenderOptions, Theme
+from .rendering.options import Direction, RenderOptions, Theme
 from .result import Result
 
 FORMATS: tuple[str, ...] = get_args(OutputFormat)
@@ -75,29 +73,6 @@ def render(
     return render_output(code, _checked(inputs), chosen, format, limits or Settings.from_env().limits)  # type: ignore[arg-type]
 
 
-class PackageRender:
-    """What `gradtrace.render` is: `render` above, which also answers the attributes of the subpackage
-    `gradtrace.render`, so `import gradtrace.render.svg as svg` keeps working (that import statement
-    reads the subpackage's modules as attributes of `gradtrace.render`)."""
-
-    def __init__(self) -> None:
-        functools.update_wrapper(self, render)
-
-    def __call__(
-        self,
-        code: str,
-        inputs: Mapping[str, Any] | None = None,
-        *,
-        format: str = "svg",
-        limits: Limits | None = None,
-        **options: Unpack[DrawOptions],
-    ) -> bytes:
-        return render(code, inputs, format=format, limits=limits, **options)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(import_module(f"{__package__}.render"), name)
-
-
 def run(
     code: str, inputs: Mapping[str, Any] | None = None, *, limits: Limits | None = None, **options: Unpack[DrawOptions]
 ) -> Result:
@@ -119,6 +94,3 @@ def _checked(inputs: Mapping[str, Any] | None) -> dict[str, Any]:
     given = dict(inputs or {})
     check_inputs(given)
     return given
-
-
-package_render = PackageRender()

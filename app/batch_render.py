@@ -12,7 +12,7 @@ from typing import Any, Literal
 from . import pipeline
 from .config import Limits
 from .errors import GradtraceError
-from .render.options import RenderOptions
+from .rendering.options import RenderOptions
 from .result import result_to_json
 from .snippets import canonical_request
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import CLI_EXIT, GradtraceError
-from .render.options import RenderOptions
+from .rendering.options import RenderOptions
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,9 +17,9 @@ from .errors import GradtraceError
 from .graph.tensors import to_tensor_data
 from .graph.walk import walk_graph
 from .listing import within_listing_budget
-from .render.dot import drawn_folds, graph_to_dot, title_and_description
-from .render.options import RenderOptions
-from .render.svg import ImageFormat, layout, layout_svg
+from .rendering.dot import drawn_folds, graph_to_dot, title_and_description
+from .rendering.options import RenderOptions
+from .rendering.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import Execution, run_program
 from .sandbox.parse import parse_program

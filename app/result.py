@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph.model import Graph, Node, TensorData
-from .render.folding import Fold
+from .rendering.folding import Fold
 from .sandbox.echo import Echo
 
 

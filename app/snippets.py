@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import GradtraceError
-from .render.options import RenderOptions
+from .rendering.options import RenderOptions
 
 SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
 BUSY_SECONDS = 30.0  # how long a writer waits for another writer's lock before giving up

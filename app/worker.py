@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from .config import Limits
 from .errors import GradtraceError, RetryLater
 from .fair_queue import FairQueue, claimed
-from .render.options import RenderOptions
-from .render.svg import ImageFormat
+from .rendering.options import RenderOptions
+from .rendering.svg import ImageFormat
 from .result import Result
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ import torch
 import torchviz
 from gradtrace import pipeline
 from gradtrace.config import Limits
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.options import RenderOptions
 
 from tests.oracle import PRELUDE
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from gradtrace import pipeline
 from gradtrace.cli import main
 from gradtrace.graph.model import Edge, Graph, Node
-from gradtrace.render.folding import KEEP, MIN_RUN, find_folds
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.folding import KEEP, MIN_RUN, find_folds
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.result import result_to_json
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from gradtrace import pipeline
 from gradtrace.graph.model import TensorData
-from gradtrace.render.dot import graph_to_dot
-from gradtrace.render.numbers import format_number, format_tensor_lines
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.dot import graph_to_dot
+from gradtrace.rendering.numbers import format_number, format_tensor_lines
+from gradtrace.rendering.options import RenderOptions
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TUTORIAL = (Path(__file__).parent / "programs" / "tutorial.py").read_text()

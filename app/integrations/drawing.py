@@ -15,7 +15,7 @@ from ..api import DrawOptions, render_options
 from ..batch_render import OutputFormat, input_hash, render_output
 from ..config import Limits
 from ..errors import GradtraceError
-from ..render.options import RenderOptions
+from ..rendering.options import RenderOptions
 
 FENCE_OPTIONS = ("theme", "direction", "graph", "values", "grads", "collapse", "precision", "inputs")
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")

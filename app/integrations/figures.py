@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..render.svg import prefix_svg_ids
+from ..rendering.svg import prefix_svg_ids
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.DOTALL)
 

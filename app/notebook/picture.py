@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ..graph.model import Graph
-from ..render.dot import drawn_folds, graph_to_dot, title_and_description
-from ..render.options import RenderOptions
-from ..render.svg import layout, layout_svg, prefix_svg_ids
+from ..rendering.dot import drawn_folds, graph_to_dot, title_and_description
+from ..rendering.options import RenderOptions
+from ..rendering.svg import layout, layout_svg, prefix_svg_ids
 
 SAVE_FORMATS = ("svg", "png", "pdf", "dot")
 

@@ -19,7 +19,7 @@ import torch
 from ..capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
 from ..config import Limits
 from ..graph.walk import walk_graph
-from ..render.options import Direction, RenderOptions, Theme
+from ..rendering.options import Direction, RenderOptions, Theme
 from .picture import GraphPicture
 
 FREED_NOTE = (

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import GradtraceError
 from ..pipeline import check_inputs
-from ..render.svg import ImageFormat
+from ..rendering.svg import ImageFormat
 from ..snippets import SnippetStore
 from ..worker import Job
 from . import api

@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..errors import GradtraceError
-from ..render.drawing_text import drawing_text
-from ..render.svg import ImageFormat, layout
+from ..rendering.drawing_text import drawing_text
+from ..rendering.svg import ImageFormat, layout
 from .errors import error_headers, error_svg, wrap_lines
 
 MEDIA_TYPES: dict[str, str] = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ..errors import GradtraceError, RetryLater
-from ..render.drawing_text import drawing_text
+from ..rendering.drawing_text import drawing_text
 from ..result import Result, result_to_json
 
 NO_STORE = {"Cache-Control": "no-store"}

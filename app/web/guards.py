@@ -7,7 +7,7 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import GradtraceError
-from ..render.svg import ImageFormat
+from ..rendering.svg import ImageFormat
 
 
 class RequestSizeGuard:

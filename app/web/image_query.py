@@ -9,7 +9,7 @@ from fastapi import Query
 
 from ..errors import GradtraceError
 from ..pipeline import parse_inputs
-from ..render.options import RenderOptions
+from ..rendering.options import RenderOptions
 from .schemas import GRAPH_INDEX_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}

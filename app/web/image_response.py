@@ -14,8 +14,8 @@ from starlette.responses import Response
 from ..config import Limits
 from ..errors import GradtraceError
 from ..pipeline import output_version
-from ..render.options import RenderOptions
-from ..render.svg import ImageFormat
+from ..rendering.options import RenderOptions
+from ..rendering.svg import ImageFormat
 from ..snippets import canonical_request
 from ..worker import Job, WorkerPool
 from .error_pictures import MEDIA_TYPES, error_picture

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import GradtraceError
-from ..render.svg import ImageFormat
+from ..rendering.svg import ImageFormat
 from .embed import IMAGE_CONTENT, QueryOptions
 from .error_pictures import error_picture
 from .image_query import ImageQuery

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..render.options import RenderOptions
+from ..rendering.options import RenderOptions
 
 # `graph` (which backward() call an image draws) is bounded alike in JSON bodies and query strings.
 GRAPH_INDEX_LIMIT = 100

@@ -42,15 +42,15 @@ def test_render_formats(fmt: str, magic: bytes) -> None:
 
 
 @pytest.mark.slow  # a fresh interpreter imports torch
-def test_render_and_the_render_subpackage_share_the_name() -> None:
-    """`gradtrace.render` is the function before and after its namesake subpackage is imported, in
-    every import form (a fresh interpreter: nothing imported before)."""
+def test_render_stays_the_function_once_the_drawing_modules_are_imported() -> None:
+    """`gradtrace.render` is the function before and after the drawing modules (gradtrace.rendering)
+    are imported, in every import form (a fresh interpreter: nothing imported before)."""
     probe = (
         "import gradtrace\n"
-        "import gradtrace.render.svg as svg\n"
-        "from gradtrace.render.options import RenderOptions\n"
+        "import gradtrace.rendering.svg as svg\n"
+        "from gradtrace.rendering.options import RenderOptions\n"
         "from gradtrace import render\n"
-        "import gradtrace.render.dot\n"
+        "import gradtrace.rendering.dot\n"
         "assert callable(svg.layout) and RenderOptions().theme == 'light' and render is gradtrace.render\n"
         f"print(gradtrace.render({CODE!r}, format='dot')[:7].decode())"
     )
@@ -101,7 +101,7 @@ def test_documented_example_runs_as_written(tmp_path: Path) -> None:
 def test_graphviz_warnings_go_to_the_debug_log_not_descriptor_2(
     capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from gradtrace.render.svg import layout
+    from gradtrace.rendering.svg import layout
 
     with caplog.at_level(logging.DEBUG, logger="gradtrace.graphviz"):
         assert layout("digraph { a [shape=no_such_shape] }", "svg").startswith(b"<?xml")

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from gradtrace.errors import GradtraceError
 from gradtrace.graph.model import Graph, Node
-from gradtrace.render.dot import graph_to_dot
-from gradtrace.render.drawing_text import drawable_text, drawing_text
-from gradtrace.render.options import RenderOptions
-from gradtrace.render.svg import add_title, layout, layout_svg
+from gradtrace.rendering.dot import graph_to_dot
+from gradtrace.rendering.drawing_text import drawable_text, drawing_text
+from gradtrace.rendering.options import RenderOptions
+from gradtrace.rendering.svg import add_title, layout, layout_svg
 from gradtrace.web.error_pictures import draw_error
 from gradtrace.web.errors import error_svg
 from gradtrace.web.source_encoding import encode_source

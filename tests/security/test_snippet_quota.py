@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Settings
 from gradtrace.errors import GradtraceError
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.snippets import SnippetStore, canonical_request, snippet_id
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from gradtrace import pipeline
 from gradtrace.config import Limits, Settings
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.web.factory import create_app
 from gradtrace.web.image_cache import RenderedImageCache
 from gradtrace.web.image_response import ImageRequest, image_etag

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Settings
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.snippets import SnippetStore
 from gradtrace.web.factory import create_app
 from gradtrace.web.source_encoding import encode_source
@@ -139,7 +139,7 @@ def test_threads_writing_the_same_and_different_snippets(tmp_path: Path) -> None
 
 WRITER = """
 import sys
-from gradtrace.render.options import RenderOptions
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.snippets import SnippetStore
 store = SnippetStore(__import__("pathlib").Path(sys.argv[1]))
 for i in range(25):
