@@ -144,7 +144,7 @@ class ClassSupport:
         found, init = cls.find("__init__")
         if not found:
             if cls.host == "module":
-                nn.Module.__init__(instance)  # type: ignore[arg-type]
+                instance.set_up()  # type: ignore[attr-defined]
             if cls.host == "exception":
                 instance.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
             elif args or kwargs:
@@ -377,7 +377,7 @@ def host_initialiser(cls: UserClass, receiver: object) -> Callable[..., None]:
 
     def initialise(*args: Any, **kwargs: Any) -> None:
         if cls.host == "module" and isinstance(receiver, SandboxModule):
-            nn.Module.__init__(receiver, *args, **kwargs)
+            receiver.set_up(*args, **kwargs)
         elif cls.host == "exception" and is_user_object(receiver):
             receiver.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
         elif args or kwargs:

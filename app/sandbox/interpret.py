@@ -26,6 +26,7 @@ from .imports import ImportedModules
 from .namespaces import build_namespaces
 from .objects import SandboxIterator
 from .parse import Program, dotted_name
+from .user_modules import ModuleTable
 from .user_operators import OperatorSupport
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
@@ -231,7 +232,7 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if kind_of(obj) == "module" and kind_of(value) == "module" and hasattr(type(obj), "__setitem__"):
             obj[index] = value  # model[2] = nn.Linear(16, 3) on a Sequential
             return
-        if type(obj) is OrderedDict and kind_of(value) in ("module", "tensor"):
+        if (type(obj) is OrderedDict and kind_of(value) in ("module", "tensor")) or type(obj) is ModuleTable:
             obj[index] = value  # a state_dict, or d2l's `self._modules[name] = block`
             guards.check_length(len(obj), self.limits)
             return

@@ -12,6 +12,7 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist, extensions, guards
 from .suggestions import value_refusal
+from .user_modules import ModuleTable
 from .values import HostFunction, Namespace, check_result, kind_of, text_size
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
@@ -19,6 +20,7 @@ _PYTHON_METHODS: dict[type, frozenset[str]] = {
     tuple: allowlist.TUPLE_METHODS,
     dict: allowlist.DICT_METHODS,
     OrderedDict: allowlist.DICT_METHODS,
+    ModuleTable: allowlist.DICT_METHODS,
     str: allowlist.STR_METHODS | {"format"},
     set: allowlist.SET_METHODS,
 }

@@ -18,6 +18,33 @@ from torch import nn
 from .objects import UserClass
 
 
+class ModuleTable(dict[str, "nn.Module | None"]):
+    """A user nn.Module's `_modules`: the dict torch keeps its children in, which a program may read
+    and add children to (d2l's `self._modules[str(i)] = block`), holding only modules. A program
+    writing anything else there (`m._modules['x'] = print`) would have torch's own code call module
+    methods on it; every way of writing checks the value, as add_module would."""
+
+    def __setitem__(self, name: str, module: nn.Module | None) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
+        if module is not None and not isinstance(module, nn.Module):
+            raise TypeError(f"child module '{name}' is not a Module: only layers and modules can be children")
+        super().__setitem__(name, module)
+
+    def update(self, *others: Any, **named: Any) -> None:
+        for key, value in dict(*others, **named).items():
+            self[key] = value
+
+    def setdefault(self, name: str, module: nn.Module | None = None) -> nn.Module | None:
+        if name not in self:
+            self[name] = module
+        return self[name]
+
+    def __ior__(self, other: Any) -> ModuleTable:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
 class SandboxModule(nn.Module):
     """An nn.Module whose class, plain attributes and forward come from a user class."""
 
@@ -35,6 +62,11 @@ class SandboxModule(nn.Module):
         object.__setattr__(module, "sandbox_attrs", {})
         object.__setattr__(module, "address", user_class.caller.next_address())
         return module
+
+    def set_up(self, *args: Any, **kwargs: Any) -> None:
+        """nn.Module.__init__ (what `super().__init__()` reaches), with the table of children checked."""
+        nn.Module.__init__(self, *args, **kwargs)
+        object.__setattr__(self, "_modules", ModuleTable())
 
     def _get_name(self) -> str:
         # nn.Module.__repr__ prints this: the user's class name, as PyTorch would.

@@ -27,7 +27,7 @@ from .objects import (
     UserInstance,
 )
 from .suggestions import namespace_refusal
-from .user_modules import SandboxModule
+from .user_modules import ModuleTable, SandboxModule
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
 _MODULE_TYPES: frozenset[type] = frozenset(getattr(nn, name) for name in allowlist.NN_CLASSES) - {nn.Parameter}
@@ -185,7 +185,7 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "tensor"
     elif t is torch.Size:
         kind = "size"
-    elif t in (list, tuple, dict, set, OrderedDict, GeneratedList):
+    elif t in (list, tuple, dict, set, OrderedDict, GeneratedList, ModuleTable):
         kind = "container"
     elif t is torch.dtype:
         kind = "dtype"

@@ -516,6 +516,10 @@ ALL: list[Case] = ESCAPE + FILES_AND_NETWORK + STATE + EXHAUSTION + ODD_RESULTS
 R2_NP = "import numpy as np\n"
 R2_DATA = "from torch.utils.data import DataLoader, TensorDataset\n"
 R2_DATASET = "from torch.utils.data import Dataset, DataLoader\n"
+USER_MODULE = (
+    "class N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n"
+    "m = N()\n"
+)
 ROUND_2: list[Case] = [
     ("r2-fmt-attr", "a = '{0.__class__}'.format(1)", "forbidden"),
     ("r2-fmt-index", "a = '{0[0]}'.format([1])", "forbidden"),
@@ -2453,6 +2457,23 @@ ROUND_2: list[Case] = [
     ("r2-from-dlpack", "a = torch.from_dlpack(torch.ones(1))", "forbidden"),
     ("r2-frombuffer", "a = torch.frombuffer(bytearray(8), dtype=torch.uint8)", "forbidden"),
     ("r2-as-strided-fn", "a = torch.as_strided(torch.ones(2), (1000,), (1,))", "forbidden"),
+    # A user module's children table takes modules only, whichever way it is written.
+    *(
+        (f"r2-module-table-{i}", USER_MODULE + write + "\nprint(m)", "runtime")
+        for i, write in enumerate(
+            [
+                "m._modules['x'] = print",
+                "m._modules['x'] = torch",
+                "m._modules['y'] = torch.ones(2)",
+                "m._modules.update({'x': print})",
+                "m._modules.update(x=optim.SGD(m.parameters(), lr=0.1))",
+                "m._modules |= {'x': print}",
+                "m._modules[3] = nn.ReLU()",
+            ]
+        )
+    ),
+    ("r2-module-table-setdefault", USER_MODULE + "m._modules.setdefault('x', print)", "forbidden"),
+    ("r2-module-table-module", USER_MODULE + "m._modules['extra'] = nn.ReLU()\nprint(m)", "ok"),
 ]
 # The attack test reads the tables it knows; round 2 runs with the class attacks.
 CLASSES.extend(ROUND_2)
