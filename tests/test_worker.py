@@ -70,7 +70,7 @@ def test_killed_worker_answers_clearly_and_next_job_succeeds(small_pool: WorkerP
 def test_program_errors_keep_the_worker(small_pool: WorkerPool) -> None:
     [pid] = small_pool.pids()
     with pytest.raises(GradtraceError) as caught:
-        small_pool.run(Job("import os"))
+        small_pool.run(Job("import os\nos.listdir('.')"))
     assert caught.value.kind == "forbidden"
     assert small_pool.pids() == [pid]
 
