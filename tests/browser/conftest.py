@@ -71,7 +71,10 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API runs an event loop in this thread while it is
+# open, and later tests (asyncio.run in the worker and fairness tests, the docs pages' own Chromium)
+# cannot start theirs beside it.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     """Debian's Chromium; its absence is a loud failure, never a skip."""
     if not CHROMIUM.exists():
