@@ -1,7 +1,7 @@
 """The one real nn.Module class behind every `class Net(nn.Module)` a program defines.
 
 Why a real module: torch's own attribute registration, parameters(), named_parameters() with
-module paths, state_dict(), zero_grad(), train()/eval(), repr and nn.Sequential nesting then
+module paths, state_dict(), zero_grad(), the train and eval modes, repr and nn.Sequential nesting then
 behave exactly as in PyTorch. The class is fixed (made once here, never per program); each
 instance points at its UserClass, and forward() runs the user's method in the interpreter.
 User code never touches the real object's internals: app/sandbox/classes.py answers every
