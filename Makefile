@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests need: Chromium for browser tests, Graphviz's `dot` for torchviz in the benchmark.
+# Debian packages the tests need: Chromium for browser tests, Graphviz's `dot` for torchviz in the benchmark,
+# PostgreSQL and nginx for the deployment tests (tests/deploy/ starts them itself, unprivileged, in temp folders).
 system-deps:
-	@command -v chromium >/dev/null && command -v dot >/dev/null || { \
+	@command -v chromium >/dev/null && command -v dot >/dev/null && [ -x /usr/sbin/nginx ] \
+	  && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core postgresql nginx; }
 
 # Front-end bundle: npm packages pinned by package-lock.json, bundled by esbuild into static/build/.
 # Only building needs Node.js; serving uses the built files. Rebuilt when a source or the lockfile changes.
