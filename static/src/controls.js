@@ -54,6 +54,8 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
       $("opt-values").checked = state.options.show_values;
       $("opt-grads").checked = state.options.show_grads;
       $("opt-collapse").checked = state.options.collapse_runs;
+      $("opt-color-grad").checked = state.options.color_by === "grad";
+      $("opt-edge-labels").value = state.options.edge_labels;
     },
     showGraphPicker(graphs) {
       const picker = $("graph-picker");
@@ -88,6 +90,14 @@ function setUpDisplayOptions(state, onChange) {
   });
   $("opt-collapse").addEventListener("change", (e) => {
     state.options.collapse_runs = e.target.checked;
+    onChange();
+  });
+  $("opt-color-grad").addEventListener("change", (e) => {
+    state.options.color_by = e.target.checked ? "grad" : "none";
+    onChange();
+  });
+  $("opt-edge-labels").addEventListener("change", (e) => {
+    state.options.edge_labels = ["on", "off"].includes(e.target.value) ? e.target.value : "auto";
     onChange();
   });
 }
@@ -125,6 +135,7 @@ function setUpExports(state, theme, editor) {
       theme: theme.choice(),
       options: state.options,
       graphIndex: state.graphIndex,
+      step: state.step,
     });
     const snippets = embedSnippets(url, `Autograd graph drawn by gradtrace`);
     $("embed-html").value = snippets.html;

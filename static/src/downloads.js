@@ -32,7 +32,7 @@ export async function downloadPng(svgText, filename, background) {
 
 /** The service's image URL for this view: the compact, cacheable /svg/{encoded} form where the
  * browser can compress, else /graph.svg?code=...; options left at their defaults are omitted. */
-export async function embedUrl({ code, inputs, theme, options, graphIndex }) {
+export async function embedUrl({ code, inputs, theme, options, graphIndex, step = null }) {
   const packed = await deflate(code);
   const params = packed === null ? new URLSearchParams({ code }) : new URLSearchParams();
   if (inputs && Object.keys(inputs).length) params.set("inputs", JSON.stringify(inputs));
@@ -42,7 +42,11 @@ export async function embedUrl({ code, inputs, theme, options, graphIndex }) {
   if (!options.show_values) params.set("values", "false");
   if (!options.show_grads) params.set("grads", "false");
   if (!options.collapse_runs) params.set("collapse", "false");
+  if (options.color_by === "grad") params.set("color_by", "grad");
+  if (options.edge_labels !== "auto") params.set("edge_labels", options.edge_labels === "on" ? "true" : "false");
   params.set("graph", String(graphIndex));
+  // The stepper's place, for slides: the picture of that step of forward-then-backward.
+  if (Number.isInteger(step)) params.set("step", String(step));
   const path = packed === null ? "/graph.svg" : `/svg/${packed}`;
   return `${window.location.origin}${path}?${params.toString()}`;
 }

@@ -20,6 +20,7 @@ import { classHighlighter } from "@lezer/highlight";
 
 const setErrorLine = StateEffect.define();
 const setLinkedLine = StateEffect.define();
+const setLinkedSpan = StateEffect.define(); // {from, to} in document positions, or null
 
 class ErrorMarker extends GutterMarker {
   toDOM() {
@@ -53,6 +54,32 @@ function lineMarkField(effect, className) {
 
 const errorLineField = lineMarkField(setErrorLine, "cm-error-line");
 const linkedLineField = lineMarkField(setLinkedLine, "cm-linked-line");
+
+// The sub-expression that made the inspected node, inside its line.
+const spanMark = Decoration.mark({ class: "cm-linked-span" });
+const linkedSpanField = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    marks = marks.map(tr.changes);
+    for (const e of tr.effects) {
+      if (!e.is(setLinkedSpan)) continue;
+      const span = e.value;
+      marks = span && span.from < span.to && span.to <= tr.state.doc.length
+        ? Decoration.set([spanMark.range(span.from, span.to)])
+        : Decoration.none;
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+/** Python's ast columns count UTF-8 bytes; CodeMirror counts UTF-16 units. */
+function positionOf(doc, lineNumber, byteColumn) {
+  if (!Number.isInteger(lineNumber) || lineNumber < 1 || lineNumber > doc.lines) return null;
+  const line = doc.line(lineNumber);
+  const bytes = new TextEncoder().encode(line.text).slice(0, Math.max(0, byteColumn));
+  return line.from + new TextDecoder().decode(bytes).length;
+}
 
 const errorGutter = gutter({
   class: "cm-error-gutter",
@@ -89,6 +116,7 @@ export function createEditor({ parent, doc, onChange, onRun, label }) {
         syntaxHighlighting(classHighlighter),
         errorLineField,
         linkedLineField,
+        linkedSpanField,
         EditorState.tabSize.of(4),
         keymap.of([
           { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true },
@@ -108,18 +136,26 @@ export function createEditor({ parent, doc, onChange, onRun, label }) {
   return {
     view,
     getCode: () => view.state.doc.toString(),
+    /** The text of line `n` (1-based), trimmed; "" past the end. */
+    lineText: (n) => (Number.isInteger(n) && n >= 1 && n <= view.state.doc.lines ? view.state.doc.line(n).text.trim() : ""),
     setCode(code) {
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert: code },
-        effects: [setErrorLine.of(null), setLinkedLine.of(null)],
+        effects: [setErrorLine.of(null), setLinkedLine.of(null), setLinkedSpan.of(null)],
       });
     },
     markError(line) {
       view.dispatch({ effects: setErrorLine.of(line ?? null) });
     },
-    /** Highlight the line that created an inspected node, scrolling it into view. */
-    linkLine(line) {
-      const effects = [setLinkedLine.of(line ?? null)];
+    /**
+     * Highlight the line that created an inspected node, scrolling it into view, and within it the
+     * sub-expression `span` ([line, col, end_line, end_col], 0-based byte columns as Python's ast) when known.
+     */
+    linkLine(line, span = null) {
+      const doc = view.state.doc;
+      const from = span ? positionOf(doc, span[0], span[1]) : null;
+      const to = span ? positionOf(doc, span[2], span[3]) : null;
+      const effects = [setLinkedLine.of(line ?? null), setLinkedSpan.of(from !== null && to !== null ? { from, to } : null)];
       if (line && line <= view.state.doc.lines) {
         effects.push(EditorView.scrollIntoView(view.state.doc.line(line).from, { y: "nearest" }));
       }

@@ -3,6 +3,7 @@
 
 import createPanZoom from "panzoom";
 import { foldItem } from "./folds.js";
+import { drawStep, indexDrawing } from "./step-view.js";
 import { formatShape } from "./values.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -10,6 +11,10 @@ const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 12;
 // A tiny graph fitted to a large screen would be drawn huge; cap the fit zoom.
 const MAX_FIT_ZOOM = 1.6;
+// A small graph is never fitted so small that its text is unreadable: boxes' text stays at least this
+// many CSS pixels, and the rest of the graph is a pan away (the view starts where the forward pass does).
+const READABLE_TEXT_PX = 11;
+const READABLE_UP_TO_NODES = 15;
 
 export function createGraphView(container, { onInspect }) {
   let panzoom = null;
@@ -20,10 +25,14 @@ export function createGraphView(container, { onInspect }) {
   // A clicked node stays in the inspector while the pointer travels to it (over other nodes,
   // say to reach a fold's "Draw every step"); a click on empty space lets hovering take over again.
   let pinned = false;
+  let drawing = null;
+  let smallestText = 0;
 
   /** Draw `graph` (the API's svg, nodes and folds); a fold's box inspects as the run it stands for. */
   function show({ svg: svgText, nodes, folds = [] }) {
     const svg = parseSvg(svgText);
+    const boxes = svg.querySelectorAll("g.node");
+    smallestText = boxes.length <= READABLE_UP_TO_NODES ? smallestFontSize(boxes) : 0;
     nodesById = new Map(nodes.map((node) => [node.id, node]));
     for (const fold of folds) nodesById.set(fold.id, foldItem(fold, nodesById));
     viewport = wrapContent(svg);
@@ -32,6 +41,7 @@ export function createGraphView(container, { onInspect }) {
     const previous = panzoom ? panzoom.getTransform() : null;
     if (panzoom) panzoom.dispose();
     container.replaceChildren(svg);
+    drawing = indexDrawing(svg);
     panzoom = createPanZoom(viewport, {
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
@@ -61,10 +71,45 @@ export function createGraphView(container, { onInspect }) {
     const { width, height } = container.getBoundingClientRect();
     if (!box.width || !box.height || !width || !height) return;
     const pad = 16;
-    const scale = Math.min((width - 2 * pad) / box.width, (height - 2 * pad) / box.height, MAX_FIT_ZOOM);
+    const whole = Math.min((width - 2 * pad) / box.width, (height - 2 * pad) / box.height, MAX_FIT_ZOOM);
+    const readable = smallestText ? READABLE_TEXT_PX / smallestText : 0;
+    const scale = Math.max(whole, Math.min(readable, MAX_FIT_ZOOM));
     panzoom.zoomAbs(0, 0, scale);
-    panzoom.moveTo((width - box.width * scale) / 2 - box.x * scale, (height - box.height * scale) / 2 - box.y * scale);
+    // Centred when it fits; otherwise from the top-left corner of the drawing, where the inputs are.
+    const along = (room, size, start) => (size * scale <= room - 2 * pad ? (room - size * scale) / 2 : pad) - start * scale;
+    panzoom.moveTo(along(width, box.width, box.x), along(height, box.height, box.y));
     userMoved = false;
+  }
+
+  /** Pan (no zoom) so that `element` is inside the visible area, if it is not already. */
+  function reveal(element) {
+    if (!panzoom || !element) return;
+    const stage = container.getBoundingClientRect();
+    const rect = element.getBoundingClientRect();
+    const pad = 24;
+    let dx = 0;
+    let dy = 0;
+    if (rect.top < stage.top + pad) dy = stage.top + pad - rect.top;
+    else if (rect.bottom > stage.bottom - pad) dy = Math.max(stage.bottom - pad - rect.bottom, stage.top + pad - rect.top);
+    if (rect.left < stage.left + pad) dx = stage.left + pad - rect.left;
+    else if (rect.right > stage.right - pad) dx = Math.max(stage.right - pad - rect.right, stage.left + pad - rect.left);
+    if (dx || dy) {
+      const { x, y } = panzoom.getTransform();
+      panzoom.moveTo(x + dx, y + dy);
+    }
+  }
+
+  /**
+   * Draw step k of `schedule` (null: the whole graph). The node that runs at that step is marked,
+   * brought into view and, unless the user pinned another node, shown in the inspector.
+   */
+  function showStep(schedule, k) {
+    if (!drawing) return;
+    const currentId = drawStep(drawing, schedule, k);
+    const element = currentId ? container.querySelector(`g.node[id="${CSS.escape(currentId)}"]`) : null;
+    if (element) reveal(element);
+    if (!pinned) select(element);
+    else if (selected) onInspect(nodesById.get(selected.id) ?? null);
   }
 
   function zoomBy(factor) {
@@ -110,12 +155,25 @@ export function createGraphView(container, { onInspect }) {
   return {
     show,
     fit,
+    showStep,
     zoomIn: () => zoomBy(1.4),
     zoomOut: () => zoomBy(1 / 1.4),
     /** Forget manual pan/zoom so the next graph is fitted (new program, new example). */
     resetView: () => (userMoved = false),
     svgElement: () => container.querySelector("svg"),
   };
+}
+
+/** The smallest font size (SVG units) of the text inside graph boxes; 0 when there is none. */
+function smallestFontSize(boxes) {
+  let smallest = Infinity;
+  for (const box of boxes) {
+    for (const text of box.querySelectorAll("text[font-size]")) {
+      const size = Number.parseFloat(text.getAttribute("font-size"));
+      if (size > 0 && size < smallest) smallest = size;
+    }
+  }
+  return Number.isFinite(smallest) ? smallest : 0;
 }
 
 function parseSvg(text) {
@@ -143,6 +201,9 @@ function wrapContent(svg) {
   svg.append(wrapper);
   svg.setAttribute("width", "100%");
   svg.setAttribute("height", "100%");
+  // Without a viewBox one drawing unit is one CSS pixel at zoom 1, so panzoom's scale is the whole
+  // scale: fit() can then promise a text size in CSS pixels.
+  svg.removeAttribute("viewBox");
   return wrapper;
 }
 

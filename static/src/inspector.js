@@ -1,12 +1,17 @@
 // The node panel: full value and gradient of the node under the pointer or focus. A folded run's
 // box shows the run instead: its steps, its ends, and the gradient along it.
 
+import { chainRuleSection, gradcheckLine } from "./chain-rule.js";
 import { kindLabel } from "./graph-view.js";
 import { sparklineFigure, stepSeries } from "./sparkline.js";
 import { formatShape, valueElement } from "./values.js";
 
-/** Show `node` (a graph node or a fold item) in `panel`; `onDrawEveryStep` unfolds the drawing. */
-export function renderInspector(panel, node, precision, { onDrawEveryStep } = {}) {
+/**
+ * Show `node` (a graph node or a fold item) in `panel`; `onDrawEveryStep` unfolds the drawing.
+ * `graph` (the API's graph) adds the chain rule and the gradient check; `known(id)` says whether a
+ * node's gradient exists at the stepper's current step (absent: everything is known).
+ */
+export function renderInspector(panel, node, precision, { onDrawEveryStep, graph = null, known = () => true } = {}) {
   panel.replaceChildren();
   if (!node) {
     const hint = document.createElement("p");
@@ -27,11 +32,34 @@ export function renderInspector(panel, node, precision, { onDrawEveryStep } = {}
   addFact(facts, "shape", text(formatShape(node.shape)));
   addFact(facts, "dtype", text(node.dtype ?? "—"));
   addFact(facts, "line", text(node.line ? `line ${node.line}` : "—"));
+  if (Number.isFinite(node.forward_step)) addFact(facts, "ran", text(`forward step ${node.forward_step}`));
+  if (Number.isFinite(node.backward_step)) addFact(facts, "backward", text(`step ${node.backward_step} of backward()`));
   panel.append(facts);
 
+  const check = graph ? gradcheckLine(graph, node) : null;
+  if (check) panel.append(check);
   for (const field of ["value", "grad"]) {
-    if (node.kind !== "op" || node[field] !== null || node[`${field}_stats`]) panel.append(section(field, node, precision));
+    if (node.kind === "op" && node[field] === null && !node[`${field}_stats`]) continue;
+    if (field === "grad" && !known(node.id)) {
+      panel.append(notYet());
+      continue;
+    }
+    panel.append(section(field, node, precision));
   }
+  const chain = graph ? chainRuleSection(node, graph, precision, known) : null;
+  if (chain) panel.append(chain);
+}
+
+function notYet() {
+  const wrapper = document.createElement("section");
+  wrapper.className = "inspector-grad";
+  const title = document.createElement("h4");
+  title.textContent = "gradient (.grad)";
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.textContent = "Not computed yet at this step: backward() fills it in later.";
+  wrapper.append(title, note);
+  return wrapper;
 }
 
 function renderFold(panel, fold, precision, onDrawEveryStep) {

@@ -3,14 +3,14 @@
 // from its palette, and the CSS colours are only the fallback when a role is not in the graph.
 
 const ROLES = [
-  ["leaf", "Leaf tensor", "made by you with requires_grad=True; backward() fills its .grad"],
+  ["leaf", "Leaf tensor", "yours, with requires_grad=True; backward() fills its .grad"],
   ["named", "Named result", "an operation whose output you kept in a variable"],
   ["op", "Intermediate step", "an operation whose output has no name"],
-  ["root", "Root", "the tensor backward() was called on; its gradient starts at 1"],
+  ["root", "Root", "where backward() starts: its gradient is 1"],
 ];
 
-// Shown only when the graph has one: a dashed box standing for many steps of one op.
-const FOLD = ["fold", "Folded run", "many steps of one op in a row, drawn as one dashed box; select it to see them"];
+// Shown only when the graph has one: a dashed box standing for many steps.
+const FOLD = ["fold", "Folded run", "many steps drawn as one dashed box; select it to see them"];
 
 export function renderLegend(list, svg) {
   list.replaceChildren();

@@ -1,7 +1,24 @@
 // The whole view (code, inputs, options, chosen graph) lives in the URL hash, so a link
 // reproduces it. Code is deflated + base64url when the browser can, which keeps links short.
 
-const DEFAULT_OPTIONS = { direction: "TB", precision: 4, show_values: true, show_grads: true, collapse_runs: true };
+const DEFAULT_OPTIONS = {
+  direction: "TB",
+  precision: 4,
+  show_values: true,
+  show_grads: true,
+  collapse_runs: true,
+  color_by: "none", // or "grad": boxes coloured by the size of their gradient
+  edge_labels: "auto", // "on" / "off"; automatic: on while the labels stay readable
+};
+
+/** The options as the API takes them: ones left at their defaults are not sent. */
+export function apiOptions(options) {
+  const sent = { ...options };
+  if (sent.color_by === DEFAULT_OPTIONS.color_by) delete sent.color_by;
+  if (sent.edge_labels === "auto") delete sent.edge_labels;
+  else sent.edge_labels = sent.edge_labels === "on";
+  return sent;
+}
 
 export function defaultOptions() {
   return { ...DEFAULT_OPTIONS };
@@ -19,6 +36,8 @@ export async function encodeState({ code, inputs, options, graphIndex }) {
   if (!options.show_values) params.set("values", "0");
   if (!options.show_grads) params.set("grads", "0");
   if (!options.collapse_runs) params.set("collapse", "0");
+  if (options.color_by === "grad") params.set("color", "grad");
+  if (options.edge_labels !== "auto") params.set("edges", options.edge_labels);
   if (graphIndex > 0) params.set("graph", String(graphIndex));
   return "#" + params.toString();
 }
@@ -36,6 +55,8 @@ export async function decodeState(hash) {
   options.show_values = params.get("values") !== "0";
   options.show_grads = params.get("grads") !== "0";
   options.collapse_runs = params.get("collapse") !== "0";
+  if (params.get("color") === "grad") options.color_by = "grad";
+  if (["on", "off"].includes(params.get("edges"))) options.edge_labels = params.get("edges");
   let inputs = {};
   try {
     const parsed = JSON.parse(params.get("inputs") ?? "{}");

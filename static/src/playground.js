@@ -11,7 +11,9 @@ import { readInputField, renderInputs } from "./inputs-panel.js";
 import { renderInspector } from "./inspector.js";
 import { renderLegend } from "./legend.js";
 import { renderError, renderOutput } from "./output.js";
-import { defaultOptions } from "./permalink.js";
+import { apiOptions, defaultOptions } from "./permalink.js";
+import { describeStep, stepSchedule } from "./step-view.js";
+import { createStepper } from "./stepper.js";
 import { createTheme } from "./theme.js";
 
 // Long enough that a fast typist's word is one request, short enough to feel live.
@@ -25,7 +27,9 @@ const state = {
   inputs: {}, // only the values the user edited; the API fills in the rest
   graphIndex: 0,
   result: null, // the last successful API answer
+  step: null, // the stepper's step, or null when the whole graph is drawn
 };
+let schedule = null; // the current graph's forward/backward steps (step-view.js)
 let inFlight = null;
 let typingTimer = 0;
 let applying = false; // true while a whole state is loaded, so that is not taken as typing
@@ -34,10 +38,33 @@ const theme = createTheme(() => renderNow());
 const historySync = createHistorySync((restored) => applyState(restored));
 const graphView = createGraphView($("graph"), {
   onInspect: (node) => {
-    renderInspector($("inspector"), node, state.options.precision, { onDrawEveryStep: drawEveryStep });
-    editor.linkLine(node?.line ?? null);
+    renderInspector($("inspector"), node, state.options.precision, {
+      onDrawEveryStep: drawEveryStep,
+      graph: currentGraph(),
+      known: gradientKnown,
+    });
+    editor.linkLine(node?.line ?? null, node?.span ?? null);
   },
 });
+const stepper = createStepper({ onStep: showStep });
+
+function currentGraph() {
+  return state.result?.graphs?.[state.graphIndex] ?? null;
+}
+
+/** Whether node `id`'s gradient exists at the step on screen. */
+function gradientKnown(id) {
+  if (state.step === null || !schedule) return true;
+  const step = schedule.gradStep(id);
+  return step !== null && step <= state.step - schedule.forward;
+}
+
+function showStep(k) {
+  state.step = k;
+  graphView.showStep(schedule, k);
+  const node = schedule?.nodeAt(k);
+  $("step-label").textContent = schedule ? describeStep(schedule, k, editor.lineText(node?.line)) : "";
+}
 const editor = createEditor({
   parent: $("editor"),
   doc: "",
@@ -110,7 +137,7 @@ async function renderNow(historyMode = "none") {
   let answer;
   try {
     answer = await fetchGraph(
-      { code, inputs: state.inputs, options: { ...state.options, theme: theme.resolved() } },
+      { code, inputs: state.inputs, options: { ...apiOptions(state.options), theme: theme.resolved() } },
       controller.signal,
     );
   } catch {
@@ -150,6 +177,9 @@ function showCurrentGraph() {
     $("graph-count").textContent = "";
     renderLegend($("legend"), null);
     renderInspector($("inspector"), null, state.options.precision);
+    schedule = null;
+    state.step = null;
+    stepper.reset(0);
     return;
   }
   state.graphIndex = Math.min(state.graphIndex, graphs.length - 1);
@@ -165,6 +195,11 @@ function showCurrentGraph() {
   renderLegend($("legend"), graphView.svgElement());
   renderInspector($("inspector"), null, state.options.precision);
   editor.linkLine(null);
+  schedule = stepSchedule(graph);
+  // Re-rendered while walking (an edit, a new option): stay at the same step of the new graph.
+  const walking = state.step !== null;
+  state.step = null;
+  stepper.reset(schedule ? schedule.last : 0, { keepPlace: walking });
 }
 
 /** `partial`: the graph and output on screen are what ran before the failing line, not stale. */

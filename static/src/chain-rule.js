@@ -1,0 +1,168 @@
+// The chain-rule part of the inspector: how the selected node's gradient was put together, and what
+// it sent back to each of its inputs. Every number is one the API sent: edges[].grad is the gradient
+// that flowed along an edge (the contribution to its source) and edges[].local the op's local
+// derivative; this module only lays them out as equations.
+
+import { formatNumber, valueElement } from "./values.js";
+
+/**
+ * The "Chain rule" section for `node` of `graph`, or null when the graph carries no edge gradients.
+ * `known(id)` says whether node `id`'s gradient is computed at the step on screen (always true when not stepping).
+ */
+export function chainRuleSection(node, graph, precision, known = () => true) {
+  const edges = graph.edges ?? [];
+  if (!edges.some((edge) => "grad" in edge)) return null;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const section = document.createElement("section");
+  section.className = "chain-rule";
+  const title = document.createElement("h4");
+  title.textContent = "Chain rule";
+  section.append(title);
+  if (!known(node.id)) {
+    section.append(hint(`backward() has not reached ${labelOf(node)} yet at this step.`));
+    return section;
+  }
+  section.append(arrivingGradient(node, edges, byId, precision));
+  const inputs = edges.filter((edge) => edge.target === node.id);
+  if (inputs.length) section.append(sentBack(node, inputs, byId, precision));
+  return section;
+}
+
+/** The node's gradient as the sum of what each of its uses sent back. */
+function arrivingGradient(node, edges, byId, precision) {
+  const uses = edges.filter((edge) => edge.source === node.id);
+  const wrapper = document.createElement("div");
+  wrapper.className = "chain-arriving";
+  if (!uses.length) {
+    wrapper.append(hint(`backward() starts here: ∂${labelOf(node)}/∂${labelOf(node)} = 1.`));
+    return wrapper;
+  }
+  const who = labelOf(node);
+  wrapper.append(
+    hint(
+      uses.length === 1
+        ? `${who}'s gradient is what its one use sent back:`
+        : `${who} is used ${uses.length} times, so its gradient is the sum of what each use sent back:`,
+    ),
+  );
+  const terms = [term(node.grad, node.grad_stats, node.dtype, precision, `${who}.grad`)];
+  uses.forEach((edge, index) => {
+    const user = byId.get(edge.target);
+    terms.push(index === 0 ? "=" : "+");
+    terms.push(term(edge.grad, edge.grad_stats, node.dtype, precision, `from ${user ? labelOf(user) : edge.target}`));
+  });
+  wrapper.append(equation(terms, "chain-sum"));
+  return wrapper;
+}
+
+/** For each input: grad in = grad out × local. */
+function sentBack(node, inputs, byId, precision) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "chain-sent";
+  wrapper.append(hint(`${labelOf(node)} sends back to each input: grad in = grad out × local`));
+  for (const edge of inputs) {
+    const input = byId.get(edge.source);
+    const inputName = input ? labelOf(input) : edge.source;
+    const row = document.createElement("div");
+    row.className = "chain-edge";
+    const to = document.createElement("div");
+    to.className = "chain-to";
+    to.textContent = `to ${inputName}`;
+    const terms = [
+      term(edge.grad, edge.grad_stats, input?.dtype ?? node.dtype, precision, "grad in"),
+      "=",
+      term(node.grad, node.grad_stats, node.dtype, precision, "grad out"),
+      "×",
+      localTerm(edge.local, precision, `local ∂${labelOf(node)}/∂${inputName}`),
+    ];
+    row.append(to, equation(terms, "chain-product"));
+    wrapper.append(row);
+  }
+  return wrapper;
+}
+
+function equation(parts, className) {
+  const row = document.createElement("div");
+  row.className = `chain-equation ${className}`;
+  for (const part of parts) {
+    if (typeof part === "string") {
+      const op = document.createElement("span");
+      op.className = "chain-op";
+      op.textContent = part;
+      row.append(op);
+    } else {
+      row.append(part);
+    }
+  }
+  return row;
+}
+
+function term(value, stats, dtype, precision, caption) {
+  const box = document.createElement("figure");
+  box.className = "chain-term";
+  const body = document.createElement("div");
+  body.className = "value-scroll";
+  body.append(valueElement(value ?? null, precision, dtype, stats ?? null));
+  const label = document.createElement("figcaption");
+  label.textContent = caption;
+  box.append(body, label);
+  return box;
+}
+
+/** The local derivative: its numbers when the API lists them, else its rule in words ("grad @ Wᵀ"). */
+function localTerm(local, precision, caption) {
+  const box = document.createElement("figure");
+  box.className = "chain-term chain-local";
+  const body = document.createElement("div");
+  body.className = "value-scroll";
+  if (!local) {
+    body.append(muted("PyTorch's rule for this op"));
+  } else if (local.value !== null && local.value !== undefined && Array.isArray(local.value)) {
+    body.append(valueElement(local.value, precision, null));
+    if (local.text) body.append(muted(` (${local.text})`));
+  } else {
+    const rule = document.createElement("code");
+    rule.className = "value-scalar";
+    rule.textContent = local.text ?? formatNumber(local.value, precision);
+    body.append(rule);
+  }
+  const label = document.createElement("figcaption");
+  label.textContent = caption;
+  box.append(body, label);
+  return box;
+}
+
+/** The gradient check of leaf `name`: ✓ or ✗ with the largest relative error. */
+export function gradcheckLine(graph, node) {
+  const check = node.kind === "leaf" && node.name ? graph.gradcheck?.[node.name] : null;
+  if (!check) return null;
+  const line = document.createElement("p");
+  line.className = `gradcheck ${check.ok ? "gradcheck-ok" : "gradcheck-bad"}`;
+  const mark = document.createElement("strong");
+  mark.textContent = check.ok ? "✓ gradient check passed" : "✗ gradient check failed";
+  const elements = Number(check.checked_elements ?? 0).toLocaleString("en-US");
+  line.append(
+    mark,
+    `: largest relative error ${formatNumber(check.max_rel_error, 2)} (absolute ${formatNumber(check.max_abs_error, 2)})` +
+      ` against central finite differences in float64, over ${elements} element${check.checked_elements === 1 ? "" : "s"}.`,
+  );
+  return line;
+}
+
+export function labelOf(node) {
+  return node.name ?? node.op ?? node.id;
+}
+
+function hint(content) {
+  const p = document.createElement("p");
+  p.className = "hint";
+  p.textContent = content;
+  return p;
+}
+
+function muted(content) {
+  const span = document.createElement("span");
+  span.className = "value-none";
+  span.textContent = content;
+  return span;
+}
