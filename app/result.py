@@ -84,6 +84,20 @@ def node_to_json(node: Node) -> dict[str, Any]:
     return _with_stats(out, node.value, node.grad)
 
 
+def fold_to_json(fold: Fold) -> dict[str, Any]:
+    """A folded run as the API shows it: the nodes it stands for, the ops of one repetition, the
+    period (ops per repetition), the repetitions folded, and each repetition's last node."""
+    return {
+        "id": fold.id,
+        "op": fold.op,
+        "nodes": list(fold.nodes),
+        "ops": list(fold.block_ops),
+        "period": fold.period,
+        "repeats": fold.repeats,
+        "outputs": list(fold.outputs),
+    }
+
+
 def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
     """A graph as the API shows it."""
     graph = rendered.graph
@@ -93,7 +107,7 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "dot": rendered.dot,
         "nodes": [node_to_json(n) for n in graph.nodes],
         "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
-        "folds": [{"id": f.id, "op": f.op, "nodes": list(f.nodes)} for f in rendered.folds],
+        "folds": [fold_to_json(f) for f in rendered.folds],
     }
 
 

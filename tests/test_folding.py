@@ -52,7 +52,18 @@ def test_a_long_run_is_drawn_as_its_ends_and_one_fold() -> None:
     # The JSON keeps every node and says which ones each fold stands for.
     body = result_to_json(result)["graphs"][0]
     assert len(body["nodes"]) == 1002
-    assert body["folds"] == [{"id": fold.id, "op": "SinBackward0", "nodes": [f"n{i}" for i in range(996, 2, -1)]}]
+    steps = [f"n{i}" for i in range(996, 2, -1)]
+    assert body["folds"] == [
+        {
+            "id": fold.id,
+            "op": "SinBackward0",
+            "nodes": steps,
+            "ops": ["SinBackward0"],
+            "period": 1,
+            "repeats": 994,
+            "outputs": steps,
+        }
+    ]
     # The edges around the fold keep the chain connected: step n997 feeds the fold, which feeds n2.
     dot = rendered.dot
     assert f"n997 -> {fold.id};" in dot and f"{fold.id} -> n2;" in dot
@@ -74,9 +85,10 @@ def test_only_runs_of_min_run_steps_fold(steps: int, folded: int) -> None:
 
 
 def test_mixed_ops_and_branches_do_not_fold_across() -> None:
-    # sin and cos alternate: no run of one op.
-    alternating = pipeline.run(chain(60, "torch.cos(torch.sin(h))"))
-    assert alternating.graphs[0].folds == ()
+    # sin and cos in no repeating order (the Thue-Morse sequence): neither a run of one op nor a block.
+    bits = [bin(i).count("1") % 2 for i in range(60)]
+    thue_morse = chain(60, "torch.sin(h) if bits[i] else torch.cos(h)").replace("h = x\n", f"h = x\nbits = {bits}\n")
+    assert pipeline.run(thue_morse).graphs[0].folds == ()
     # A step that feeds two consumers ends a run: two runs of 40, each folded on its own.
     code = (
         "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(40):\n    h = torch.sin(h)\n"
@@ -99,7 +111,7 @@ def test_dark_and_auto_themes_paint_folds() -> None:
     auto = pipeline.run(chain(30), options=RenderOptions(theme="auto")).graphs[0].svg
     group = re.search(r'<g id="fold_n\d+" class="node fold named">', auto)
     assert group, "the fold carries the role class the dark-scheme CSS matches"
-    assert ".node.named > path" in auto
+    assert ".node.named:not(.ramp) > path" in auto
 
 
 def test_api_and_image_urls_take_the_option(client: TestClient) -> None:

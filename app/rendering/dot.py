@@ -7,8 +7,10 @@ from types import MappingProxyType
 
 from ..graph.model import Graph, Node, TensorData
 from .drawing_text import drawing_text
+from .fold_box import fold_statement
 from .folding import Fold, find_folds, folded_view
-from .numbers import format_one_line, format_shape, format_tensor_lines
+from .gradient_ramp import GradientRamp, legend_statement, mean_abs, node_palette, ramp_for, size_row
+from .numbers import format_shape, format_tensor_lines
 from .options import RenderOptions
 
 # Colours per theme: (fill, border, text) for each node role, plus edge and background.
@@ -78,43 +80,35 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         f'fontcolor="{palette["text"]}" margin="0.08,0.04" penwidth=1.2];',
         f'  edge [color="{palette["edge"]}" arrowsize=0.7 penwidth=1.1];',
     ]
+    ramp = ramp_for(mean_abs(n.grad) for n in drawn if isinstance(n, Node)) if options.color_by == "grad" else None
     for item in drawn:
         if isinstance(item, Fold):
-            lines.append(_fold_statement(item, [by_id[i] for i in item.nodes], options, palette))
+            lines.append(fold_statement(item, by_id, options, palette))
             continue
-        role = node_role(item)
-        lines.append(
-            f'  {item.id} [id="{item.id}" class="{item.kind} {role}" '
-            f'fillcolor="{palette[role + "_fill"]}" color="{palette[role + "_line"]}" '
-            f"label=<{_label(item, options, palette)}>];"
-        )
+        lines.append(_node_statement(item, options, palette, ramp))
+    if ramp is not None:
+        lines.append(legend_statement(ramp, palette, options.precision))
     lines.extend(f"  {edge.source} -> {edge.target};" for edge in edges)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _fold_statement(fold: Fold, steps: Sequence[Node], options: RenderOptions, palette: Mapping[str, str]) -> str:
-    # One dashed box for the folded steps: the op and how many, the shared name and shape, and
-    # how value and gradient go from the first folded step to the last.
-    first, last = steps[0], steps[-1]
-    name = first.name  # every step of a run has one name (or none)
-    role = "named" if name else "op"
-    shapes = {node.value.shape if node.value is not None else None for node in steps}
-    shape = shapes.pop() if len(shapes) == 1 else None
-    detail = f"{fold.op} ×{len(fold.nodes)}" + (f"  {format_shape(shape)}" if shape is not None else "")
-    heading = f'<B><FONT POINT-SIZE="13">{drawing_text(name)}</FONT></B>  ' if name else ""
-    rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>']
-    for caption, shown, colour, start, end in (
-        ("value", options.show_values, palette["text"], first.value, last.value),
-        ("grad", options.show_grads, palette["grad"], first.grad, last.grad),
-    ):
-        if shown and start is not None and end is not None:
-            text = f"{caption} {format_one_line(start, options.precision)} … {format_one_line(end, options.precision)}"
-            rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(text)}</FONT>')
-    label = "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
+def _node_statement(node: Node, options: RenderOptions, palette: Mapping[str, str], ramp: GradientRamp | None) -> str:
+    role = node_role(node)
+    size = mean_abs(node.grad) if ramp is not None else None
+    if ramp is None or size is None:
+        return (
+            f'  {node.id} [id="{node.id}" class="{node.kind} {role}" '
+            f'fillcolor="{palette[role + "_fill"]}" color="{palette[role + "_line"]}" '
+            f"label=<{_label(node, options, palette)}>];"
+        )
+    # Coloured by gradient size: the fill comes from the ramp, the text contrasts with it, and a
+    # row states the size the colour stands for. The border keeps the node's role colour.
+    shaded = node_palette(palette, ramp, size)
+    label = _label(node, options, shaded) + size_row(size, options.precision, shaded["text"]) + '<BR ALIGN="LEFT"/>'
     return (
-        f'  {fold.id} [id="{fold.id}" class="fold {role}" style="rounded,filled,dashed" '
-        f'fillcolor="{palette[role + "_fill"]}" color="{palette[role + "_line"]}" label=<{label}>];'
+        f'  {node.id} [id="{node.id}" class="{node.kind} {role} ramp" '
+        f'fillcolor="{shaded["fill"]}" color="{palette[role + "_line"]}" label=<{label}>];'
     )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 Theme = Literal["light", "dark", "auto"]
 Direction = Literal["TB", "LR", "BT", "RL"]
+ColorBy = Literal["none", "grad"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class RenderOptions:
     show_grads: bool = True
     collapse_runs: bool = True  # draw long runs of one op as their ends and one folded box
     graph: int = -1  # which graph an image endpoint draws when there are several
+    color_by: ColorBy = "none"  # "grad": fill nodes on a log ramp of mean |grad|, the ramp in the drawing
 
     def __post_init__(self) -> None:
         if not 1 <= self.precision <= 10:

@@ -67,14 +67,15 @@ def dark_scheme_css() -> str:
     """CSS that repaints a light-drawn graph in the dark palette when the viewer prefers dark.
 
     CSS beats SVG presentation attributes, so it works inside <img> with no script. Nodes are
-    matched by the role classes graph_to_dot sets (later rules win: a root is also an op), text by
+    matched by the role classes graph_to_dot sets (later rules win: a root is also an op; nodes
+    filled from the gradient ramp keep their fill in both schemes), text by
     its light colour; every rule is scoped to `svg.gt-auto` so inlined pages are not restyled."""
     light, dark = PALETTES["light"], PALETTES["dark"]
     scope = f"svg.{AUTO_CLASS}"
     rules = [f"{scope} .graph > polygon {{ fill: {dark['bg']}; }}"]
     for role in ("op", "named", "root", "leaf"):
         rules.append(
-            f"{scope} .node.{role} > path, {scope} .node.{role} > polygon "
+            f"{scope} .node.{role}:not(.ramp) > path, {scope} .node.{role}:not(.ramp) > polygon "
             f"{{ fill: {dark[role + '_fill']}; stroke: {dark[role + '_line']}; }}"
         )
     rules.append(f"{scope} .edge > path {{ stroke: {dark['edge']}; }}")

@@ -1,0 +1,188 @@
+"""Repeated blocks of ops: the same k ops, wired the same way, repeated n times in a row.
+
+`h = torch.sigmoid(w * h + b)` in a loop, an unrolled RNN cell and a stack of residual blocks
+are all chains of blocks. Each block ends at an *anchor* (its output, e.g. the SigmoidBackward0
+bound to `h`), takes the previous block's anchor as its one recurrent input, and may read tensors
+shared by every repetition (the AccumulateGrad of `w` and `b`), which stay outside the blocks.
+
+How blocks are found, for one candidate anchor label (op class and variable name):
+- every node learns its nearest anchor upstream (`ua`) and downstream (`da`) by one pass each
+  way in topological order; a node that reaches two different anchors in a direction has none;
+- the block of anchor `a` is `a` and the nodes whose nearest anchor downstream is `a` and
+  upstream is `a`'s predecessor (the recurrent body) or none (per-step inputs such as `xs[t]`);
+- a block's signature is its nodes in data-flow order, each with its label and where its inputs
+  come from (inside the block, the previous anchor, or a named outside node): consecutive blocks
+  with one signature are repetitions, and an outside node in the signature is shared by all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..graph.model import Graph, Node
+
+Label = tuple[str, str | None, str | None]  # kind, op, name
+_MIXED = "\0mixed"  # reached two different anchors: belongs to no single block
+CANDIDATE_LABELS = 8  # anchor labels tried per graph, most frequent first: bounds the time on big graphs
+
+
+@dataclass(frozen=True)
+class Block:
+    """One repetition: its nodes in data-flow order (its anchor last)."""
+
+    anchor: str
+    nodes: tuple[str, ...]
+    signature: tuple[object, ...]
+    sealed: bool  # nothing but the next repetition reads it, and it holds no root
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """A graph's edges as lookups, and a topological (data-flow) order of its node ids."""
+
+    by_id: dict[str, Node]
+    inputs: dict[str, list[str]]
+    consumers: dict[str, list[str]]
+    order: tuple[str, ...]
+
+
+def graph_wiring(graph: Graph) -> Wiring:
+    """The inputs and consumers of every node, and a data-flow order (inputs before consumers)."""
+    inputs: dict[str, list[str]] = defaultdict(list)
+    consumers: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        inputs[edge.target].append(edge.source)
+        consumers[edge.source].append(edge.target)
+    waiting = {node.id: len(inputs[node.id]) for node in graph.nodes}
+    ready = [node.id for node in reversed(graph.nodes) if not waiting[node.id]]
+    order: list[str] = []
+    while ready:
+        current = ready.pop()
+        order.append(current)
+        for consumer in consumers[current]:
+            waiting[consumer] -= 1
+            if not waiting[consumer]:
+                ready.append(consumer)
+    return Wiring({node.id: node for node in graph.nodes}, inputs, consumers, tuple(order))
+
+
+def node_label(node: Node) -> Label:
+    return (node.kind, node.op, node.name)
+
+
+def candidate_anchor_labels(graph: Graph, min_count: int, claimed: set[str]) -> list[Label]:
+    """Op labels seen at least `min_count` times outside earlier folds; named ones first (a loop
+    variable such as `h` ends each repetition), then the most frequent."""
+    counts: dict[Label, int] = defaultdict(int)
+    for node in graph.nodes:
+        if node.kind == "op" and node.id not in claimed:
+            counts[node_label(node)] += 1
+    frequent = [label for label, count in counts.items() if count >= min_count]
+    frequent.sort(key=lambda label: (label[2] is None, -counts[label]))
+    return frequent[:CANDIDATE_LABELS]
+
+
+def _nearest(found: Iterable[str | None]) -> str | None:
+    """The one anchor all paths reach, None when none do, _MIXED when they reach several."""
+    nearest: str | None = None
+    for anchor in found:
+        if anchor is None:
+            continue
+        if nearest is not None and anchor != nearest:
+            return _MIXED
+        nearest = anchor
+    return nearest
+
+
+def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
+    """Chains of consecutive blocks ending at `anchors`, each in data-flow order."""
+    upstream: dict[str, str | None] = {}
+    for node_id in wiring.order:
+        upstream[node_id] = _nearest(u if u in anchors else upstream[u] for u in wiring.inputs[node_id])
+    downstream: dict[str, str | None] = {}
+    for node_id in reversed(wiring.order):
+        downstream[node_id] = _nearest(c if c in anchors else downstream[c] for c in wiring.consumers[node_id])
+    previous = {a: p for a in anchors if (p := upstream[a]) in anchors}
+    successors: dict[str, list[str]] = defaultdict(list)
+    for anchor, before in previous.items():
+        successors[before].append(anchor)
+    members: dict[str, list[str]] = defaultdict(list)
+    for node_id in wiring.order:
+        below = downstream[node_id]
+        if node_id not in anchors and below in previous and upstream[node_id] in (previous[below], None):
+            members[below].append(node_id)
+    blocks = {a: b for a, before in previous.items() if (b := _block(wiring, a, before, set(members[a])))}
+    following = {a: after[0] for a, after in successors.items() if len(after) == 1 and after[0] in blocks}
+    chains: list[list[Block]] = []
+    for anchor in wiring.order:
+        if anchor not in blocks or (following.get(previous[anchor]) == anchor and previous[anchor] in blocks):
+            continue  # not a block, or one that continues a chain started before it
+        chain = [blocks[anchor]]
+        while (after := following.get(chain[-1].anchor)) is not None:
+            chain.append(blocks[after])
+        chains.append([_sealed(wiring, block, blocks.get(following.get(block.anchor, ""))) for block in chain])
+    return chains
+
+
+def _block(wiring: Wiring, anchor: str, before: str, members: set[str]) -> Block | None:
+    """The repetition ending at `anchor`, or None when its nodes do not all lead to it."""
+    postorder: list[str] = []
+    seen = {anchor}
+    stack: list[tuple[str, int]] = [(anchor, 0)]
+    while stack:  # depth-first over inputs, iterative
+        node_id, next_input = stack.pop()
+        inputs = wiring.inputs[node_id]
+        if next_input < len(inputs):
+            stack.append((node_id, next_input + 1))
+            child = inputs[next_input]
+            if child in members and child not in seen:
+                seen.add(child)
+                stack.append((child, 0))
+        else:
+            postorder.append(node_id)
+    if len(postorder) != len(members) + 1:
+        return None
+    index = {node_id: i for i, node_id in enumerate(postorder)}
+    signature = tuple(
+        (
+            node_label(wiring.by_id[node_id]),
+            tuple(
+                ("in", index[u]) if u in index else ("prev",) if u == before else ("ext", u)
+                for u in wiring.inputs[node_id]
+            ),
+        )
+        for node_id in postorder
+    )
+    return Block(anchor, tuple(postorder), signature, sealed=False)
+
+
+def _sealed(wiring: Wiring, block: Block, following: Block | None) -> Block:
+    """`block`, marked sealed when only its own nodes and the next repetition read it and it holds
+    no root: such a repetition can be folded without hiding an edge that leaves the run."""
+    if following is None or any(wiring.by_id[n].is_root for n in block.nodes):
+        return block
+    inside, next_nodes = set(block.nodes), set(following.nodes)
+    *body, anchor = block.nodes
+    if any(c not in inside for n in body for c in wiring.consumers[n]):
+        return block
+    if any(c not in next_nodes for c in wiring.consumers[anchor]):
+        return block
+    return Block(block.anchor, block.nodes, block.signature, sealed=True)
+
+
+def repeated_runs(chain: Sequence[Block], min_repeats: int) -> list[list[Block]]:
+    """Runs of at least `min_repeats` consecutive blocks with one signature; every block but a
+    run's last is sealed (read by nothing but the next repetition)."""
+    runs: list[list[Block]] = []
+    current: list[Block] = []
+    for block in chain:
+        if current and (block.signature != current[0].signature or not current[-1].sealed):
+            if len(current) >= min_repeats:
+                runs.append(current)
+            current = []
+        current.append(block)
+    if len(current) >= min_repeats:
+        runs.append(current)
+    return runs
