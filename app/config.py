@@ -50,6 +50,10 @@ class Settings:
     max_url_chars: int = 8_192
     snippet_db: Path = Path("gradtrace-snippets.sqlite3")
     snippet_store_max_bytes: int = 1024 * 1024 * 1024  # the snippet database file's cap (507 when full); 0 = none
+    # Snippets in PostgreSQL (postgresql://user:password@host/db), shared by replicas; empty: the SQLite file.
+    database_url: str = ""
+    database_pool_size: int = 4  # connections one process keeps to the database at most
+    database_wait_seconds: float = 5.0  # how long a request waits for a database connection before a 503
     image_cache_bytes: int = 64 * 1024 * 1024  # rendered images kept in the web process (LRU)
     # Client fairness. A client is its address, or the X-Forwarded-For hop that a trusted proxy names.
     trusted_proxies: tuple[str, ...] = ()  # proxy addresses or networks (comma-separated in the environment)

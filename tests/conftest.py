@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Limits, Settings
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
+
+from tests.deploy.servers import MissingServer, PostgresServer, start_postgres
 
 TEST_LIMITS = Limits(timeout_seconds=5.0)
 # Tests send requests back to back from one client; the rates have their own tests (test_fairness.py).
@@ -21,6 +24,22 @@ def pool() -> Iterator[WorkerPool]:
     workers.start()
     yield workers
     workers.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL (Debian's package) for the session, run unprivileged in a temp folder
+    (tests/deploy/servers.py); skipped, saying what to install, where it is missing."""
+    try:
+        import psycopg  # noqa: F401  # the driver the store and the helper use
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[test]' (it installs the postgres extra)")
+    with ExitStack() as servers:
+        try:
+            server = servers.enter_context(start_postgres())
+        except MissingServer as missing:
+            pytest.skip(str(missing))
+        yield server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import GradtraceError
 from ..pipeline import check_inputs
 from ..rendering.svg import ImageFormat
-from ..snippets import SnippetStore
+from ..store import SnippetStore
 from ..worker import Job
 from . import api
 from .image_query import ImageQuery, image_query

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from .. import __version__
 from ..config import Settings
 from ..errors import GradtraceError
-from ..snippets import SnippetStore
+from ..store import open_snippet_store
 from ..worker import WorkerPool
 from . import api, embed, kroki
 from .errors import error_json, on_gradtrace_error, on_http_error, on_validation_error
@@ -33,9 +33,11 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     settings = settings or Settings.from_env()
     own_pool = pool is None
     worker_pool = pool or WorkerPool(settings.limits, settings.workers)
+    snippet_store = open_snippet_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(snippet_store.open)
         if own_pool:
             await run_in_threadpool(worker_pool.start)
         try:
@@ -43,11 +45,12 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
         finally:
             if own_pool:
                 worker_pool.close()
+            snippet_store.close()
 
     app = FastAPI(title="gradtrace", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.pool = worker_pool
-    app.state.snippets = SnippetStore(settings.snippet_db, settings.snippet_store_max_bytes)
+    app.state.snippets = snippet_store
     app.state.image_cache = RenderedImageCache(settings.image_cache_bytes)
     app.state.quota = ClientQuota(settings)
     app.state.templates = Jinja2Templates(directory=str(resource_dir("templates")))

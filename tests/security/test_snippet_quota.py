@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from gradtrace.config import Settings
 from gradtrace.errors import GradtraceError
 from gradtrace.rendering.options import RenderOptions
-from gradtrace.snippets import SnippetStore, canonical_request, snippet_id
+from gradtrace.snippets import canonical_request, snippet_id
+from gradtrace.store.sqlite import SQLiteSnippetStore
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 
@@ -42,7 +43,7 @@ def capped_client(pool: WorkerPool, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def db_of(client: TestClient) -> Path:
-    store: SnippetStore = client.app.state.snippets  # type: ignore[attr-defined]
+    store: SQLiteSnippetStore = client.app.state.snippets  # type: ignore[attr-defined]
     return store.path
 
 
@@ -90,7 +91,7 @@ def test_options_stored_as_sent_read_back_as_the_request_meant_them(client: Test
 
 
 def test_the_store_refuses_with_507_past_its_cap(tmp_path: Path) -> None:
-    store = SnippetStore(tmp_path / "small.sqlite3", max_bytes=64 * 1024)
+    store = SQLiteSnippetStore(tmp_path / "small.sqlite3", max_bytes=64 * 1024)
     stored: list[str] = []
     with pytest.raises(GradtraceError) as refused:
         for n in range(1_000):

@@ -1,4 +1,5 @@
-"""Stored snippets: POST /api/snippets, /s/{id}.svg|png|pdf, idempotence, persistence, concurrency."""
+"""Stored snippets: POST /api/snippets, /s/{id}.svg|png|pdf, idempotence, persistence, concurrency;
+each on SQLite and on PostgreSQL (the `backend` fixture), which must answer alike."""
 
 from __future__ import annotations
 
@@ -8,21 +9,41 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Settings
 from gradtrace.rendering.options import RenderOptions
-from gradtrace.snippets import SnippetStore
+from gradtrace.store import SnippetStore
+from gradtrace.store.sqlite import SQLiteSnippetStore
 from gradtrace.web.factory import create_app
 from gradtrace.web.source_encoding import encode_source
 from gradtrace.worker import Job, WorkerPool
 
-from tests.conftest import TEST_LIMITS
+from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
+from tests.deploy.backends import BACKENDS, Backend, make_backend
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = "w = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (w * w).sum()\nloss.backward()"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty store of each kind (PostgreSQL: a fresh database on the session's server)."""
+    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
+    made = make_backend(request.param, tmp_path, server)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def client(pool: WorkerPool, backend: Backend) -> Iterator[TestClient]:
+    """A fresh app per test on the shared pool and on each backend."""
+    settings = backend.settings(**NO_RATE_LIMITS)
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 def store_of(client: TestClient) -> SnippetStore:
@@ -105,8 +126,8 @@ def test_unknown_snippet_is_a_404_picture(client: TestClient, path: str, fmt_che
     assert callable(fmt_check) and fmt_check(response)
 
 
-def test_snippets_survive_a_restart(pool: WorkerPool, tmp_path: Path) -> None:
-    settings = Settings(limits=TEST_LIMITS, snippet_db=tmp_path / "course.sqlite3")
+def test_snippets_survive_a_restart(pool: WorkerPool, backend: Backend) -> None:
+    settings = backend.settings()
     with TestClient(create_app(settings, pool=pool)) as first:
         key = first.post("/api/snippets", json={"code": CODE}).json()["id"]
         drawn = first.get(f"/s/{key}.svg").content
@@ -115,12 +136,11 @@ def test_snippets_survive_a_restart(pool: WorkerPool, tmp_path: Path) -> None:
         assert again.status_code == 200 and again.content == drawn
 
 
-def test_threads_writing_the_same_and_different_snippets(tmp_path: Path) -> None:
-    path = tmp_path / "threads.sqlite3"
+def test_threads_writing_the_same_and_different_snippets(backend: Backend) -> None:
     errors: list[BaseException] = []
 
     def write(worker: int) -> None:
-        store = SnippetStore(path)  # like a separate process: its own store, same file
+        store = backend.store()  # like a separate process: its own store, same file or database
         try:
             for i in range(15):
                 store.put(f"shared = {i}", {}, RenderOptions())
@@ -134,30 +154,33 @@ def test_threads_writing_the_same_and_different_snippets(tmp_path: Path) -> None
     for thread in threads:
         thread.join()
     assert errors == []
-    assert SnippetStore(path).count() == 15 + 6 * 15
+    assert backend.store().count() == 15 + 6 * 15
 
 
 WRITER = """
 import sys
+from gradtrace.config import Settings
 from gradtrace.rendering.options import RenderOptions
-from gradtrace.snippets import SnippetStore
-store = SnippetStore(__import__("pathlib").Path(sys.argv[1]))
+from gradtrace.store import open_snippet_store
+store = open_snippet_store(Settings(snippet_db=__import__("pathlib").Path(sys.argv[1]), database_url=sys.argv[3]))
+store.open()
 for i in range(25):
     store.put(f"shared = {i}", {}, RenderOptions())
     store.put(f"mine = {sys.argv[2]}, {i}", {}, RenderOptions(theme="dark"))
+store.close()
 """
 
 
-def test_processes_writing_at_once(tmp_path: Path) -> None:
-    path = tmp_path / "processes.sqlite3"
+def test_processes_writing_at_once(backend: Backend) -> None:
+    settings = backend.settings()
+    command = [sys.executable, "-c", WRITER, str(settings.snippet_db)]
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(n)], cwd=REPO, stderr=subprocess.PIPE)
-        for n in range(4)
+        subprocess.Popen([*command, str(n), settings.database_url], cwd=REPO, stderr=subprocess.PIPE) for n in range(4)
     ]
     for writer in writers:
         _, err = writer.communicate(timeout=60)
         assert writer.returncode == 0, err.decode()
-    store = SnippetStore(path)
+    store = backend.store()
     assert store.count() == 25 + 4 * 25
     snippet = store.get(store.put("shared = 3", {}, RenderOptions())[0])
     assert snippet is not None and snippet.code == "shared = 3"
@@ -191,12 +214,18 @@ def test_unusable_snippet_store_answers_503_json_or_picture(pool: WorkerPool, tm
         assert png.status_code == 503 and png.content.startswith(b"\x89PNG")
 
 
-def test_rows_with_older_or_newer_option_fields_still_load(tmp_path: Path) -> None:
-    store = SnippetStore(tmp_path / "old.sqlite3")
+def test_rows_with_older_or_newer_option_fields_still_load(backend: Backend) -> None:
+    store = backend.store()
     key, _ = store.put(CODE, {}, RenderOptions(direction="LR"))
-    with sqlite3.connect(store.path) as connection:  # as if written by another version
-        body = '{"code": "y = 1", "inputs": {}, "options": {"direction": "LR", "retired_option": 3}}'
-        connection.execute("UPDATE snippets SET body = ? WHERE id = ?", (body, key))
+    body = '{"code": "y = 1", "inputs": {}, "options": {"direction": "LR", "retired_option": 3}}'
+    if isinstance(store, SQLiteSnippetStore):  # as if written by another version
+        with sqlite3.connect(store.path) as connection:
+            connection.execute("UPDATE snippets SET body = ? WHERE id = ?", (body, key))
+    else:
+        import psycopg
+
+        with psycopg.connect(backend.database_url, autocommit=True) as connection:
+            connection.execute("UPDATE snippets SET body = %s WHERE id = %s", (body.encode(), key))
     snippet = store.get(key)
     assert snippet is not None and snippet.options == RenderOptions(direction="LR")
 
