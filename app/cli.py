@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-grads", action="store_true", help="hide the gradients")
     render.add_argument("--no-collapse", action="store_true", help="draw every step of long runs of one op")
     render.add_argument("--graph", type=int, default=-1, help="which graph when the code calls backward() often")
+    render.add_argument(
+        "--color-by", choices=("none", "grad"), default="none", help="grad: colour nodes by gradient size (log ramp)"
+    )
     return parser
 
 
@@ -130,7 +133,7 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     return RenderOptions(
         theme=args.theme, direction=args.direction, precision=args.precision,
         show_values=not args.no_values, show_grads=not args.no_grads, collapse_runs=not args.no_collapse,
-        graph=args.graph,
+        graph=args.graph, color_by=args.color_by,
     )  # fmt: skip
 
 

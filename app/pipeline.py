@@ -255,8 +255,11 @@ def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[str]:
         return []
     first = folds[0]
     more = f" (and {len(folds) - 1} more such boxes)" if len(folds) > 1 else ""
+    what = f"{len(first.nodes)} {first.op} steps of a long run"
+    if first.period > 1:
+        what = f"{first.repeats} repetitions of a block of {first.period} ops ({' → '.join(first.block_ops)})"
     return [
-        f"{len(first.nodes)} {first.op} steps of a long run are drawn as one box (×{len(first.nodes)}){more}; "
+        f"{what} are drawn as one box (×{first.repeats}){more}; "
         'every step is in the nodes list. To draw each: turn off "Collapse long runs", '
         "or set collapse_runs=false (collapse=0 in image URLs)"
     ]

@@ -1,21 +1,21 @@
 # Vanishing gradients: sigmoid versus ReLU
+# gradtrace options: color_by=grad
 import torch
 
+# Two stacks of five layers, side by side in one graph. Each box is coloured by the size of its
+# gradient (log scale, legend in the drawing): the sigmoid stack fades layer by layer, because
+# sigmoid's slope is at most 0.25, while ReLU's slope of 1 passes the gradient on unchanged.
 x = torch.tensor(1.0, requires_grad=True)
-
-# Five sigmoids in a row: each multiplies the gradient by at most 0.25.
-h = x
-for layer in range(1, 6):
-    h = torch.sigmoid(h)
-    print("after sigmoid", layer, h)
-h.backward()
-print("gradient through sigmoids:", x.grad)
-
-# The same stack with ReLU passes the gradient through unchanged.
 x2 = torch.tensor(1.0, requires_grad=True)
+
+h = x
 r = x2
 for layer in range(1, 6):
+    h = torch.sigmoid(h)
     r = torch.relu(r)
-    print("after relu", layer, r)
-r.backward()
+    print("after layer", layer, "sigmoid:", h, "relu:", r)
+
+out = h + r
+out.backward()
+print("gradient through sigmoids:", x.grad)
 print("gradient through ReLUs:", x2.grad)

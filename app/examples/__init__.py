@@ -1,4 +1,8 @@
-"""Example programs for the playground, one plain PyTorch file each (`NN_slug.py`, first line `# Title`)."""
+"""Example programs for the playground, one plain PyTorch file each (`NN_slug.py`, first line `# Title`).
+
+An example may choose how it is drawn with a comment line `# gradtrace options: color_by=grad`
+(key=value pairs, keys from EXAMPLE_OPTIONS); every other example sets those keys to their defaults,
+so picking the next example turns them off again."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from importlib.resources import files
 
 # Only files named like `01_autograd_basics.py` are examples; this module itself is not.
 _EXAMPLE_NAME = re.compile(r"^(\d+)_([a-z0-9_]+)\.py$")
+_OPTIONS_LINE = re.compile(r"^# gradtrace options: (.+)$", re.MULTILINE)
+# The drawing options an example may set, with the values the others get, and the values allowed.
+EXAMPLE_OPTIONS: dict[str, tuple[str, ...]] = {"color_by": ("none", "grad")}
 
 
 @dataclass(frozen=True)
@@ -17,6 +24,19 @@ class Example:
     slug: str
     title: str
     code: str
+    options: dict[str, str]  # drawing options the playground applies with this example
+
+
+def example_options(code: str, file_name: str) -> dict[str, str]:
+    """The options of an example: its `# gradtrace options:` line over every option's default."""
+    options = {key: allowed[0] for key, allowed in EXAMPLE_OPTIONS.items()}
+    for line in _OPTIONS_LINE.findall(code):
+        for pair in line.split():
+            key, _, value = pair.partition("=")
+            if value not in EXAMPLE_OPTIONS.get(key, ()):
+                raise ValueError(f"example {file_name}: option {pair!r} is not one of {EXAMPLE_OPTIONS}")
+            options[key] = value
+    return options
 
 
 def load_examples() -> list[Example]:
@@ -30,7 +50,6 @@ def load_examples() -> list[Example]:
         first_line = code.split("\n", 1)[0]
         if not first_line.startswith("# "):
             raise ValueError(f"example {entry.name} must start with a `# Title` line")
-        found.append(
-            (int(match.group(1)), Example(match.group(2).replace("_", "-"), first_line[2:].strip(), code))
-        )
+        slug, title = match.group(2).replace("_", "-"), first_line[2:].strip()
+        found.append((int(match.group(1)), Example(slug, title, code, example_options(code, entry.name))))
     return [example for _, example in sorted(found, key=lambda pair: pair[0])]

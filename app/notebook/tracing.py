@@ -19,7 +19,7 @@ import torch
 from ..capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
 from ..config import Limits
 from ..graph.walk import walk_graph
-from ..rendering.options import Direction, RenderOptions, Theme
+from ..rendering.options import ColorBy, Direction, RenderOptions, Theme
 from .picture import GraphPicture
 
 FREED_NOTE = (
@@ -37,10 +37,12 @@ def trace(
     values: bool = True,
     grads: bool = True,
     collapse: bool = True,
+    color_by: ColorBy = "none",
 ) -> GraphPicture:
     """The autograd graph below `tensors`, named after the caller's variables; shows itself in Jupyter
     and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`. `collapse=False` draws
-    every step of long runs of one op, which are otherwise folded into one box."""
+    every step of long runs of one op, which are otherwise folded into one box; `color_by="grad"`
+    fills nodes on a logarithmic ramp of their gradient's size."""
     roots = _check_roots(tensors)
     caller = inspect.currentframe()
     seen = Observations()
@@ -54,7 +56,7 @@ def trace(
     read_saved_results(seen.node_values, nodes)
     capture, notes = _capture_gradients(roots, nodes)
     graph = walk_graph(capture, seen, Limits().json_value_elements)
-    options = RenderOptions(theme, direction, precision, values, grads, collapse_runs=collapse)
+    options = RenderOptions(theme, direction, precision, values, grads, collapse_runs=collapse, color_by=color_by)
     return GraphPicture(graph, options, tuple(notes))
 
 

@@ -14,7 +14,7 @@ from .schemas import GRAPH_INDEX_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_CHOICES = {"theme": ("light", "dark", "auto"), "direction": ("TB", "LR", "BT", "RL")}
+_CHOICES = {"theme": ("light", "dark", "auto"), "direction": ("TB", "LR", "BT", "RL"), "color_by": ("none", "grad")}
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ class ImageQuery:
     collapse: str | None = None
     graph: str | None = None
     inputs: str | None = None
+    color_by: str | None = None
 
     def options(self, base: RenderOptions | None = None) -> RenderOptions:
         """`base` with every option this query sets; a bad value is a `request` error."""
         changes: dict[str, Any] = {}
-        for name in ("theme", "direction"):
+        for name in ("theme", "direction", "color_by"):
             raw = getattr(self, name)
             if raw is not None:
                 changes[name] = _choice(name, raw)
@@ -63,9 +64,10 @@ def image_query(
     collapse: Annotated[str | None, Query(description="false draws every step of long runs of one op")] = None,
     graph: Annotated[str | None, Query(description="which graph when backward() runs often (-1: last)")] = None,
     inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
+    color_by: Annotated[str | None, Query(description="grad colours nodes by gradient size (log ramp); none")] = None,
 ) -> ImageQuery:
     """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
-    return ImageQuery(theme, direction, precision, values, grads, collapse, graph, inputs)
+    return ImageQuery(theme, direction, precision, values, grads, collapse, graph, inputs, color_by=color_by)
 
 
 def _choice(name: str, raw: str) -> str:

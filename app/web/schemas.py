@@ -26,6 +26,10 @@ class OptionsBody(BaseModel):
         default=True, description="draw runs of 24+ steps of one op as their ends and one folded box"
     )
     graph: int = Field(default=-1, ge=-GRAPH_INDEX_LIMIT, le=GRAPH_INDEX_LIMIT)
+    color_by: Literal["none", "grad"] = Field(
+        default="none",
+        description="grad: fill nodes on a log ramp of their gradient's mean |value|, the ramp drawn as a legend",
+    )
 
     def to_options(self) -> RenderOptions:
         """The renderer's own options value."""

@@ -89,7 +89,8 @@ const controls = setUpControls({
     historySync.record(viewState(), "push");
   },
   onExample: (example) => {
-    applyState({ code: example.code, inputs: {}, options: state.options, graphIndex: 0 });
+    // An example may set drawing options (the vanishing-gradient one colours by gradient size).
+    applyState({ code: example.code, inputs: {}, options: { ...state.options, ...example.options }, graphIndex: 0 });
     renderNow("push");
   },
   onRun: () => renderNow("push"),
