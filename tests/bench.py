@@ -28,6 +28,11 @@ from tests.oracle import PRELUDE
 
 PROGRAMS = Path(__file__).parent / "programs"
 CHAIN = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range({n}):\n    h = torch.sin(h)\nh.backward()\n"
+# The periodic chain: a block of three ops (mul, add, sigmoid) repeated, folded by default.
+SIGMOID_CHAIN = (
+    "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range({n}):\n"
+    "    h = torch.sigmoid(h * 1.01 + 0.1)\nh.backward()\n"
+)
 
 DEFAULT = RenderOptions()
 EVERY_STEP = RenderOptions(collapse_runs=False)
@@ -37,6 +42,7 @@ CASES = [
     ("tutorial snippet", (PROGRAMS / "tutorial.py").read_text(), "out", DEFAULT),
     ("chain of 100 ops", CHAIN.format(n=100), "h", DEFAULT),
     ("chain of 1,000 ops", CHAIN.format(n=1000), "h", DEFAULT),
+    ("sigmoid chain, 1,000 steps", SIGMOID_CHAIN.format(n=1000), "h", DEFAULT),
     ("MLP + cross-entropy", (PROGRAMS / "mlp_cross_entropy.py").read_text(), "loss", DEFAULT),
     # The same chains with collapse_runs off: every one of the 1,000 steps laid out as its own box.
     ("chain of 100, unfolded", CHAIN.format(n=100), "h", EVERY_STEP),
@@ -44,7 +50,8 @@ CASES = [
 ]
 
 
-TARGET_CASES = ("tutorial snippet", "chain of 1,000 ops")  # the target: <= 0.5x torchviz
+# The target: <= 0.5x torchviz.
+TARGET_CASES = ("tutorial snippet", "chain of 1,000 ops", "sigmoid chain, 1,000 steps")
 
 
 def real_tensors(source: str, root: str) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:

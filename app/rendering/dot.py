@@ -105,9 +105,11 @@ def _node_statement(node: Node, options: RenderOptions, palette: Mapping[str, st
     # Coloured by gradient size: the fill comes from the ramp, the text contrasts with it, and a
     # row states the size the colour stands for. The border keeps the node's role colour.
     shaded = node_palette(palette, ramp, size)
-    label = _label(node, options, shaded) + size_row(size, options.precision, shaded["text"]) + '<BR ALIGN="LEFT"/>'
+    label = _label(node, options, shaded)
+    if not options.show_grads or node.grad is None or node.grad.shape:  # a scalar's grad row says it already
+        label += size_row(size, options.precision, shaded["text"]) + '<BR ALIGN="LEFT"/>'
     return (
-        f'  {node.id} [id="{node.id}" class="{node.kind} {role} ramp" '
+        f'  {node.id} [id="{node.id}" class="{node.kind} {role} ramp" fontcolor="{shaded["text"]}" '
         f'fillcolor="{shaded["fill"]}" color="{palette[role + "_line"]}" label=<{label}>];'
     )
 

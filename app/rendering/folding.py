@@ -12,12 +12,11 @@ same way, their first and last repetitions drawn. Only the drawing folds; the JS
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..graph.model import Edge, Graph, Node
-from .periodic import anchor_chains, candidate_anchor_labels, graph_wiring, repeated_runs
+from .periodic import Wiring, anchor_chains, candidate_anchors, graph_wiring, repeated_runs
 
 MIN_RUN = 24  # a run of fewer steps is drawn whole: a 20-layer vanishing-gradient demo stays readable
 KEEP = 3  # steps drawn at each end of a folded run
@@ -57,22 +56,19 @@ def repetitions_kept(period: int) -> int:
 def find_folds(graph: Graph) -> tuple[Fold, ...]:
     """The folds of a graph: runs of one op (see `single_op_folds`), then repeated blocks of
     several ops among the nodes left (see periodic.py)."""
-    single = single_op_folds(graph)
+    wiring = graph_wiring(graph)
+    single = single_op_folds(graph, wiring)
     claimed = {node_id for fold in single for node_id in fold.nodes}
-    return single + periodic_folds(graph, claimed)
+    return single + periodic_folds(graph, wiring, claimed)
 
 
-def periodic_folds(graph: Graph, claimed: set[str]) -> tuple[Fold, ...]:
+def periodic_folds(graph: Graph, wiring: Wiring, claimed: set[str]) -> tuple[Fold, ...]:
     """Folds of repeated blocks: for each candidate anchor label, the runs of identical
     repetitions long enough to fold; nodes of a run found once are not looked at again."""
-    labels = candidate_anchor_labels(graph, MIN_REPEATS, claimed)
-    if not labels:
-        return ()
-    wiring = graph_wiring(graph)
     taken = set(claimed)
     folds: list[Fold] = []
-    for label in labels:
-        anchors = {n.id for n in graph.nodes if (n.kind, n.op, n.name) == label and n.id not in taken}
+    for candidates in candidate_anchors(graph, MIN_REPEATS, claimed):
+        anchors = set(candidates).difference(taken)
         if len(anchors) < MIN_REPEATS:
             continue
         for chain in anchor_chains(wiring, anchors):
@@ -91,17 +87,12 @@ def periodic_folds(graph: Graph, claimed: set[str]) -> tuple[Fold, ...]:
     return tuple(folds)
 
 
-def single_op_folds(graph: Graph) -> tuple[Fold, ...]:
+def single_op_folds(graph: Graph, wiring: Wiring) -> tuple[Fold, ...]:
     """The folds of runs of one op: for every straight run of at least MIN_RUN `op` nodes of one class
     and one variable name (each step's only input is the step before, which feeds nothing else and
     is no root), the steps between its first KEEP and its last KEEP. A differently named step
     (`mid = torch.sin(h)` inside a loop of `h = torch.sin(h)`) ends a run, so it stays drawn."""
-    by_id = {node.id: node for node in graph.nodes}
-    inputs: dict[str, list[str]] = defaultdict(list)
-    consumers: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        inputs[edge.target].append(edge.source)
-        consumers[edge.source].append(edge.target)
+    by_id, inputs, consumers = wiring.by_id, wiring.inputs, wiring.consumers
 
     def previous_step(node: Node) -> Node | None:
         """The step before `node` in a run of its op, or None where a run cannot continue."""

@@ -135,7 +135,10 @@ def legend_statement(ramp: GradientRamp, palette: Mapping[str, str], precision: 
         f'<TD COLSPAN="{LEGEND_STOPS - LEGEND_STOPS // 2}" ALIGN="RIGHT">'
         f'<FONT COLOR="{text}" POINT-SIZE="10">{high}</FONT></TD></TR></TABLE>'
     )
-    return f'  gradient_ramp [id="gradient_ramp" class="legend ramp" shape=plain label=<{label}>];'
+    return (
+        f'  gradient_ramp [id="gradient_ramp" class="legend ramp" shape=plain style=filled '
+        f'fillcolor="{palette["bg"]}" penwidth=0 label=<{label}>];'
+    )
 
 
 def sparkline_text(sizes: Sequence[float | None], width: int = 24) -> str:

@@ -18,13 +18,14 @@ How blocks are found, for one candidate anchor label (op class and variable name
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from ..graph.model import Graph, Node
 
 Label = tuple[str, str | None, str | None]  # kind, op, name
 _MIXED = "\0mixed"  # reached two different anchors: belongs to no single block
+Nearest = dict[str, str | None]  # node id -> its nearest anchor (None: none; _MIXED: several)
 CANDIDATE_LABELS = 8  # anchor labels tried per graph, most frequent first: bounds the time on big graphs
 
 
@@ -43,6 +44,7 @@ class Wiring:
     """A graph's edges as lookups, and a topological (data-flow) order of its node ids."""
 
     by_id: dict[str, Node]
+    labels: dict[str, Label]
     inputs: dict[str, list[str]]
     consumers: dict[str, list[str]]
     order: tuple[str, ...]
@@ -65,45 +67,45 @@ def graph_wiring(graph: Graph) -> Wiring:
             waiting[consumer] -= 1
             if not waiting[consumer]:
                 ready.append(consumer)
-    return Wiring({node.id: node for node in graph.nodes}, inputs, consumers, tuple(order))
+    by_id = {node.id: node for node in graph.nodes}
+    labels = {node.id: (node.kind, node.op, node.name) for node in graph.nodes}
+    return Wiring(by_id, labels, inputs, consumers, tuple(order))
 
 
-def node_label(node: Node) -> Label:
-    return (node.kind, node.op, node.name)
-
-
-def candidate_anchor_labels(graph: Graph, min_count: int, claimed: set[str]) -> list[Label]:
-    """Op labels seen at least `min_count` times outside earlier folds; named ones first (a loop
-    variable such as `h` ends each repetition), then the most frequent."""
-    counts: dict[Label, int] = defaultdict(int)
+def candidate_anchors(graph: Graph, min_count: int, claimed: set[str]) -> list[list[str]]:
+    """The ids of each op label seen at least `min_count` times outside earlier folds, label by
+    label: named ones first (a loop variable such as `h` ends each repetition), then the most frequent."""
+    by_label: dict[Label, list[str]] = defaultdict(list)
     for node in graph.nodes:
         if node.kind == "op" and node.id not in claimed:
-            counts[node_label(node)] += 1
-    frequent = [label for label, count in counts.items() if count >= min_count]
-    frequent.sort(key=lambda label: (label[2] is None, -counts[label]))
-    return frequent[:CANDIDATE_LABELS]
+            by_label[(node.kind, node.op, node.name)].append(node.id)
+    frequent = [(label, ids) for label, ids in by_label.items() if len(ids) >= min_count]
+    frequent.sort(key=lambda pair: (pair[0][2] is None, -len(pair[1])))
+    return [ids for _, ids in frequent[:CANDIDATE_LABELS]]
 
 
-def _nearest(found: Iterable[str | None]) -> str | None:
-    """The one anchor all paths reach, None when none do, _MIXED when they reach several."""
-    nearest: str | None = None
-    for anchor in found:
-        if anchor is None:
-            continue
-        if nearest is not None and anchor != nearest:
-            return _MIXED
-        nearest = anchor
+def _nearest_anchors(order: Sequence[str], neighbours: dict[str, list[str]], anchors: set[str]) -> Nearest:
+    """For each node, the one anchor that every path through `neighbours` reaches first (None
+    when none does, _MIXED when paths reach different ones); `order` visits neighbours first."""
+    nearest: dict[str, str | None] = {}
+    for node_id in order:
+        found: str | None = None
+        for other in neighbours[node_id]:
+            anchor = other if other in anchors else nearest[other]
+            if anchor is None or anchor == found:
+                continue
+            if found is not None:
+                found = _MIXED
+                break
+            found = anchor
+        nearest[node_id] = found
     return nearest
 
 
 def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
     """Chains of consecutive blocks ending at `anchors`, each in data-flow order."""
-    upstream: dict[str, str | None] = {}
-    for node_id in wiring.order:
-        upstream[node_id] = _nearest(u if u in anchors else upstream[u] for u in wiring.inputs[node_id])
-    downstream: dict[str, str | None] = {}
-    for node_id in reversed(wiring.order):
-        downstream[node_id] = _nearest(c if c in anchors else downstream[c] for c in wiring.consumers[node_id])
+    upstream = _nearest_anchors(wiring.order, wiring.inputs, anchors)
+    downstream = _nearest_anchors(wiring.order[::-1], wiring.consumers, anchors)
     previous = {a: p for a in anchors if (p := upstream[a]) in anchors}
     successors: dict[str, list[str]] = defaultdict(list)
     for anchor, before in previous.items():
@@ -115,6 +117,7 @@ def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
             members[below].append(node_id)
     blocks = {a: b for a, before in previous.items() if (b := _block(wiring, a, before, set(members[a])))}
     following = {a: after[0] for a, after in successors.items() if len(after) == 1 and after[0] in blocks}
+    block_of = {node_id: block.anchor for block in blocks.values() for node_id in block.nodes}
     chains: list[list[Block]] = []
     for anchor in wiring.order:
         if anchor not in blocks or (following.get(previous[anchor]) == anchor and previous[anchor] in blocks):
@@ -122,7 +125,7 @@ def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
         chain = [blocks[anchor]]
         while (after := following.get(chain[-1].anchor)) is not None:
             chain.append(blocks[after])
-        chains.append([_sealed(wiring, block, blocks.get(following.get(block.anchor, ""))) for block in chain])
+        chains.append([_sealed(wiring, block, following.get(block.anchor), block_of) for block in chain])
     return chains
 
 
@@ -147,29 +150,26 @@ def _block(wiring: Wiring, anchor: str, before: str, members: set[str]) -> Block
     index = {node_id: i for i, node_id in enumerate(postorder)}
     signature = tuple(
         (
-            node_label(wiring.by_id[node_id]),
-            tuple(
-                ("in", index[u]) if u in index else ("prev",) if u == before else ("ext", u)
-                for u in wiring.inputs[node_id]
-            ),
+            wiring.labels[node_id],
+            tuple([("in", index[u]) if u in index else ("prev",) if u == before else ("ext", u) for u in inputs]),
         )
         for node_id in postorder
+        for inputs in (wiring.inputs[node_id],)
     )
     return Block(anchor, tuple(postorder), signature, sealed=False)
 
 
-def _sealed(wiring: Wiring, block: Block, following: Block | None) -> Block:
-    """`block`, marked sealed when only its own nodes and the next repetition read it and it holds
-    no root: such a repetition can be folded without hiding an edge that leaves the run."""
+def _sealed(wiring: Wiring, block: Block, following: str | None, block_of: dict[str, str]) -> Block:
+    """`block`, marked sealed when only its own nodes and the next repetition (the block of anchor
+    `following`) read it and it holds no root: such a repetition can be folded without hiding an
+    edge that leaves the run."""
     if following is None or any(wiring.by_id[n].is_root for n in block.nodes):
         return block
-    inside, next_nodes = set(block.nodes), set(following.nodes)
-    *body, anchor = block.nodes
-    if any(c not in inside for n in body for c in wiring.consumers[n]):
-        return block
-    if any(c not in next_nodes for c in wiring.consumers[anchor]):
-        return block
-    return Block(block.anchor, block.nodes, block.signature, sealed=True)
+    for node_id in block.nodes:
+        readers_block = following if node_id == block.anchor else block.anchor
+        if any(block_of.get(c) != readers_block for c in wiring.consumers[node_id]):
+            return block
+    return replace(block, sealed=True)
 
 
 def repeated_runs(chain: Sequence[Block], min_repeats: int) -> list[list[Block]]:
