@@ -8,6 +8,7 @@ from typing import Literal
 import pygraphviz
 
 from ..errors import GradtraceError
+from .big_drawing import big_drawing_svg
 from .dot import PALETTES
 from .drawing_text import drawing_text
 from .native_stderr import native_stderr_to_log
@@ -44,8 +45,9 @@ def layout(dot: str, fmt: ImageFormat) -> bytes:
 def layout_svg(dot: str, title: str, description: str, auto_dark: bool = False) -> str:
     """The SVG of a DOT graph, with a <title> and <desc> for screen readers, no scripts or links.
 
-    With `auto_dark` (theme=auto, DOT drawn light) the SVG carries its own dark variant."""
-    svg = layout(dot, "svg").decode("utf-8")
+    With `auto_dark` (theme=auto, DOT drawn light) the SVG carries its own dark variant. A big
+    graph is drawn by big_drawing_svg (Graphviz places its boxes; its text is set here)."""
+    svg = big_drawing_svg(dot) or layout(dot, "svg").decode("utf-8")
     svg = add_title(svg, title, description)
     return add_dark_scheme(svg) if auto_dark else svg
 
