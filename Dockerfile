@@ -19,6 +19,10 @@ WORKDIR /srv/gradtrace
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY --from=build /src/dist ./dist
 RUN pip install dist/gradtrace-*.whl
+# The wheel's postgres extra (psycopg 3 and its pool), so the same image serves replicas that share their
+# snippets in PostgreSQL (GRADTRACE_DATABASE_URL, deploy/docker-compose.yml); unused without that variable.
+# Not one of the README's install commands: a single server keeps its snippets in SQLite and needs none of it.
+RUN python -m pip install "$(ls dist/gradtrace-*.whl)[postgres]"
 # Stored snippets live on a volume, so they outlive the container; the folder belongs to the service's
 # user before VOLUME, so a new named volume starts out writable by it.
 RUN useradd --system --home /srv/gradtrace gradtrace \

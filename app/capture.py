@@ -15,6 +15,9 @@ from torch.utils._pytree import tree_flatten
 
 from .config import Limits
 from .errors import GradtraceError
+from .forward_tape import record_op
+from .gradcheck import CheckClock, check_call, overruled, watching_gradients
+from .graph.model import LeafCheck
 from .graph.tensors import Snapshot, snapshot
 from .leaf_names import LeafNamer, binding_rank
 from .live_objects import RUN_ELEMENTS, LiveElements, LiveLeafTable, LiveNodes, NodeField, NodeRecord
@@ -36,6 +39,7 @@ class Capture:
     leaf_grads: dict[int, torch.Tensor | None]  # id(leaf) -> leaf.grad right after the call
     automatic: bool = False
     more_roots: tuple[AutogradNode, ...] = ()  # further roots drawn in the same graph (notebook API)
+    gradcheck: dict[int, LeafCheck] = field(default_factory=dict)  # id(leaf) -> its numeric gradient check
 
 
 @dataclass
@@ -67,6 +71,7 @@ def live_observations(nodes: LiveNodes) -> Observations:
 _BACKWARD = torch.Tensor.backward
 _GRAD = torch.autograd.grad
 _REQUIRES_GRAD_ = torch.Tensor.requires_grad_
+_REGISTER_HOOK = torch.Tensor.register_hook
 
 # Set while a library function runs its own backward passes (torch.autograd.functional.jacobian
 # calls autograd.grad once per output element): those are its inner workings, not the program's.
@@ -228,6 +233,8 @@ class Recorder(TorchFunctionMode):
         self.warnings: list[str] = []
         self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
         self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
+        self.check_clock = CheckClock(limits.gradcheck_seconds)  # what the gradient checks may still take
+        self.gradient_hooks = False  # the program called Tensor.register_hook
 
     # -- the interpreter's Observer protocol --------------------------------------------------
     def at_line(self, line: int) -> None:
@@ -282,6 +289,8 @@ class Recorder(TorchFunctionMode):
             return self._backward(func, args, kwargs)
         if func is _GRAD and not _LIBRARY_CALL.get():
             return self._grad(func, args, kwargs)
+        if func is _REGISTER_HOOK:  # a hook may change gradients: the gradient check says so
+            self.gradient_hooks = True
         if func is _REQUIRES_GRAD_:  # makes nothing: the leaf's line stays where it was made or bound
             return func(*args, **kwargs)
         planned = op_output_elements(func, args, kwargs)  # layers' inner ops (conv2d, embedding)
@@ -302,6 +311,7 @@ class Recorder(TorchFunctionMode):
         self._count_new_elements(func, args, kwargs, made)
         for leaf in made:
             self._record(leaf)
+        record_op(func, args, kwargs, made, self.line)  # for the gradient check's replay (forward_tape)
         return out
 
     def _count_new_elements(
@@ -395,6 +405,8 @@ class Recorder(TorchFunctionMode):
             self.undrawn += 1
             return func(*args, **kwargs)
         capture = self._observe(root, lambda: func(*args, **kwargs))
+        if kwargs.get("inputs") is not None or len(args) > 4:  # backward(inputs=...) feeds only some leaves
+            capture.gradcheck = overruled(capture.gradcheck, "not checked: backward(inputs=...) left out other leaves")
         self.captures.append(capture)
         return None
 
@@ -419,6 +431,8 @@ class Recorder(TorchFunctionMode):
         nodes = reachable_nodes(roots[0].grad_fn, limit=self.limits.max_graph_nodes + 1)
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         capture = self._observe(roots[0], run)
+        if len(roots) > 1:  # the gradients sum over several outputs; the check follows the first one
+            capture.gradcheck = overruled(capture.gradcheck, "not checked: autograd.grad of several outputs")
         capture.automatic = True  # leaf gradients come from what grad() returned, not AccumulateGrad
         self.captures.append(capture)
         return self._derivatives(tuple(returned))
@@ -448,7 +462,11 @@ class Recorder(TorchFunctionMode):
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         leaf_values = {id(v): v.detach().clone() for v in leaves}
         read_saved_results(self.seen.node_values, nodes)
-        grads, leaf_grads = gradients_flowing(nodes, run, self.limits.json_value_elements)
+        with watching_gradients(root, nodes) as watched:
+            grads, leaf_grads = gradients_flowing(nodes, run, self.limits.json_value_elements)
+        gradcheck = check_call(
+            root, leaves, watched, leaf_grads, self.limits, self.check_clock, hooked=self.gradient_hooks
+        )
         if leaf_grads is None:  # a real backward(): read what PyTorch stored
             leaf_grads = [v.grad for v in leaves]
         self.seen.pinned.extend(leaves)
@@ -458,6 +476,7 @@ class Recorder(TorchFunctionMode):
             grads=grads,
             leaf_values=leaf_values,
             leaf_grads={id(v): _copy(g) for v, g in zip(leaves, leaf_grads, strict=True)},
+            gradcheck=gradcheck,
         )
 
     def _check_drawing_size(self, nodes: list[AutogradNode]) -> None:

@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--color-by", choices=("none", "grad"), default="none", help="grad: colour nodes by gradient size (log ramp)"
     )
+    render.add_argument(
+        "--gradcheck", action="store_true", help="draw each leaf's numeric gradient check (✓/✗) in its box"
+    )
     return parser
 
 
@@ -133,7 +136,7 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     return RenderOptions(
         theme=args.theme, direction=args.direction, precision=args.precision,
         show_values=not args.no_values, show_grads=not args.no_grads, collapse_runs=not args.no_collapse,
-        graph=args.graph, color_by=args.color_by,
+        graph=args.graph, color_by=args.color_by, gradcheck=args.gradcheck,
     )  # fmt: skip
 
 

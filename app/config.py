@@ -37,6 +37,8 @@ class Limits:
     worker_memory_mb: int = 3_072  # address-space cap of a worker process
     json_value_elements: int = 10_000  # larger tensors are summarised, not listed
     max_listed_elements: int = 200_000  # elements listed in one answer; later tensors are summarised
+    gradcheck_seconds: float = 1.0  # numeric gradient checks of one request together; 0 = no check
+    gradcheck_elements: int = 32  # elements finite-differenced per leaf; larger leaves get a seeded sample
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,28 @@ def fold_to_json(fold: Fold) -> dict[str, Any]:
     }
 
 
+def gradcheck_to_json(graph: Graph) -> dict[str, Any]:
+    """Each leaf's numeric gradient check, by the leaf's name (its node id when unnamed or when two
+    leaves share a name); `node` is the leaf's node id, `note` says why it was not checked."""
+    checked = [n for n in graph.nodes if n.kind == "leaf" and n.gradcheck is not None]
+    names = Counter(n.name for n in checked)
+    out: dict[str, Any] = {}
+    for node in checked:
+        check = node.gradcheck
+        assert check is not None
+        key = node.name if node.name and names[node.name] == 1 else f"{node.name or 'leaf'} ({node.id})"
+        out[key] = {
+            "max_abs_error": json_safe(check.max_abs_error),
+            "max_rel_error": json_safe(check.max_rel_error),
+            "checked_elements": check.checked_elements,
+            "ok": check.ok,
+            "elements": check.elements,
+            "node": node.id,
+            "note": check.note,
+        }
+    return out
+
+
 def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
     """A graph as the API shows it."""
     graph = rendered.graph
@@ -108,6 +131,7 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "nodes": [node_to_json(n) for n in graph.nodes],
         "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
         "folds": [fold_to_json(f) for f in rendered.folds],
+        "gradcheck": gradcheck_to_json(graph),
     }
 
 

@@ -27,6 +27,20 @@ class TensorData:
 
 
 @dataclass(frozen=True)
+class LeafCheck:
+    """A leaf's gradient from autograd against central finite differences (app/gradcheck.py):
+    errors over the elements checked, relative to the leaf's largest gradient element; `ok` None
+    when it was not checked, `note` saying why (or what was sampled)."""
+
+    max_abs_error: float | None
+    max_rel_error: float | None
+    checked_elements: int
+    elements: int
+    ok: bool | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Node:
     """One drawn node: an autograd node (`op`), a leaf tensor, or a saved/intermediate tensor."""
 
@@ -38,6 +52,7 @@ class Node:
     grad: TensorData | None = None
     line: int | None = None
     is_root: bool = False
+    gradcheck: LeafCheck | None = None  # a leaf's numeric gradient check (app/gradcheck.py)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
                     value=data(capture.leaf_values.get(key)),
                     grad=data(capture.leaf_grads.get(key)),
                     line=seen.leaf_lines.get(key),
+                    gradcheck=capture.gradcheck.get(key),
                 )
             )
             edges.append(Edge(leaf_id, nid))

@@ -9,6 +9,7 @@ from ..graph.model import Graph, Node, TensorData
 from .drawing_text import drawing_text
 from .fold_box import fold_statement
 from .folding import Fold, find_folds, folded_view
+from .gradcheck_row import gradcheck_row
 from .gradient_ramp import GradientRamp, legend_statement, mean_abs, node_palette, ramp_for, size_row
 from .numbers import format_shape, format_tensor_lines
 from .options import RenderOptions
@@ -121,6 +122,8 @@ def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> st
         rows.extend(_tensor_rows("value", node.value, options.precision, palette["text"]))
     if options.show_grads and node.grad is not None:
         rows.extend(_tensor_rows("grad", node.grad, options.precision, palette["grad"]))
+    if options.gradcheck and node.gradcheck is not None:
+        rows.append(gradcheck_row(node.gradcheck, palette))
     return "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
 
 

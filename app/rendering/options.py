@@ -22,6 +22,7 @@ class RenderOptions:
     collapse_runs: bool = True  # draw long runs of one op as their ends and one folded box
     graph: int = -1  # which graph an image endpoint draws when there are several
     color_by: ColorBy = "none"  # "grad": fill nodes on a log ramp of mean |grad|, the ramp in the drawing
+    gradcheck: bool = False  # a ✓/✗ row in each leaf box: its numeric gradient check (app/gradcheck.py)
 
     def __post_init__(self) -> None:
         if not 1 <= self.precision <= 10:

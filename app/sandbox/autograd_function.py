@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from ..errors import GradtraceError
+from ..forward_tape import function_forward_tape
 
 if TYPE_CHECKING:
     from .objects import UserClass
@@ -52,7 +53,11 @@ def function_host(user_class: UserClass) -> type[torch.autograd.Function]:
     """The real Function subclass for one user class, named as the user named it."""
 
     def forward(ctx: Any, *args: Any) -> Any:
-        return _run(user_class, "forward", ctx, args)
+        # Its ops run with grad off and make no nodes: recorded on ctx for the gradient check's replay.
+        with function_forward_tape(ctx, args) as finish:
+            returned = _run(user_class, "forward", ctx, args)
+            finish(returned)
+        return returned
 
     def backward(ctx: Any, *grads: Any) -> Any:
         return _run(user_class, "backward", ctx, grads)

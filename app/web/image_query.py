@@ -30,6 +30,7 @@ class ImageQuery:
     graph: str | None = None
     inputs: str | None = None
     color_by: str | None = None
+    gradcheck: str | None = None
 
     def options(self, base: RenderOptions | None = None) -> RenderOptions:
         """`base` with every option this query sets; a bad value is a `request` error."""
@@ -48,6 +49,8 @@ class ImageQuery:
             changes["show_grads"] = _flag("grads", self.grads)
         if self.collapse is not None:
             changes["collapse_runs"] = _flag("collapse", self.collapse)
+        if self.gradcheck is not None:
+            changes["gradcheck"] = _flag("gradcheck", self.gradcheck)
         return RenderOptions(**{**asdict(base or RenderOptions()), **changes})
 
     def input_values(self) -> dict[str, Any]:
@@ -65,9 +68,12 @@ def image_query(
     graph: Annotated[str | None, Query(description="which graph when backward() runs often (-1: last)")] = None,
     inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
     color_by: Annotated[str | None, Query(description="grad colours nodes by gradient size (log ramp); none")] = None,
+    gradcheck: Annotated[str | None, Query(description="true draws each leaf's numeric gradient check (✓/✗)")] = None,
 ) -> ImageQuery:
     """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
-    return ImageQuery(theme, direction, precision, values, grads, collapse, graph, inputs, color_by=color_by)
+    return ImageQuery(
+        theme, direction, precision, values, grads, collapse, graph, inputs, color_by=color_by, gradcheck=gradcheck
+    )
 
 
 def _choice(name: str, raw: str) -> str:

@@ -30,6 +30,11 @@ class OptionsBody(BaseModel):
         default="none",
         description="grad: fill nodes on a log ramp of their gradient's mean |value|, the ramp drawn as a legend",
     )
+    gradcheck: bool = Field(
+        default=False,
+        description="draw each leaf's numeric gradient check (✓/✗ and its largest relative error) in its box; "
+        "the JSON answer lists the checks in graphs[].gradcheck either way",
+    )
 
     def to_options(self) -> RenderOptions:
         """The renderer's own options value."""

@@ -1,0 +1,218 @@
+"""A numeric gradient check: autograd's gradient at each leaf against central finite differences.
+
+The forward is replayed from the recorded ops (app/forward_tape.py) in float64 on copies of the
+leaves, never by running user code again: nothing the program prints, appends or draws at random
+happens twice, and no tensor of the program changes. Where the replay cannot stand for the program
+(an op it did not see, an in-place change, randomness, a replay that does not give the program's
+own value) every leaf says "not checked" and why: never a ✗ it cannot prove.
+
+Errors are measured against the largest gradient element of the leaf (or, for gradients below the
+finite differences' own noise, that noise), so a leaf's tiny elements are not judged by float32
+rounding. At a kink (relu at 0, a tie in max) the one-sided differences differ: any value between
+them is a valid (sub)gradient.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+import torch
+
+from .config import Limits
+from .forward_tape import AutogradNode
+from .gradient_replay import NotCheckable, OutOfTime, Replay
+from .graph.model import LeafCheck
+
+STEP = 1e-6  # finite-difference step, relative to the element's size past 1
+# Agreement asked of autograd's gradient, relative to the leaf's largest gradient element, by the
+# dtype autograd computed in: float32's own rounding in a deep graph reaches ~1e-4.
+RELATIVE_TOLERANCE = {torch.float64: 1e-6, torch.float32: 1e-2}
+LOW_PRECISION_TOLERANCE = 1e-1  # float16, bfloat16
+NOISE_ULPS = 100  # float64 rounding of one replay, in units of the objective's size
+EPS64 = torch.finfo(torch.float64).eps
+KINK = 0.1  # one-sided slopes that differ by more than this share: the element sits on a kink
+
+
+@dataclass
+class WatchedGradients:
+    """What flowed in one backward call where the check needs it whole: the root's seed and the
+    gradient reaching each leaf's AccumulateGrad (its share of this call, not the accumulated .grad)."""
+
+    seed: torch.Tensor | None = None
+    leaf_grads: dict[int, torch.Tensor] = field(default_factory=dict)
+
+
+@contextmanager
+def watching_gradients(root: torch.Tensor, nodes: list[AutogradNode]) -> Iterator[WatchedGradients]:
+    """Hooks on the root's node and the leaves' AccumulateGrad nodes for the block (a backward
+    call); removed after it, so the program is unchanged."""
+    watched = WatchedGradients()
+    output_nr = root.output_nr
+
+    def seed(grads: tuple[torch.Tensor | None, ...]) -> None:
+        flowed = grads[output_nr] if output_nr < len(grads) else None
+        if flowed is not None:
+            watched.seed = flowed.detach().clone()
+
+    def leaf(key: int, grads: tuple[torch.Tensor | None, ...]) -> None:
+        if grads and grads[0] is not None:
+            watched.leaf_grads[key] = grads[0].detach().clone()
+
+    root_node: AutogradNode = root.grad_fn
+    handles = [root_node.register_prehook(seed)]
+    handles += [n.register_prehook(partial(leaf, id(n.variable))) for n in nodes if hasattr(n, "variable")]
+    try:
+        yield watched
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+class CheckClock:
+    """The time the checks of one run may take together (Limits.gradcheck_seconds)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    @contextmanager
+    def running(self) -> Iterator[float]:
+        """Yield a deadline (time.monotonic) for one check; charge the time it took."""
+        start = time.monotonic()
+        try:
+            yield start + self.left
+        finally:
+            self.left -= time.monotonic() - start
+
+
+def tolerance(dtype: torch.dtype) -> float:
+    """The relative error accepted for gradients autograd computed in `dtype`."""
+    return RELATIVE_TOLERANCE.get(dtype, LOW_PRECISION_TOLERANCE)
+
+
+def check_gradients(
+    root: torch.Tensor,
+    leaves: list[torch.Tensor],
+    autograd_grads: dict[int, torch.Tensor | None],
+    seed: torch.Tensor | None,
+    *,
+    elements: int,
+    clock: CheckClock,
+) -> dict[int, LeafCheck]:
+    """Check each leaf's gradient (id(leaf) -> LeafCheck). `autograd_grads`: what autograd gave each
+    leaf in this call; `seed`: the gradient the call started from at `root`; at most `elements`
+    elements per leaf (a seeded sample of larger leaves)."""
+    if clock.left <= 0:
+        return unchecked(leaves, "not checked: the gradient check's time limit was used up by earlier graphs")
+    rng_state = torch.get_rng_state()
+    try:
+        with clock.running() as deadline, torch.no_grad(), torch._C.DisableTorchFunction():
+            Replay(root, leaves, deadline, widen=False).require_reproduces(root)
+            replay = Replay(root, leaves, deadline)
+            start = replay.objective(_seed(root, seed))
+            return {
+                id(leaf): _check_leaf(replay, leaf, autograd_grads.get(id(leaf)), start, elements, deadline)
+                for leaf in leaves
+            }
+    except NotCheckable as reason:
+        return unchecked(leaves, f"not checked: {reason}")
+    finally:
+        torch.set_rng_state(rng_state)  # the replay draws nothing; this keeps it so whatever happens
+
+
+def _seed(root: torch.Tensor, seed: torch.Tensor | None) -> torch.Tensor:
+    if seed is None:
+        raise NotCheckable("no gradient reached the root in this call")
+    if seed.is_complex() or root.is_complex():
+        raise NotCheckable("complex tensors are not checked")
+    return seed.detach().to(torch.float64)
+
+
+def _sampled(numel: int, elements: int, salt: int) -> list[int]:
+    """Every index of a small leaf; a seeded sample of a larger one (the same on every run)."""
+    if numel <= elements:
+        return list(range(numel))
+    return sorted(random.Random(salt).sample(range(numel), elements))
+
+
+def _check_leaf(
+    replay: Replay, leaf: torch.Tensor, got: torch.Tensor | None, start: float, elements: int, deadline: float
+) -> LeafCheck:
+    numel = leaf.numel()
+    if numel == 0:
+        return LeafCheck(0.0, 0.0, 0, 0, True, "an empty tensor: nothing to check")
+    autograd = torch.zeros(numel, dtype=torch.float64) if got is None else got.detach().reshape(-1).double()
+    indices = _sampled(numel, elements, numel)
+    worst = scale = noise = 0.0
+    checked = 0
+    for index in indices:
+        if time.monotonic() > deadline:
+            break
+        try:
+            below, above, step = replay.perturbed(leaf, index, STEP)
+        except OutOfTime:
+            break
+        value = float(autograd[index])
+        element_noise = NOISE_ULPS * EPS64 * max(abs(start), abs(above), abs(below)) / step
+        worst = max(worst, _element_error(value, below, start, above, step, element_noise))
+        scale = max(scale, abs(value), abs((above - below) / (2 * step)))
+        noise = max(noise, element_noise)
+        checked += 1
+    if checked == 0:
+        return LeafCheck(None, None, 0, numel, None, "not checked: the gradient check's time limit ran out")
+    rtol = tolerance(leaf.dtype)
+    relative = worst / max(scale, noise / rtol, 1e-300)
+    note = None if checked == len(indices) else "the time limit ran out part-way"
+    if len(indices) < numel:
+        note = f"a seeded sample of {len(indices)} of its {numel} elements" + (f"; {note}" if note else "")
+    return LeafCheck(worst, relative, checked, numel, relative <= rtol, note)
+
+
+def check_call(
+    root: torch.Tensor,
+    leaves: list[torch.Tensor],
+    watched: WatchedGradients,
+    returned: list[torch.Tensor | None] | None,
+    limits: Limits,
+    clock: CheckClock,
+    *,
+    hooked: bool = False,
+) -> dict[int, LeafCheck]:
+    """The check of one drawn backward call. `returned`: what torch.autograd.grad gave each leaf
+    (None for a backward() call, whose leaf gradients the hooks saw flow into AccumulateGrad);
+    `hooked`: the program registered gradient hooks, which may change what autograd computes."""
+    if limits.gradcheck_seconds <= 0:
+        return unchecked(leaves, "not checked: the gradient check is off (gradcheck_seconds=0)")
+    if hooked:
+        return unchecked(
+            leaves, "not checked: the program registered gradient hooks (register_hook), which may change gradients"
+        )
+    if returned is None:
+        grads: dict[int, torch.Tensor | None] = dict(watched.leaf_grads)
+    else:
+        grads = {id(leaf): got for leaf, got in zip(leaves, returned, strict=True)}
+    return check_gradients(root, leaves, grads, watched.seed, elements=limits.gradcheck_elements, clock=clock)
+
+
+def unchecked(leaves: list[torch.Tensor], why: str) -> dict[int, LeafCheck]:
+    """Every leaf not checked, for the reason `why` ("not checked: ...")."""
+    return {id(leaf): LeafCheck(None, None, 0, leaf.numel(), None, why) for leaf in leaves}
+
+
+def overruled(checks: dict[int, LeafCheck], why: str) -> dict[int, LeafCheck]:
+    """`checks` replaced by "not checked: why", for calls the replay cannot stand for."""
+    return {key: LeafCheck(None, None, 0, check.elements, None, why) for key, check in checks.items()}
+
+
+def _element_error(value: float, below: float, start: float, above: float, step: float, noise: float) -> float:
+    """How far autograd's `value` is from the central difference; at a kink (the one-sided slopes
+    disagree), how far it is outside the range between them, where every subgradient lies."""
+    left, right = (start - below) / step, (above - start) / step
+    central = (above - below) / (2 * step)
+    if abs(right - left) > KINK * max(abs(left), abs(right)) + 2 * noise:
+        return max(min(left, right) - value, value - max(left, right), 0.0)
+    return abs(value - central)
