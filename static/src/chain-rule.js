@@ -24,7 +24,13 @@ export function chainRuleSection(node, graph, precision, known = () => true) {
   }
   section.append(arrivingGradient(node, edges, byId, precision));
   const inputs = edges.filter((edge) => edge.target === node.id);
-  if (inputs.length) section.append(sentBack(node, inputs, byId, precision));
+  if (node.op === "AccumulateGrad") {
+    // Not an op with a derivative: it stores the gradient that arrived in its leaf's .grad.
+    const leaf = inputs.map((edge) => byId.get(edge.source)).find(Boolean);
+    section.append(hint(`AccumulateGrad adds this gradient into ${leaf ? labelOf(leaf) : "the leaf"}.grad.`));
+  } else if (inputs.length) {
+    section.append(sentBack(node, inputs, byId, precision));
+  }
   return section;
 }
 
@@ -52,6 +58,14 @@ function arrivingGradient(node, edges, byId, precision) {
     terms.push(term(edge.grad, edge.grad_stats, node.dtype, precision, `from ${user ? labelOf(user) : edge.target}`));
   });
   wrapper.append(equation(terms, "chain-sum"));
+  const first = firstElement(node.grad);
+  if (uses.length > 1 && first) {
+    const parts = uses.map((edge) => firstElement(edge.grad));
+    if (parts.every(Boolean)) {
+      const numbers = parts.map((part) => formatNumber(part.value, precision)).join(" + ");
+      wrapper.append(hint(`${first.where}${formatNumber(first.value, precision)} = ${numbers}`));
+    }
+  }
   return wrapper;
 }
 
@@ -116,7 +130,7 @@ function localTerm(local, precision, caption) {
   const body = document.createElement("div");
   body.className = "value-scroll";
   if (!local) {
-    body.append(muted("PyTorch's rule for this op"));
+    body.append(muted("no simple factor: PyTorch's rule for this op"));
   } else if (local.value !== null && local.value !== undefined && Array.isArray(local.value)) {
     body.append(valueElement(local.value, precision, null));
     if (local.text) body.append(muted(` (${local.text})`));
@@ -147,6 +161,18 @@ export function gradcheckLine(graph, node) {
       ` against central finite differences in float64, over ${elements} element${check.checked_elements === 1 ? "" : "s"}.`,
   );
   return line;
+}
+
+/** The first entry of a listed tensor, with where it sits ("at [0, 0]: "); a scalar as itself. */
+function firstElement(value) {
+  if (typeof value === "number") return { value, where: "" };
+  const index = [];
+  let entry = value;
+  while (Array.isArray(entry) && entry.length) {
+    index.push(0);
+    entry = entry[0];
+  }
+  return typeof entry === "number" ? { value: entry, where: `each element, e.g. at [${index.join(", ")}]: ` } : null;
 }
 
 export function labelOf(node) {

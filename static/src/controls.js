@@ -28,7 +28,7 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
   $("run").addEventListener("click", on.onRun);
   $("zoom-in").addEventListener("click", graphView.zoomIn);
   $("zoom-out").addEventListener("click", graphView.zoomOut);
-  $("zoom-fit").addEventListener("click", graphView.fit);
+  $("zoom-fit").addEventListener("click", () => graphView.fit({ toggle: true }));
 
   $("share").addEventListener("click", async () => {
     const ok = await copyText(window.location.href, $("share-fallback"));

@@ -27,11 +27,15 @@ export function createGraphView(container, { onInspect }) {
   let pinned = false;
   let drawing = null;
   let smallestText = 0;
+  let wholeView = false; // the Fit button's second press: the whole graph even if its text is small
+  let overflowsWhenReadable = false;
+  const zoomFitButton = document.getElementById("zoom-fit");
 
   /** Draw `graph` (the API's svg, nodes and folds); a fold's box inspects as the run it stands for. */
   function show({ svg: svgText, nodes, folds = [] }) {
     const svg = parseSvg(svgText);
-    const boxes = svg.querySelectorAll("g.node");
+    const boxes = svg.querySelectorAll("g.node:not(.legend)");
+    if (!userMoved) wholeView = false;
     smallestText = boxes.length <= READABLE_UP_TO_NODES ? smallestFontSize(boxes) : 0;
     nodesById = new Map(nodes.map((node) => [node.id, node]));
     for (const fold of folds) nodesById.set(fold.id, foldItem(fold, nodesById));
@@ -47,6 +51,8 @@ export function createGraphView(container, { onInspect }) {
       maxZoom: MAX_ZOOM,
       smoothScroll: false,
       zoomDoubleClickSpeed: 1, // double-click should not zoom: it is how people select text
+      // ←/→ step through forward and backward (stepper.js); ↑/↓ and +/− still pan and zoom.
+      filterKey: (event) => event.key === "ArrowLeft" || event.key === "ArrowRight",
       // Returning false lets taps through as clicks, so a tap on a node inspects it.
       onTouch: () => false,
     });
@@ -64,16 +70,29 @@ export function createGraphView(container, { onInspect }) {
     pinned = false;
   }
 
-  /** Scale and centre the whole graph in the visible area. */
-  function fit() {
+  /**
+   * Scale and centre the graph in the visible area: the whole of it, unless that would shrink a small
+   * graph's text below READABLE_TEXT_PX. With `toggle` (the Fit button) a second press shows the whole
+   * graph anyway, and a third the readable view again.
+   */
+  function fit({ toggle = false } = {}) {
     if (!panzoom || !viewport) return;
+    // After panning, Fit re-fits the same way; on an untouched view it switches readable <-> whole.
+    if (toggle && !userMoved) wholeView = overflowsWhenReadable ? !wholeView : false;
     const box = viewport.getBBox();
     const { width, height } = container.getBoundingClientRect();
     if (!box.width || !box.height || !width || !height) return;
     const pad = 16;
     const whole = Math.min((width - 2 * pad) / box.width, (height - 2 * pad) / box.height, MAX_FIT_ZOOM);
-    const readable = smallestText ? READABLE_TEXT_PX / smallestText : 0;
-    const scale = Math.max(whole, Math.min(readable, MAX_FIT_ZOOM));
+    const readable = smallestText ? Math.min(READABLE_TEXT_PX / smallestText, MAX_FIT_ZOOM) : 0;
+    overflowsWhenReadable = readable > whole;
+    const scale = wholeView ? whole : Math.max(whole, readable);
+    zoomFitButton?.setAttribute("aria-pressed", String(wholeView));
+    if (zoomFitButton) {
+      zoomFitButton.title = overflowsWhenReadable && !wholeView
+        ? "Part of the graph is out of view at a readable size: press to see all of it"
+        : "Fit the graph to the screen";
+    }
     panzoom.zoomAbs(0, 0, scale);
     // Centred when it fits; otherwise from the top-left corner of the drawing, where the inputs are.
     const along = (room, size, start) => (size * scale <= room - 2 * pad ? (room - size * scale) / 2 : pad) - start * scale;

@@ -9,26 +9,35 @@ const ROLES = [
   ["root", "Root", "where backward() starts: its gradient is 1"],
 ];
 
+// Shown with color_by=grad: the fill is the size of the gradient, on the ramp drawn in the graph.
+const RAMP = ["ramp", "Fill: gradient size", "mean |grad| on a logarithmic ramp, drawn with its numbers in the graph"];
+
 // Shown only when the graph has one: a dashed box standing for many steps.
 const FOLD = ["fold", "Folded run", "many steps drawn as one dashed box; select it to see them"];
 
 export function renderLegend(list, svg) {
   list.replaceChildren();
   const folded = svg?.querySelector("g.node.fold") ? [FOLD] : [];
-  for (const [role, title, explanation] of [...ROLES, ...folded]) {
+  // Coloured by gradient size, boxes wear the ramp's colours: the role swatches keep the page's own.
+  const ramp = Boolean(svg?.querySelector("g.node.legend.ramp"));
+  const shown = ramp ? [...ROLES.map(([role, title, why]) => [role, title, `${why} (outlined; the fill is the gradient's size)`]), RAMP] : ROLES;
+  for (const [role, title, explanation] of [...shown, ...folded]) {
     const item = document.createElement("li");
     const swatch = document.createElement("span");
     swatch.className = `swatch role-${role}`;
-    const colours = svg ? roleColours(svg, role) : null;
+    const colours = svg && !ramp ? roleColours(svg, role) : null;
     if (colours) {
       swatch.style.background = colours.fill;
       swatch.style.borderColor = colours.stroke;
     }
+    // A compact strip under the graph: the title shows, the explanation is a tooltip and is read out.
     const label = document.createElement("span");
-    const strong = document.createElement("strong");
-    strong.textContent = title;
-    label.append(strong, ` — ${explanation}`);
-    item.append(swatch, label);
+    label.textContent = title;
+    const more = document.createElement("span");
+    more.className = "visually-hidden";
+    more.textContent = ` — ${explanation}`;
+    item.title = explanation;
+    item.append(swatch, label, more);
     list.append(item);
   }
 }
@@ -37,7 +46,8 @@ function roleColours(svg, role) {
   const node =
     role === "fold"
       ? svg.querySelector("g.node.fold")
-      : [...svg.querySelectorAll("g.node:not(.fold)")].find((g) => g.classList.item(g.classList.length - 1) === role);
+      : // `<g class="node KIND ROLE ...">`: the role is the third class.
+        [...svg.querySelectorAll("g.node:not(.fold):not(.legend)")].find((g) => g.classList.item(2) === role);
   const shape = node?.querySelector("path, polygon, ellipse");
   const fill = shape?.getAttribute("fill");
   if (!fill || fill === "none") return null;

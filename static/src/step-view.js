@@ -26,9 +26,13 @@ export function stepSchedule(graph) {
   }
   const forwardOrder = new Map();
   const backwardOrder = new Map();
+  // A leaf and its AccumulateGrad share their steps: forward shows the tensor made, backward the node run.
+  const isAccumulator = (node) => node.op === "AccumulateGrad";
   for (const node of graph.nodes) {
-    if (Number.isFinite(node.forward_step)) forwardOrder.set(node.forward_step, node);
-    if (Number.isFinite(node.backward_step)) backwardOrder.set(node.backward_step, node);
+    const f = node.forward_step;
+    if (Number.isFinite(f) && (!forwardOrder.has(f) || isAccumulator(forwardOrder.get(f)))) forwardOrder.set(f, node);
+    const b = node.backward_step;
+    if (Number.isFinite(b) && (!backwardOrder.has(b) || backwardOrder.get(b).kind !== "op")) backwardOrder.set(b, node);
   }
   return {
     forward,
@@ -81,7 +85,7 @@ function gradientSteps(graph, byId) {
 /** Index the drawn SVG once per graph: each box's value and gradient text lines, each edge's ends. */
 export function indexDrawing(svg) {
   const boxes = [];
-  for (const element of svg.querySelectorAll("g.node")) {
+  for (const element of svg.querySelectorAll("g.node:not(.legend)")) {
     const lines = { value: [], grad: [] };
     let block = null;
     for (const text of element.querySelectorAll("text")) {
