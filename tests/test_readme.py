@@ -60,7 +60,7 @@ def test_readme_settings_tables_match_the_settings() -> None:
         if isinstance(value, tuple):
             assert (value, text) == ((), "empty"), name
         elif isinstance(value, str):
-            assert text == f"`{value}`", name
+            assert text == (f"`{value}`" if value else "empty"), name
         elif text.startswith("0 = "):  # 0 means "computed from other settings"
             assert value == 0, name
         else:
