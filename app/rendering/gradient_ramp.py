@@ -27,7 +27,7 @@ VIRIDIS = (
 )  # fmt: skip
 LEGEND_STOPS = 9  # colour cells in the drawn legend
 # Not the light palette's text colour: the auto theme's dark-scheme CSS repaints that one.
-DARK_TEXT, LIGHT_TEXT = "#111111", "#ffffff"
+DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
 
 
 def mean_abs(data: TensorData | None) -> float | None:
@@ -97,12 +97,21 @@ def ramp_colour(position: float) -> str:
 
 
 def text_colour_on(fill: str) -> str:
-    """Dark text on light fills, white on dark ones (by WCAG relative luminance)."""
-    channels = [int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    """Black or white text, whichever contrasts more with `fill` (WCAG contrast ratio); on every
+    viridis colour the better one reaches 4.5:1."""
+    return LIGHT_TEXT if contrast_ratio(fill, LIGHT_TEXT) >= contrast_ratio(fill, DARK_TEXT) else DARK_TEXT
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours, 1 to 21."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    # Contrast with white (1.05 / (L + 0.05)) against contrast with near-black ((L + 0.05) / 0.06).
-    return LIGHT_TEXT if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0615 else DARK_TEXT
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def node_palette(palette: Mapping[str, str], ramp: GradientRamp, size: float) -> dict[str, str]:
@@ -136,7 +145,7 @@ def legend_statement(ramp: GradientRamp, palette: Mapping[str, str], precision: 
         f'<FONT COLOR="{text}" POINT-SIZE="10">{high}</FONT></TD></TR></TABLE>'
     )
     return (
-        f'  gradient_ramp [id="gradient_ramp" class="legend ramp" shape=plain style=filled '
+        f'  gradient_ramp [id="gradient_ramp" class="legend" shape=plain style=filled '
         f'fillcolor="{palette["bg"]}" penwidth=0 label=<{label}>];'
     )
 
