@@ -50,12 +50,7 @@ PROGRAMS = sorted(COURSE_DIR.glob("[0-9]*.py"))
 
 # Programs gradtrace refuses today, each with why. A listed program that now runs fails the test
 # until it is removed here: this list only shrinks.
-KNOWN_REFUSALS: dict[str, str] = {
-    "57_dlwpt_ch6_nn_sequential": "collections.OrderedDict in nn.Sequential(...), children by name",
-    "59_cs231n_numeric_gradient_check": "numpy: np.nditer",
-    "64_zero_to_mastery_workflow_linear_v2": "from pprint import pprint",
-    "93_d2l_lr_scheduler": "scheduler.__module__ == lr_scheduler.__name__",
-}
+KNOWN_REFUSALS: dict[str, str] = {}
 
 # Programs whose numbers all agree but whose leaves are drawn under other names than the
 # variables holding them (issue 10, "Names and display"). Same ratchet.

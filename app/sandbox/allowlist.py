@@ -125,6 +125,9 @@ MODULE_LISTING_METHODS: frozenset[str] = frozenset(
 )
 
 OPTIMIZER_METHODS: frozenset[str] = frozenset({"step", "zero_grad"})
+# Read, and changed in place by the program (`param_group['lr'] = ...`, d2l's schedulers): each
+# optimizer or scheduler method checks what the groups hold first (members.check_param_groups).
+OPTIMIZER_ATTRIBUTES: frozenset[str] = frozenset({"param_groups"})
 
 # Autograd graph nodes (`x.grad_fn`).
 GRAD_FN_ATTRIBUTES: frozenset[str] = frozenset({"next_functions", "variable"})
@@ -269,6 +272,7 @@ OFFERED_MODULE_NAMES: frozenset[str] = names(
     tight_layout axis close clf cla bar text annotate semilogy loglog colorbar contour contourf quiver axhline
     axvline fill_between errorbar xticks yticks suptitle pause ion ioff draw gca gcf set_title set_xlabel
     set_ylabel set_xlim set_ylim add_subplot set_aspect axes set_yscale set_xscale yscale xscale style use
+    OrderedDict pprint pformat pp nditer multi_index finished iternext index iterindex itersize reset
     """
 )
 # Tensor methods that take a function of the program (run by the interpreter when torch calls it).
@@ -307,6 +311,7 @@ def all_attribute_names() -> frozenset[str]:
         | MODULE_ATTRIBUTES
         | MODULE_METHODS
         | OPTIMIZER_METHODS
+        | OPTIMIZER_ATTRIBUTES
         | GRAD_FN_ATTRIBUTES
         | GRAD_FN_METHODS
         | RETURN_TYPE_ATTRIBUTES

@@ -35,6 +35,7 @@ from .objects import (
     UserInstance,
     class_of,
 )
+from .origin_names import module_name, module_of
 from .user_modules import SandboxModule
 from .user_operators import is_user_object, type_name
 from .values import (
@@ -278,6 +279,10 @@ class ClassSupport:
 
     def attribute_of(self, obj: object, name: str, shown: str) -> object:
         """`obj.name` as user code reads it: the program's own objects first, then the allowlist."""
+        if name == "__module__":
+            return module_of(obj, shown)
+        if name == "__name__" and isinstance(obj, Namespace):
+            return module_name(obj, shown)
         if type(obj) in _PROGRAM_OBJECTS or is_user_object(obj):
             return self.user_attribute(obj, name, shown)
         if type(obj) is FunctionContext:

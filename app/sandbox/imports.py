@@ -2,7 +2,7 @@
 
 An import never refuses a program by itself: `import os` or `from sklearn.datasets import
 make_moons` binds a stand-in, and the program is refused only on the line that uses it, with
-what to write instead. Offered in part: numpy, random, matplotlib.pyplot (ignored) and torch's
+what to write instead. Offered in part: numpy, random, collections, pprint, matplotlib.pyplot (ignored) and torch's
 autograd, utils.data, nn.init, nn.utils, optim.lr_scheduler and cuda.
 """
 
@@ -18,6 +18,7 @@ from . import extensions
 from .allowlist import names
 from .numpy_subset import build_numpy
 from .plotting import IgnoredPlotting, build_pyplot
+from .python_modules import Printer, build_collections, build_pprint
 from .random_subset import build_random
 from .torch_surface import add_torch_extras
 from .values import HostFunction, Namespace
@@ -27,7 +28,7 @@ SEED = 0  # np.random and random start from the same state every request (as tor
 # Module tops whose names gradtrace knows entirely (torch's own and math): offered or refused by name.
 TORCH_TOPS = frozenset({"torch", "math"})
 # Module tops offered in part; a name they lack is refused where it is used.
-OFFERED_TOPS = frozenset({"numpy", "random", "matplotlib"})
+OFFERED_TOPS = frozenset({"numpy", "random", "matplotlib", "collections", "pprint"})
 
 _SYSTEM = "gradtrace runs tensor code only: files, processes, the network and the system are out of reach"
 _HINTS: dict[str, str] = {
@@ -49,7 +50,10 @@ _HINTS: dict[str, str] = {
     "seaborn": "plots are not drawn; print the numbers instead",
     "torch": "gradtrace offers torch's tensor, autograd, nn, optim and utils.data functions",
 }
-_DEFAULT_HINT = "gradtrace offers torch, math, numpy (a small subset), random and matplotlib.pyplot (calls ignored)"
+_DEFAULT_HINT = (
+    "gradtrace offers torch, math, numpy (a small subset), random, collections.OrderedDict, pprint and "
+    "matplotlib.pyplot (calls ignored)"
+)
 
 
 def hint_for(module: str) -> str:
@@ -83,10 +87,13 @@ def unoffered_name(dotted: str) -> HostFunction:
 class ImportedModules:
     """The modules one run can import, built when first imported (numpy's costs are paid by its users)."""
 
-    def __init__(self, prebound: dict[str, Namespace], limits: Limits, line: Callable[[], int | None]) -> None:
+    def __init__(
+        self, prebound: dict[str, Namespace], limits: Limits, line: Callable[[], int | None], printer: Printer
+    ) -> None:
         self.prebound = prebound
         self.limits = limits
         self.line = line
+        self.printer = printer  # where pprint writes
         self.built: dict[str, Namespace] = {}
         self.plotting: IgnoredPlotting | None = None
         add_torch_extras(prebound, limits)
@@ -120,6 +127,10 @@ class ImportedModules:
             return build_numpy(self.limits, SEED)
         if name == "random":
             return build_random(self.limits, SEED)
+        if name == "collections":
+            return build_collections(self.limits)
+        if name == "pprint":
+            return build_pprint(self.printer)
         pyplot, self.plotting = build_pyplot(self.line)
         return Namespace("matplotlib", {"pyplot": pyplot})
 

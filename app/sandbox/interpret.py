@@ -123,7 +123,7 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         self.output_chars = 0
         self.address_mask = AddressMask()
         self.namespaces = build_namespaces()
-        self.imports = ImportedModules(self.namespaces, limits, lambda: self.line)
+        self.imports = ImportedModules(self.namespaces, limits, lambda: self.line, self)
         offer_class_bases(self.namespaces)
         self.builtins: dict[str, object] = {
             **build_builtins(self),
@@ -232,7 +232,7 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if kind_of(obj) == "module" and kind_of(value) == "module" and hasattr(type(obj), "__setitem__"):
             obj[index] = value  # model[2] = nn.Linear(16, 3) on a Sequential
             return
-        if (type(obj) is OrderedDict and kind_of(value) in ("module", "tensor")) or type(obj) is ModuleTable:
+        if type(obj) is OrderedDict or type(obj) is ModuleTable:
             obj[index] = value  # a state_dict, or d2l's `self._modules[name] = block`
             guards.check_length(len(obj), self.limits)
             return

@@ -13,7 +13,7 @@ from ..errors import GradtraceError
 from . import allowlist, extensions, guards
 from .suggestions import value_refusal
 from .user_modules import ModuleTable
-from .values import HostFunction, Namespace, check_result, kind_of, text_size
+from .values import HostFunction, Namespace, check_argument, check_result, kind_of, text_size
 
 _PYTHON_METHODS: dict[type, frozenset[str]] = {
     list: allowlist.LIST_METHODS,
@@ -63,8 +63,11 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
             return HostFunction(shown, getattr(obj, name), listing=name in allowlist.MODULE_LISTING_METHODS)
         if name in allowlist.CALLBACK_MODULE_METHODS:  # the program's function runs in the interpreter
             return HostFunction(shown, getattr(obj, name), policy="callback")
-    elif kind == "optimizer" and name in allowlist.OPTIMIZER_METHODS:
-        return HostFunction(shown, getattr(obj, name))
+    elif kind == "optimizer":
+        if name in allowlist.OPTIMIZER_ATTRIBUTES:
+            return check_result(getattr(obj, name), shown)
+        if name in allowlist.OPTIMIZER_METHODS:
+            return HostFunction(shown, after_param_groups_check(obj, getattr(obj, name), shown))
     elif kind == "grad_fn":
         if name in allowlist.GRAD_FN_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)
@@ -80,6 +83,31 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
     if obj is None:  # the common learner slip (`x.grad_fn` of a leaf): say it as Python does
         raise GradtraceError("runtime", f"AttributeError: 'NoneType' object has no attribute '{name}'")
     raise GradtraceError("forbidden", f"`{shown}` is not available here" + value_refusal(kind, name))
+
+
+def check_param_groups(optimizer: Any, callee: str) -> None:
+    """Refuse an optimizer whose groups the program filled with anything but data (torch reads
+    `group['lr']` with Python operators, which must never reach an object of the program)."""
+    for group in optimizer.param_groups:
+        try:
+            check_argument(group, callee, allow_modules=False)
+        except GradtraceError:
+            raise GradtraceError(
+                "forbidden",
+                f"`{callee}`: the optimizer's param_groups may hold only numbers and tensors "
+                "(set group['lr'] to a number)",
+            ) from None
+
+
+def after_param_groups_check(optimizer: Any, method: Callable[..., Any], shown: str) -> Callable[..., Any]:
+    """`method` of `optimizer` (or of its scheduler), run once its groups hold only data."""
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        check_param_groups(optimizer, shown)
+        return method(*args, **kwargs)
+
+    return call
 
 
 def safe_format(template: str, limits: Limits) -> Callable[..., str]:

@@ -31,6 +31,7 @@ from .numpy_arrays import (
     refuse_size,
     shape_elements,
 )
+from .numpy_iteration import nditer
 from .values import HostFunction, Namespace
 
 # Shown with every refusal of a numpy name this subset lacks.
@@ -273,6 +274,7 @@ def build_numpy(limits: Limits, seed: int) -> Namespace:
     members.update({"pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan, "newaxis": None})
     members["ndarray"] = HostFunction("np.ndarray", _not_constructible, cls=np.ndarray, policy="builtin")
     members["random"] = RandomFunctions(seed).namespace(limits)
+    members["nditer"] = HostFunction("np.nditer", nditer, cls=np.nditer, policy="builtin")
     return SubsetNamespace("numpy", members)
 
 

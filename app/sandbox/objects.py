@@ -57,8 +57,9 @@ USER_DUNDERS: frozenset[str] = frozenset(
 
 
 # `_` attributes user code may read, only where classes.py answers them: `obj.__class__` of its
-# own instances, `cls.__name__`, and `self._modules` of its own nn.Module (d2l's MySequential).
-SPECIAL_READS: frozenset[str] = frozenset({"__class__", "__name__", "_modules"})
+# own instances, `cls.__name__`, `x.__module__` (origin_names.py), and `self._modules` of its own
+# nn.Module (d2l's MySequential).
+SPECIAL_READS: frozenset[str] = frozenset({"__class__", "__name__", "__module__", "_modules"})
 
 
 class Caller(Protocol):

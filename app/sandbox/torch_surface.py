@@ -19,6 +19,7 @@ from ..errors import GradtraceError
 from . import extensions
 from .allowlist import names
 from .data_loading import build_data_namespace
+from .members import after_param_groups_check
 from .values import GradMode, HostFunction, Namespace, check_argument, kind_of
 
 INIT_FUNCTIONS = frozenset(
@@ -52,7 +53,7 @@ def _read_scheduler(obj: Any, name: str, shown: str, limits: Limits) -> object:
         return getattr(obj, name)
     if name not in SCHEDULER_METHODS:
         raise GradtraceError("forbidden", f"`{shown}` is not available here")
-    return HostFunction(shown, getattr(obj, name))
+    return HostFunction(shown, after_param_groups_check(obj.optimizer, getattr(obj, name), shown))
 
 
 extensions.ATTRIBUTES["generator"] = _read_generator

@@ -255,7 +255,7 @@ def text_size(value: object, budget: int) -> int:
         item = stack.pop()
         if isinstance(item, str):
             total += len(item) + 2
-        elif type(item) in (list, tuple, set) or type(item) is dict:
+        elif type(item) in (list, tuple, set, dict, OrderedDict):
             seq: Any = item
             total += 2 + 2 * len(seq)
             stack.extend(seq.items() if isinstance(seq, dict) else seq)

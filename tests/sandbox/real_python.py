@@ -19,7 +19,8 @@ for source in sources:
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(source, "<program>", "exec"), {"torch": torch, "nn": nn, "F": F, "math": math})
+            names = {"torch": torch, "nn": nn, "F": F, "math": math, "__name__": "__main__"}  # as a script runs
+            exec(compile(source, "<program>", "exec"), names)
     except Exception as exc:
         out.write(f"{type(exc).__name__}")
     torch.set_grad_enabled(True)

@@ -210,7 +210,7 @@ ESCAPE: list[Case] = [
     ("module-sequential-user", "def f(t):\n    return t\nm = nn.Sequential(f)", "forbidden"),
     ("optimizer-closure", OPT + "o.step(print)", "forbidden"),
     ("optimizer-state", OPT + "a = o.state", "forbidden"),
-    ("optimizer-groups", OPT + "a = o.param_groups", "forbidden"),
+    ("optimizer-groups", OPT + "a = o.param_groups", "ok"),  # d2l sets group['lr']; step() checks the groups
     ("isinstance-fn", "a = isinstance(1, print)", "runtime"),
     ("print-host-fn", "print(torch.ones, print)", "ok"),
     ("kwargs-non-str", "a = torch.ones(2, **{1: 2})", "runtime"),
@@ -2477,3 +2477,69 @@ ROUND_2: list[Case] = [
 ]
 # The attack test reads the tables it knows; round 2 runs with the class attacks.
 CLASSES.extend(ROUND_2)
+
+# Issue 10's last course constructs: collections.OrderedDict, pprint, np.nditer, `__module__`/`__name__`
+# and optimizer.param_groups. None of them is a way to a real class, module or function.
+ND = "import numpy as np\nit = np.nditer(np.zeros((2, 2)), flags=['multi_index'])\n"
+COURSE_MODULES: list[Case] = [
+    ("od-class", "from collections import OrderedDict\na = OrderedDict().__class__", "forbidden"),
+    ("od-dict", "from collections import OrderedDict\na = OrderedDict.__dict__", "forbidden"),
+    ("od-subclasses", "from collections import OrderedDict\na = OrderedDict.__subclasses__()", "forbidden"),
+    ("od-type-mro", "from collections import OrderedDict\na = type(OrderedDict()).__mro__", "forbidden"),
+    ("od-getattr-init", "from collections import OrderedDict\na = getattr(OrderedDict(), '__init__')", "forbidden"),
+    ("od-fn-value", "from collections import OrderedDict\nd = OrderedDict(f=print)\nd['g'] = len\nprint(d)", "ok"),
+    ("od-fn-to-torch", "from collections import OrderedDict\nm = nn.Sequential(OrderedDict(a=print))", "forbidden"),
+    ("od-move-to-end", "from collections import OrderedDict\nOrderedDict(a=1).move_to_end('a')", "forbidden"),
+    ("collections-dict", "import collections\na = collections.__dict__", "forbidden"),
+    ("collections-not-offered", "import collections\na = collections.namedtuple('P', 'x y')", "forbidden"),
+    ("collections-abc", "from collections import abc\na = abc.Callable", "forbidden"),
+    ("collections-spec", "import collections\na = collections.__spec__", "forbidden"),
+    ("pprint-globals", "from pprint import pprint\na = pprint.__globals__", "forbidden"),
+    ("pprint-closure", "from pprint import pprint\na = pprint.__closure__", "forbidden"),
+    ("pprint-stream", "import pprint\npprint.pprint(1, stream=print)", "forbidden"),
+    ("pprint-printer", "import pprint\na = pprint.PrettyPrinter()", "forbidden"),
+    ("pprint-module-type", "import pprint\na = type(pprint.pprint).__module__", "forbidden"),
+    ("pprint-deep", "a = []\nfor i in range(500):\n    a = [a]\nimport pprint\npprint.pprint(a)", "limit"),
+    ("pprint-wide", "import pprint\npprint.pprint([1], indent=10**9)", "limit"),
+    ("pprint-huge", "import pprint\npprint.pprint([list(range(1000))] * 1000)", "limit"),
+    (
+        "pprint-user-repr",
+        "class A:\n    def __repr__(self):\n        return 'A!'\nimport pprint\npprint.pprint([A()])",
+        "ok",
+    ),
+    ("nditer-class", ND + "a = it.__class__", "forbidden"),
+    ("nditer-operands", ND + "a = it.operands", "forbidden"),
+    ("nditer-itviews", ND + "a = it.itviews", "forbidden"),
+    ("nditer-copy", ND + "a = it.copy()", "forbidden"),
+    ("nditer-type-new", ND + "a = type(it)(np.zeros(2))", "forbidden"),
+    ("nditer-not-array", "import numpy as np\nit = np.nditer([print])", "forbidden"),
+    ("nditer-tensor", "import numpy as np\nit = np.nditer(torch.ones(2))", "forbidden"),
+    ("nditer-refs-ok", "import numpy as np\nit = np.nditer(np.zeros(2), flags=['refs_ok'])", "forbidden"),
+    ("nditer-buffered", "import numpy as np\nit = np.nditer(np.zeros(2), flags=['buffered'])", "forbidden"),
+    ("module-of-namespace", "a = torch.__module__", "runtime"),
+    ("module-of-list", "a = [].__module__", "runtime"),
+    ("module-of-str-class", "a = nn.Linear.__module__.__class__", "forbidden"),
+    ("module-of-builtin", "a = print.__module__", "forbidden"),
+    ("module-of-type-token", "a = type(print).__module__", "forbidden"),
+    ("module-of-user-dict", "class A:\n    pass\na = A().__module__\nb = A.__dict__", "forbidden"),
+    ("module-setattr", "class A:\n    pass\nA.__module__ = 'torch'", "forbidden"),
+    ("name-of-offered", "import numpy as np\nprint(np.__name__, np.random.__name__, torch.nn.__name__)", "ok"),
+    ("name-of-unoffered", "import os\na = os.__name__", "forbidden"),
+    ("name-of-random-state", "import numpy as np\na = np.random.RandomState(0).__name__", "forbidden"),
+    ("name-of-name", "a = torch.__name__.__class__", "forbidden"),
+    (
+        "groups-user-lr",
+        OPT + "class A:\n    def __neg__(self):\n        return 1.0\no.param_groups[0]['lr'] = A()\no.step()",
+        "forbidden",
+    ),
+    ("groups-fn-lr", OPT + "o.param_groups[0]['lr'] = print\no.step()", "forbidden"),
+    ("groups-user-params", OPT + "class P:\n    pass\no.param_groups[0]['params'] = [P()]\no.zero_grad()", "forbidden"),
+    (
+        "groups-scheduler-user",
+        OPT + "from torch.optim import lr_scheduler\ns = lr_scheduler.StepLR(o, 1)\nclass A:\n"
+        "    def __mul__(self, k):\n        return 1.0\no.param_groups[0]['lr'] = A()\ns.step()",
+        "forbidden",
+    ),
+    ("groups-number-lr", OPT + "o.param_groups[0]['lr'] = 0.5\nw.sum().backward()\no.step()\nprint(w)", "ok"),
+]
+CLASSES.extend(COURSE_MODULES)

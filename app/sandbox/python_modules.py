@@ -1,0 +1,130 @@
+"""`collections` and `pprint`, offered in part: what teaching code uses of them, as CPython does it.
+
+collections offers OrderedDict (the real class: DLwPT builds `nn.Sequential(OrderedDict([...]))`
+with it, and state_dict() hands one out). pprint prints a value as CPython's pprint prints it
+(width 80 unless told), into the run's output; it never receives a stream. Anything else of
+these modules is refused where it is used, saying what is offered.
+"""
+
+from __future__ import annotations
+
+import pprint as py_pprint
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..config import Limits
+from ..errors import GradtraceError
+from . import extensions, guards
+from .builtins import materialise, to_text
+from .values import HostFunction, Namespace
+
+COLLECTIONS_NAMES = frozenset({"OrderedDict"})
+PPRINT_NAMES = frozenset({"pprint", "pformat", "pp"})
+# What pprint's functions take besides the value; `stream=` is never offered (no files here).
+_PPRINT_OPTIONS = frozenset({"indent", "width", "depth", "compact", "sort_dicts", "underscore_numbers"})
+# Nesting deeper than this is refused: each level indents every line below it (quadratic text).
+MAX_PPRINT_NESTING = 100
+
+
+class Printer(Protocol):
+    """Where pprint writes: the run's output."""
+
+    limits: Limits
+
+    def write(self, text: str) -> None:
+        """Append printed text."""
+
+
+class PartialModule(Namespace):
+    """A Python module offered in part: a missing name says what is offered instead."""
+
+    def member(self, name: str, shown: str) -> object:
+        if name not in self.members:
+            offered = ", ".join(sorted(self.members))
+            raise GradtraceError(
+                "forbidden", f"`{shown}` is not available: gradtrace offers {offered} of `{self.name}`"
+            )
+        return self.members[name]
+
+
+extensions.register_kind("Namespace", PartialModule)
+
+
+def _ordered_dict(limits: Limits) -> Callable[..., OrderedDict[Any, Any]]:
+    def make(items: Any = (), **kwargs: Any) -> OrderedDict[Any, Any]:
+        pairs = materialise(items.items() if isinstance(items, dict) else items, limits)
+        guards.check_length(len(pairs) + len(kwargs), limits)
+        made: OrderedDict[Any, Any] = OrderedDict(pairs)
+        made.update(kwargs)
+        return made
+
+    return make
+
+
+def build_collections(limits: Limits) -> Namespace:
+    """The `collections` namespace of one run."""
+    ordered = HostFunction("collections.OrderedDict", _ordered_dict(limits), cls=OrderedDict, policy="builtin")
+    return PartialModule("collections", {"OrderedDict": ordered})
+
+
+def nesting_depth(value: object, most: int) -> int:
+    """How deeply lists, tuples, sets and dicts nest in `value` (stops counting past `most`)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    seen: set[int] = set()
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, list | tuple | set | frozenset | dict) or id(item) in seen:
+            continue
+        seen.add(id(item))  # a list holding itself is printed as <Recursion ...>, once
+        deepest = max(deepest, depth)
+        if deepest > most:
+            return deepest
+        children = [*item.keys(), *item.values()] if isinstance(item, dict) else list(item)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _formatter(limits: Limits, sort_default: bool) -> Callable[..., str]:
+    def pformat(value: object, *args: Any, **options: Any) -> str:
+        if args:
+            raise GradtraceError("runtime", "TypeError: give pprint's options by name (width=60)")
+        unknown = sorted(set(options) - _PPRINT_OPTIONS)
+        if unknown:
+            where = "gradtrace prints to the output only" if unknown[0] == "stream" else "it is not offered"
+            raise GradtraceError("forbidden", f"pprint's `{unknown[0]}=` is not available here: {where}")
+        for key, option in options.items():
+            if type(option) not in (int, bool) and not (key == "depth" and option is None):
+                raise GradtraceError("runtime", f"TypeError: pprint's {key}= takes a number here")
+        if options.get("indent", 1) > 1000 or options.get("width", 80) > 100_000:
+            raise GradtraceError("limit", "pprint's indent= or width= is larger than gradtrace prints")
+        if nesting_depth(value, MAX_PPRINT_NESTING) > MAX_PPRINT_NESTING:
+            raise GradtraceError("limit", f"pprint prints values nested at most {MAX_PPRINT_NESTING} levels deep here")
+        to_text(value, limits)  # refuses values whose text would pass the output limits
+        options.setdefault("sort_dicts", sort_default)
+        text = py_pprint.pformat(value, **options)
+        guards.check_length(len(text), limits)
+        return text
+
+    return pformat
+
+
+def build_pprint(out: Printer) -> Namespace:
+    """The `pprint` namespace of one run: pprint and pp write to `out`, pformat returns the text."""
+    limits = out.limits
+    formats = {"pprint": _formatter(limits, True), "pp": _formatter(limits, False)}
+
+    def printing(format_: Callable[..., str]) -> Callable[..., None]:
+        def print_(value: object, *args: Any, **options: Any) -> None:
+            out.write(format_(value, *args, **options) + "\n")
+
+        return print_
+
+    members: dict[str, object] = {
+        "pprint": HostFunction("pprint.pprint", printing(formats["pprint"]), policy="builtin"),
+        "pp": HostFunction("pprint.pp", printing(formats["pp"]), policy="builtin"),
+        "pformat": HostFunction("pprint.pformat", formats["pprint"], policy="builtin"),
+    }
+    assert set(members) == PPRINT_NAMES
+    return PartialModule("pprint", members)
