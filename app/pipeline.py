@@ -344,7 +344,10 @@ def renderer_version() -> str:
 
 # Limits that change what a successful request outputs (values listed or summarised, graphs
 # drawn or left out) rather than only whether it fails.
-OUTPUT_LIMITS = ("json_value_elements", "max_listed_elements", "max_graphs", "max_drawn_nodes", "max_graph_nodes")
+OUTPUT_LIMITS = (
+    "json_value_elements", "max_listed_elements", "max_graphs", "max_drawn_nodes", "max_graph_nodes",
+    "gradcheck_seconds", "gradcheck_elements",
+)  # fmt: skip
 
 
 def output_version(limits: Limits) -> str:
