@@ -80,18 +80,20 @@ export function seriesScale(series) {
 
 /**
  * A <figure> with the line of `series` (one number or null per step), labelled for sight and
- * for screen readers. `what` names the quantity ("gradient", "mean |gradient|").
+ * for screen readers. `what` names the quantity ("gradient", "mean |gradient|"); `unit` what one
+ * point is ("step" of a run of one op, "repetition" of a repeated block).
  */
-export function sparklineFigure(series, { what, subject }) {
+export function sparklineFigure(series, { what, subject, unit = "step" }) {
+  const units = `${unit}s`;
   const scale = seriesScale(series);
   const figure = element("figure", "sparkline");
   const caption = element("figcaption", "sparkline-caption");
   const plotted = scale?.absolute ? `|${what}|` : what;
-  caption.textContent = `${plotted} along the ${count(series.length)} folded steps${scale?.log ? " · log scale" : ""}`;
+  caption.textContent = `${plotted} along the ${count(series.length)} folded ${units}${scale?.log ? " · log scale" : ""}`;
   figure.append(caption);
   if (!scale) {
     const none = element("p", "hint");
-    none.textContent = `These steps kept no finite ${what} to plot.`;
+    none.textContent = `These ${units} kept no finite ${what} to plot.`;
     figure.append(none);
     return figure;
   }
@@ -99,9 +101,9 @@ export function sparklineFigure(series, { what, subject }) {
   const plot = element("div", "sparkline-plot");
   plot.append(
     axisLabels("sparkline-y", scaleEnds(scale)),
-    drawLine(series, scale, describeSeries(series, scale, plotted, subject)),
+    drawLine(series, scale, describeSeries(series, scale, plotted, subject, unit)),
     element("span"),
-    axisLabels("sparkline-x", ["step 1 (first)", `step ${count(series.length)} (last)`]),
+    axisLabels("sparkline-x", [`${unit} 1 (first)`, `${unit} ${count(series.length)} (last)`]),
   );
   figure.append(plot);
   const lesson = gradientLesson(series, what);
@@ -175,17 +177,17 @@ function yMapping(scale) {
   return (v) => bottom - ((v - scale.low) / (scale.high - scale.low)) * (bottom - top);
 }
 
-function describeSeries(series, scale, plotted, subject) {
+function describeSeries(series, scale, plotted, subject, unit) {
   const first = series[0];
   const last = series[series.length - 1];
-  const parts = [`${plotted} of ${subject} along ${count(series.length)} folded steps`];
+  const parts = [`${plotted} of ${subject} along ${count(series.length)} folded ${unit}s`];
   const shown = (v) => formatSignificant(scale.absolute ? Math.abs(v) : v);
-  if (first !== null && last !== null) parts.push(`from ${shown(first)} at the first step to ${shown(last)} at the last`);
+  if (first !== null && last !== null) parts.push(`from ${shown(first)} at the first ${unit} to ${shown(last)} at the last`);
   const range = `ranging from ${formatSignificant(scale.low)} to ${formatSignificant(scale.high)}`;
   parts.push(scale.log ? `${range}, drawn on a log scale` : range);
   const missing = series.filter((v) => v === null).length;
-  if (missing) parts.push(`${count(missing)} steps have no finite ${plotted} and are left out`);
-  if (scale.zeros) parts.push(`${count(scale.zeros)} steps are exactly 0, drawn at the bottom`);
+  if (missing) parts.push(`${count(missing)} ${unit}s have no finite ${plotted} and are left out`);
+  if (scale.zeros) parts.push(`${count(scale.zeros)} ${unit}s are exactly 0, drawn at the bottom`);
   return parts.join("; ") + ".";
 }
 
