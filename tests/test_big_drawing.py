@@ -119,16 +119,28 @@ def test_a_stacked_run_follows_the_drawing_direction(direction: str) -> None:
             assert after[axis[1]] < before[axis[0]]
 
 
-def test_box_widths_match_graphviz_s_own_text_measure() -> None:
-    code = DIAMONDS.format(n=110).replace("[0.5, -0.25]", "[[0.5, -0.25, 1e-7], [3.5, 12345.678, -0.001]]")
+def graphviz_and_our_widths(code: str) -> list[tuple[str, float, float]]:
+    """(box, our width, Graphviz's width) for every box of the program's unfolded drawing."""
     dot = pipeline.run(code, options=EVERY_STEP).graphs[0].dot
     statements = read_dot(dot)
     assert statements is not None
     plain = pygraphviz.AGraph(string=dot).draw(format="plain", prog="dot").decode()
     widths = {f[1]: float(f[4]) * 72 for f in (line.split() for line in plain.splitlines()) if f[0] == "node"}
-    for box in statements.boxes:
-        ours = max(box.label.width + 2 * 0.08 * 72, 54)
-        assert abs(ours - widths[box.name]) <= 1.5, (box.name, ours, widths[box.name])
+    return [(box.name, max(box.label.width + 2 * 0.08 * 72, 54), widths[box.name]) for box in statements.boxes]
+
+
+def test_box_widths_match_graphviz_s_own_text_measure() -> None:
+    code = DIAMONDS.format(n=110).replace("[0.5, -0.25]", "[[0.5, -0.25, 1e-7], [3.5, 12345.678, -0.001]]")
+    for name, ours, graphviz in graphviz_and_our_widths(code):
+        assert abs(ours - graphviz) <= 1.5, (name, ours, graphviz)
+
+
+def test_boxes_with_names_past_ascii_are_never_narrower_than_their_text() -> None:
+    code = re.sub(r"\bh\b", "hé中ß", DIAMONDS.format(n=110))
+    results = graphviz_and_our_widths(code)
+    assert any(ours > 60 for _, ours, _ in results)
+    for name, ours, graphviz in results:
+        assert graphviz - 1.5 <= ours <= graphviz + 12, (name, ours, graphviz)
 
 
 def test_runs_are_straight_paths_between_branch_points() -> None:
