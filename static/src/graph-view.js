@@ -38,7 +38,7 @@ export function createGraphView(container, { onInspect }) {
     if (!userMoved) wholeView = false;
     smallestText = boxes.length <= READABLE_UP_TO_NODES ? smallestFontSize(boxes) : 0;
     nodesById = new Map(nodes.map((node) => [node.id, node]));
-    for (const fold of folds) nodesById.set(fold.id, foldItem(fold, nodesById));
+    for (const fold of folds) nodesById.set(fold.id, periodicFold(foldItem(fold, nodesById), fold, nodesById));
     viewport = wrapContent(svg);
     labelForScreenReaders(svg);
     prepareNodes(svg, nodesById);
@@ -255,10 +255,26 @@ function prepareNodes(svg, nodesById) {
   }
 }
 
+/**
+ * A repeated block (period k > 1: the same k ops n times) adds its block's ops, its repeat count and
+ * the last node of each repetition, whose gradients make one point per repetition in the sparkline.
+ */
+function periodicFold(item, fold, nodesById) {
+  const period = fold.period ?? 1;
+  if (period <= 1) return item;
+  const outputs = (fold.outputs ?? []).map((id) => nodesById.get(id)).filter(Boolean);
+  // Named like its box: the variable every repetition's output was assigned to, when they share one.
+  const names = new Set(outputs.map((node) => node.name ?? null));
+  const name = names.size === 1 ? [...names][0] : item.name;
+  return { ...item, name, period, repeats: fold.repeats, ops: fold.ops ?? [], outputs };
+}
+
 export function describeNode(node) {
   const parts = [];
   if (node.name) parts.push(node.name);
-  if (node.kind === "fold") parts.push(`${node.op} ×${node.steps.length.toLocaleString("en-US")}`);
+  if (node.kind === "fold" && node.period > 1) {
+    parts.push(`${node.ops.join(" → ")} ×${node.repeats.toLocaleString("en-US")}`);
+  } else if (node.kind === "fold") parts.push(`${node.op} ×${node.steps.length.toLocaleString("en-US")}`);
   else if (node.op) parts.push(node.op);
   parts.push(kindLabel(node.kind));
   if (node.shape) parts.push(`shape ${formatShape(node.shape)}`);

@@ -78,24 +78,35 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
   }
   const summary = document.createElement("p");
   summary.className = "fold-summary";
-  summary.append(`${steps} `, code(fold.op), " steps drawn as this one box.");
+  const periodic = fold.period > 1;
+  // A repeated block: one point per repetition (its last op's output), ends are repetitions too.
+  const points = periodic && fold.outputs.length ? fold.outputs : fold.steps;
+  const count = points.length.toLocaleString("en-US");
+  if (periodic) {
+    summary.append(`${fold.repeats.toLocaleString("en-US")} repetitions of a block of ${fold.period} ops, `);
+    summary.append(code(fold.ops.join(" → ")), `, drawn as this one box (${steps} steps).`);
+  } else {
+    summary.append(`${steps} `, code(fold.op), " steps drawn as this one box.");
+  }
   panel.append(head, summary);
 
   const scalar = Array.isArray(fold.shape) && fold.shape.length === 0;
   panel.append(
-    sparklineFigure(stepSeries(fold.steps, "grad"), {
+    sparklineFigure(stepSeries(points, "grad"), {
       what: scalar ? "gradient" : "mean |gradient|",
       subject: fold.name ?? fold.op,
+      unit: periodic ? "repetition" : "step",
     }),
   );
 
   const ends = document.createElement("div");
   ends.className = "fold-ends";
-  const first = fold.steps[0];
-  const last = fold.steps[fold.steps.length - 1];
+  const first = points[0];
+  const last = points[points.length - 1];
+  const unit = periodic ? "repetition" : "step";
   for (const [title, step] of [
-    ["step 1 (first)", first],
-    [`step ${steps} (last)`, last],
+    [`${unit} 1 (first)`, first],
+    [`${unit} ${count} (last)`, last],
   ]) {
     const column = document.createElement("section");
     const columnHeading = document.createElement("h4");
@@ -107,7 +118,7 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
 
   const facts = document.createElement("dl");
   facts.className = "facts";
-  addFact(facts, "grad_fn", code(`${fold.op} ×${steps}`));
+  addFact(facts, "grad_fn", code(periodic ? `(${fold.ops.join(" → ")}) ×${count}` : `${fold.op} ×${steps}`));
   addFact(facts, "shape", text(fold.shape ? formatShape(fold.shape) : "varies"));
   addFact(facts, "dtype", text(fold.dtype ?? "varies"));
   addFact(facts, "line", text(fold.line ? `line ${fold.line}` : "—"));
@@ -136,12 +147,15 @@ function section(field, node, precision, level = "h4") {
   return wrapper;
 }
 
+/** One term and its definition, grouped so that short facts can sit two to a row. */
 function addFact(list, term, definition) {
+  const group = document.createElement("div");
   const dt = document.createElement("dt");
   dt.textContent = term;
   const dd = document.createElement("dd");
   dd.append(definition);
-  list.append(dt, dd);
+  group.append(dt, dd);
+  list.append(group);
 }
 
 function code(content) {

@@ -19,7 +19,7 @@ export function renderLegend(list, svg) {
   list.replaceChildren();
   const folded = svg?.querySelector("g.node.fold") ? [FOLD] : [];
   // Coloured by gradient size, boxes wear the ramp's colours: the role swatches keep the page's own.
-  const ramp = Boolean(svg?.querySelector("g.node.legend.ramp"));
+  const ramp = Boolean(svg?.querySelector("g.node.legend"));
   const shown = ramp ? [...ROLES.map(([role, title, why]) => [role, title, `${why} (outlined; the fill is the gradient's size)`]), RAMP] : ROLES;
   for (const [role, title, explanation] of [...shown, ...folded]) {
     const item = document.createElement("li");

@@ -63,7 +63,9 @@ function showStep(k) {
   state.step = k;
   graphView.showStep(schedule, k);
   const node = schedule?.nodeAt(k);
-  $("step-label").textContent = schedule ? describeStep(schedule, k, editor.lineText(node?.line)) : "";
+  const label = schedule ? describeStep(schedule, k, editor.lineText(node?.line)) : "";
+  $("step-label").textContent = label;
+  $("step-label").title = label; // the whole sentence, when the bar is too narrow for it
 }
 const editor = createEditor({
   parent: $("editor"),

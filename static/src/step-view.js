@@ -158,10 +158,12 @@ function addBadge(element, number) {
 export function describeStep(schedule, k, lineText) {
   if (k === 0) return "Before the forward pass: nothing has run yet";
   const node = schedule.nodeAt(k);
-  const what = node ? (node.name ? `${node.name} = ${node.op ?? "leaf"}` : node.op ?? "a leaf") : "a step";
-  const where = node?.line ? ` (line ${node.line}${lineText ? `: ${lineText}` : ""})` : "";
-  if (k <= schedule.forward) return `Forward ${k}/${schedule.forward}: ${what}${where}`;
+  if (k <= schedule.forward) {
+    // The source line says what ran better than the op's name does.
+    const what = lineText || (node ? node.op ?? node.name ?? "a leaf" : "a step");
+    return `Forward ${k}/${schedule.forward}${node?.line ? ` · line ${node.line}` : ""}: ${what}`;
+  }
   const j = k - schedule.forward;
-  const done = k === schedule.last ? " — done: every gradient is in" : "";
-  return `Backward ${j}/${schedule.backward}: ${node?.op ?? "a node"} sends gradients to its inputs${done}`;
+  const done = k === schedule.last ? " (done)" : "";
+  return `Backward ${j}/${schedule.backward}: ${node?.op ?? "a node"} passes the gradient back${done}`;
 }

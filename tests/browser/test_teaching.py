@@ -4,6 +4,7 @@ chain-rule inspector, the gradient ramp and folded chains, with screenshots in b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -51,6 +52,15 @@ SMALLEST_TEXT_JS = """() => Math.min(...[...document.querySelectorAll('#graph g.
   .map((t) => Number.parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a))"""
 
 
+def _smallest_text_when(page: Page, settled: Callable[[float], bool], seconds: float = 10) -> float:
+    """The smallest node text in CSS px, polled until `settled` holds or the time is up: panzoom
+    applies a new zoom on the next animation frame, not at once."""
+    deadline = time.monotonic() + seconds
+    while not settled(smallest := float(page.evaluate(SMALLEST_TEXT_JS))) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return smallest
+
+
 def _api_graph(page: Page, code: str) -> dict[str, Any]:
     """The graph the API answers for `code`: what the page is checked against."""
     response = page.request.post("/api/graph", data={"code": code})
@@ -85,10 +95,8 @@ def test_fitted_graph_text_is_at_least_11_css_pixels_at_1280x800(page: Page, cod
     wait_for_graph(page)
     drawn = page.locator("#graph g.node:not(.legend)").count()
     assert drawn <= 15
-    # The page fits each new graph itself; the stage may still be settling its size: wait for it.
-    deadline = time.monotonic() + 10
-    while (smallest := float(page.evaluate(SMALLEST_TEXT_JS))) < 11 and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+    # The page fits each new graph itself (panzoom applies it on the next animation frame).
+    smallest = _smallest_text_when(page, lambda px: px >= 11)
     assert smallest >= 11, f"smallest node text is {smallest:.1f} CSS px after fit"
 
 
@@ -99,23 +107,25 @@ def test_fit_shows_a_tall_small_graph_readable_first_then_whole(page: Page) -> N
     assert stage
     fit = page.locator("#zoom-fit")
     expect(fit).to_have_attribute("aria-pressed", "false")
-    assert float(page.evaluate(SMALLEST_TEXT_JS)) >= 11
+    assert _smallest_text_when(page, lambda px: px >= 11) >= 11
     fit.click()
     expect(fit).to_have_attribute("aria-pressed", "true")
+    assert _smallest_text_when(page, lambda px: px < 11) < 11  # the whole graph: smaller text
     drawing = page.locator("#graph .gt-viewport").bounding_box()
     assert drawing and drawing["height"] <= stage["height"]
     fit.click()
     expect(fit).to_have_attribute("aria-pressed", "false")
-    assert float(page.evaluate(SMALLEST_TEXT_JS)) >= 11
+    assert _smallest_text_when(page, lambda px: px >= 11) >= 11
 
 
 def test_the_tutorial_graph_fits_whole_with_readable_text(page: Page) -> None:
     open_playground(page, link_to(AUTOGRAD_BASICS))
     wait_for_graph(page)
+    assert _smallest_text_when(page, lambda px: px >= 11) >= 11
     stage = page.locator(".graph-stage").bounding_box()
     drawing = page.locator("#graph .gt-viewport").bounding_box()
     assert stage and drawing
-    # Most of the pane: the stage is taller than the 405 px it had below-the-graph panels took.
+    # Most of the pane: the stage is taller than the 405 px it had when the inspector and legend sat below it.
     assert stage["height"] >= 480
     assert drawing["y"] >= stage["y"] and drawing["y"] + drawing["height"] <= stage["y"] + stage["height"] + 1
 
@@ -265,7 +275,7 @@ def test_screenshot_of_the_gradient_ramp_on_a_sigmoid_stack(browser: Browser, ba
     page = _context_page(browser, base_url, scheme, "desktop")
     open_playground(page, link_to(SIGMOID_STACK, color="grad"))
     wait_for_graph(page)
-    expect(page.locator("#graph g.node.legend.ramp")).to_have_count(1)
+    expect(page.locator("#graph g.node.legend")).to_have_count(1)
     expect(page.locator("#legend")).to_contain_text("gradient size")
     page.locator("#display-menu summary").click()
     expect(page.locator("#opt-color-grad")).to_be_checked()
@@ -290,7 +300,13 @@ def test_screenshot_of_a_folded_sigmoid_chain_and_its_inspector(
         fold.tap()
     else:
         fold.click()
-    expect(page.locator("#inspector h3")).to_contain_text("folded run")
-    expect(page.locator("#inspector svg.sparkline-svg")).to_be_visible()
+    inspector = page.locator("#inspector")
+    expect(inspector.locator("h3")).to_contain_text("folded run")
+    expect(inspector.locator("h3")).to_contain_text("h")
+    expect(inspector.locator(".fold-summary")).to_contain_text("997 repetitions of a block of 3 ops")
+    expect(inspector.locator(".fold-summary")).to_contain_text("MulBackward0 → AddBackward0 → SigmoidBackward0")
+    # One point per repetition: the sparkline's x axis ends at the last of the 997.
+    expect(inspector.locator(".sparkline-x")).to_contain_text("997")
+    expect(inspector.locator("svg.sparkline-svg")).to_be_visible()
     _save(page, f"teach-fold-{scheme}-{size}.png", size)
     page.context.close()
