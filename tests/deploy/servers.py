@@ -184,15 +184,17 @@ def start_postgres(tmp: Path | None = None) -> Iterator[PostgresServer]:
     """A running PostgreSQL for the block; removed with its data afterwards. `tmp` is unused by the
     server (its user may not reach it) and kept for symmetry with start_nginx."""
     del tmp
-    server = PostgresServer(_own_folder("gradtrace-postgres-"))
+    folder = _own_folder("gradtrace-postgres-")
+    server: PostgresServer | None = None
     try:
+        server = PostgresServer(folder)
         server.init()
         server.start()
         yield server
     finally:
-        if server.process is not None:
+        if server is not None and server.process is not None:
             _stop_process(server.process)
-        shutil.rmtree(server.folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fill_template(text: str, values: Mapping[str, str]) -> str:
@@ -270,10 +272,13 @@ class NginxServer:
 def start_nginx(tmp: Path | None, upstreams: Sequence[str], worker_processes: int | str = 1) -> Iterator[NginxServer]:
     """nginx in front of `upstreams` ("127.0.0.1:PORT") for the block, in a fresh prefix folder."""
     del tmp
-    server = NginxServer(_own_folder("gradtrace-nginx-"), upstreams, worker_processes)
+    folder = _own_folder("gradtrace-nginx-")
+    server: NginxServer | None = None
     try:
+        server = NginxServer(folder, upstreams, worker_processes)
         server.start()
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(server.folder, ignore_errors=True)
+        if server is not None:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
