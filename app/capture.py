@@ -241,9 +241,14 @@ class Recorder(TorchFunctionMode):
         self.line = line
 
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
+        namer = self.leaf_namer
+        if name in namer.loop_holders:  # the tensor a loop variable held is no longer held by it
+            namer.release(name)
         if not isinstance(value, torch.Tensor):
             if isinstance(value, torch.nn.Module):  # its parameters are named by their path under `name`
-                self.leaf_namer.offer_module(value, name, binding_rank(top_level, loop, module_path=True), self.line)
+                namer.offer_module(value, name, binding_rank(top_level, loop, module_path=True), self.line)
+            elif name in namer.modules:
+                namer.forget_module(name)
             return
         # Reading an attribute while this mode is on goes through __torch_function__ (a fifth of
         # an op's cost); what the recorder reads for itself need not.
@@ -260,6 +265,17 @@ class Recorder(TorchFunctionMode):
         else:
             # Named whatever its requires_grad now: `x = torch.arange(4.0); x.requires_grad_()` draws `x`.
             self.leaf_namer.offer(value, name, binding_rank(top_level, loop, module_path=False), self.line)
+
+    def bound_attribute(self, name: str, value: object, *, top_level: bool = True) -> None:
+        if not isinstance(value, torch.Tensor):
+            return
+        with torch._C.DisableTorchFunction():
+            try:
+                leaf = value.grad_fn is None
+            except RuntimeError:  # unreadable: see bound()
+                return
+        if leaf:  # makemore's `self.weight = torch.randn(...)`: drawn `self.weight`
+            self.leaf_namer.offer(value, name, binding_rank(top_level, loop=False, module_path=True), self.line)
 
     def resolve_leaf_names(self) -> None:
         """Name the captured leaves after the best name bound to each while the program ran
@@ -460,6 +476,7 @@ class Recorder(TorchFunctionMode):
         self.nodes_drawn += len(nodes)
 
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
+        self.leaf_namer.at_backward(leaves)  # the names that hold the leaves now
         leaf_values = {id(v): v.detach().clone() for v in leaves}
         read_saved_results(self.seen.node_values, nodes)
         with watching_gradients(root, nodes) as watched:

@@ -54,11 +54,7 @@ KNOWN_REFUSALS: dict[str, str] = {}
 
 # Programs whose numbers all agree but whose leaves are drawn under other names than the
 # variables holding them (issue 10, "Names and display"). Same ratchet.
-KNOWN_MISNAMED: dict[str, str] = {
-    "02_pytorch_tutorials_blitz_autograd": "a layer put in by model[2] = nn.Linear(...): its leaves drawn unnamed",
-    "46_nn_zero_to_hero_makemore_batchnorm_layers": "parameters in user-class lists drawn as the loop variable `p`",
-    "92_nn_zero_to_hero_makemore_wavenet": "parameters held only in user-class lists drawn as the loop variable `p`",
-}
+KNOWN_MISNAMED: dict[str, str] = {}
 
 # Programs that take long through gradtrace in-process (published training sizes): marked slow.
 SLOW: frozenset[str] = frozenset(

@@ -49,9 +49,16 @@ LEAF_CASES = [
              "    loss.backward()", "    w.data = w.data - 0.1 * w.grad", "    w.grad.zero_()"), ["w"]),
     ("a second name keeps the first",
      program("x = torch.ones(2)", "y = x", "y.requires_grad_()", "(y * 3).sum().backward()"), ["x"]),
-    ("a loop variable names only what nothing else names",
+    ("a loop variable names only the tensor it holds at backward()",
      program("ws = [torch.ones(1) for _ in range(2)]", "for w in ws:", "    w.requires_grad_()",
-             "(ws[0] * ws[1]).backward()"), ["w", "w"]),
+             "(ws[0] * ws[1]).backward()"), [None, "w"]),
+    ("makemore: `for p in parameters: p.grad = None` names only the last parameter `p`",
+     program("params = [torch.randn(3), torch.randn(2), torch.randn(1)]", "for p in params:",
+             "    p.requires_grad = True", "for p in params:", "    p.grad = None",
+             "(params[0].sum() * params[1].sum() * params[2]).backward()"), [None, None, "p"]),
+    ("a loop variable moved on to a number no longer names the tensor",
+     program("ws = [torch.ones(1, requires_grad=True) for _ in range(2)]", "for w in ws:", "    pass",
+             "w = 3", "(ws[0] * ws[1]).backward()"), [None, None]),
 ]  # fmt: skip
 
 
@@ -60,6 +67,13 @@ def test_leaf_is_named_after_its_variable(source: str, expected: list[str]) -> N
     result = run(source)
     assert leaf_names(result) == expected
     assert all(graph.graph.nodes for graph in result.graphs)
+
+
+def test_a_loop_variable_names_each_leaf_it_held_at_that_backward() -> None:
+    source = program("ws = [torch.ones(2) * k for k in range(2)]", "for w in ws:", "    w.requires_grad_()",
+                     "    (w * w).sum().backward()")  # fmt: skip
+    result = run(source)
+    assert [leaf_names(result, graph) for graph in (0, 1)] == [["w"], ["w"]]
 
 
 def test_named_leaf_keeps_the_line_it_was_bound_on() -> None:
@@ -106,6 +120,29 @@ PARAMETER_CASES = [
              "    with torch.no_grad():", "        for param in model.parameters():",
              "            param -= 1e-3 * param.grad"),
      ["model.0.bias", "model.0.weight"]),
+    ("a layer put in after binding is named by its path (blitz: model[2] = nn.Linear(16, 3))",
+     program("model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))", "model[2] = nn.Linear(3, 2)",
+             "model(torch.ones(1, 2)).sum().backward()"),
+     ["model.0.bias", "model.0.weight", "model.2.bias", "model.2.weight"]),
+    ("a loop over a plain list of layers names only the layer it holds at backward()",
+     program("layers = [nn.Linear(2, 2), nn.Linear(2, 1)]", "x = torch.ones(1, 2)", "for layer in layers:",
+             "    x = layer(x)", "x.sum().backward()"),
+     [None, None, "layer.bias", "layer.weight"]),
+    ("makemore's own classes: parameters drawn under the attribute they were made as",
+     program("class Linear:", "    def __init__(self, fan_in, fan_out):",
+             "        self.weight = torch.randn((fan_in, fan_out)) / fan_in**0.5",
+             "        self.bias = torch.zeros(fan_out)", "    def __call__(self, x):",
+             "        return x @ self.weight + self.bias", "    def parameters(self):",
+             "        return [self.weight, self.bias]",
+             "layers = [Linear(2, 3), Linear(3, 1)]",
+             "parameters = [p for layer in layers for p in layer.parameters()]",
+             "for p in parameters:", "    p.requires_grad = True", "x = torch.ones(1, 2)", "for layer in layers:",
+             "    x = layer(x)", "for p in parameters:", "    p.grad = None", "x.sum().backward()"),
+     ["self.bias", "self.bias", "self.weight", "self.weight"]),
+    ("an attribute set at top level on the program's own object",
+     program("class Box:", "    pass", "box = Box()", "box.w = torch.ones(2, requires_grad=True)",
+             "(box.w * 2).sum().backward()"),
+     ["box.w"]),
     ("a loop over modules does not rename their parameters",
      program("model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))", "for layer in model:", "    print(layer)",
              "model(torch.ones(1, 2)).sum().backward()"),

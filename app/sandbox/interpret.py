@@ -27,7 +27,7 @@ from .namespaces import build_namespaces
 from .objects import SandboxIterator
 from .parse import Program, dotted_name
 from .user_modules import ModuleTable
-from .user_operators import OperatorSupport
+from .user_operators import OperatorSupport, is_user_object
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
 
@@ -40,6 +40,10 @@ class Observer(Protocol):
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         """Called after each binding of a plain name, in any scope (`top_level`: the module's; `loop`:
         a `for` target)."""
+
+    def bound_attribute(self, name: str, value: object, *, top_level: bool = True) -> None:
+        """Called after `obj.attr = value` on an object of the program's own class (`name`: as written,
+        `self.weight`)."""
 
 
 @dataclass
@@ -220,7 +224,10 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             self.store_item(obj, index, value)
         elif isinstance(target, ast.Attribute):
             obj = self.evaluate(target.value, scope)
-            self.assign_attribute(obj, target.attr, value, dotted_name(target))
+            shown = dotted_name(target)
+            self.assign_attribute(obj, target.attr, value, shown)
+            if report and is_user_object(obj) and "(" not in shown:
+                self.observer.bound_attribute(shown, value, top_level=scope is self.globals)
         else:
             raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
 

@@ -20,6 +20,9 @@ class RecordingObserver:
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         self.events.append(("bound", name))
 
+    def bound_attribute(self, name: str, value: object, *, top_level: bool = True) -> None:
+        self.events.append(("bound_attribute", name))
+
 
 def run(source: str, inputs: Mapping[str, object] | None = None, limits: Limits | None = None) -> Execution:
     """Parse and run `source` with default limits."""
