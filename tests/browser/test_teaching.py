@@ -310,3 +310,45 @@ def test_screenshot_of_a_folded_sigmoid_chain_and_its_inspector(
     expect(inspector.locator("svg.sparkline-svg")).to_be_visible()
     _save(page, f"teach-fold-{scheme}-{size}.png", size)
     page.context.close()
+
+
+WRONG_SQUARE = """import torch
+
+
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * x  # wrong on purpose: the derivative of x * x is 2 * x
+
+
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+out = Square.apply(x).sum()
+out.backward()
+"""
+
+
+def test_the_inspector_shows_the_gradient_check_of_a_leaf(page: Page) -> None:
+    open_playground(page, link_to(AUTOGRAD_BASICS))
+    wait_for_graph(page)
+    node_named(page, "x").click()
+    check = page.locator("#inspector .gradcheck")
+    expect(check).to_have_class("gradcheck gradcheck-ok")
+    expect(check).to_contain_text("✓ gradient check passed")
+    expect(check).to_contain_text("over 4 elements")
+
+
+def test_the_inspector_flags_a_wrong_hand_written_backward(page: Page) -> None:
+    open_playground(page, link_to(WRONG_SQUARE))
+    wait_for_graph(page)
+    node_named(page, "x").click()
+    check = page.locator("#inspector .gradcheck")
+    expect(check).to_have_class("gradcheck gradcheck-bad")
+    expect(check).to_contain_text("✗ gradient check failed")
+    # autograd says x (1, 2); finite differences say 2x (2, 4): relative error 0.5.
+    expect(check).to_contain_text("largest relative error 0.50")
