@@ -6,17 +6,18 @@ from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
+from .backward_flow import BackwardFlow, gradients_flowing
 from .config import Limits
 from .errors import GradtraceError
 from .forward_tape import record_op
 from .gradcheck import CheckClock, check_call, overruled, watching_gradients
+from .graph.local_derivatives import Locals, local_derivatives
 from .graph.model import LeafCheck
 from .graph.tensors import Snapshot, snapshot
 from .leaf_names import LeafNamer, binding_rank
@@ -39,6 +40,8 @@ class Capture:
     leaf_grads: dict[int, torch.Tensor | None]  # id(leaf) -> leaf.grad right after the call
     automatic: bool = False
     more_roots: tuple[AutogradNode, ...] = ()  # further roots drawn in the same graph (notebook API)
+    flow: BackwardFlow = field(default_factory=BackwardFlow)  # edge contributions, order autograd ran
+    locals: Locals = field(default_factory=dict)  # each node's local derivatives, read before backward
     gradcheck: dict[int, LeafCheck] = field(default_factory=dict)  # id(leaf) -> its numeric gradient check
 
 
@@ -51,6 +54,9 @@ class Observations:
     node_names: MutableMapping[AutogradNode, str] = field(default_factory=dict)
     leaf_names: MutableMapping[int, str] = field(default_factory=dict)
     leaf_lines: MutableMapping[int, int | None] = field(default_factory=dict)
+    # When each node / leaf was made: a counter over the whole run (the walker renumbers per graph).
+    node_steps: MutableMapping[AutogradNode, int] = field(default_factory=dict)
+    leaf_steps: MutableMapping[int, int] = field(default_factory=dict)
     # Keeps tensors whose id() is a key above alive, so ids are not reused (the recorder forgets
     # a dead leaf's entries instead, see live_objects.LiveLeafTable).
     pinned: list[torch.Tensor] = field(default_factory=list)
@@ -65,6 +71,8 @@ def live_observations(nodes: LiveNodes) -> Observations:
         node_names=NodeField(nodes, "name"),
         leaf_names=LiveLeafTable(),
         leaf_lines=LiveLeafTable(),
+        node_steps=NodeField(nodes, "step"),
+        leaf_steps=LiveLeafTable(),
     )
 
 
@@ -117,28 +125,6 @@ def read_saved_results(values: MutableMapping[AutogradNode, Snapshot], nodes: li
             continue
         if isinstance(saved, torch.Tensor):
             values[node] = saved.detach().clone()
-
-
-def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any], max_elements: int) -> tuple[Gradients, Any]:
-    """Call `run` (a backward pass) with a pre-hook on every node; return the gradient that flowed
-    into each node (its first output that received one) and what `run` returned. The hooks are
-    removed before returning, so nothing about the program changes. Gradients past `max_elements`
-    are kept as their summary, the only thing shown of them."""
-    grads: Gradients = {}
-
-    def record(node: AutogradNode, grad_outputs: tuple[torch.Tensor | None, ...]) -> None:
-        for flowed in grad_outputs:
-            if flowed is not None:
-                grads[node] = snapshot(flowed, max_elements)
-                return
-
-    handles = [n.register_prehook(partial(record, n)) for n in nodes]
-    try:
-        returned = run()
-    finally:
-        for handle in handles:
-            handle.remove()
-    return grads, returned
 
 
 def reachable_nodes(root_node: AutogradNode, *more_roots: AutogradNode, limit: int | None = None) -> list[AutogradNode]:
@@ -233,6 +219,7 @@ class Recorder(TorchFunctionMode):
         self.warnings: list[str] = []
         self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
         self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
+        self.made = 0  # tensors made so far (ops' outputs and leaves): each one's forward step
         self.check_clock = CheckClock(limits.gradcheck_seconds)  # what the gradient checks may still take
         self.gradient_hooks = False  # the program called Tensor.register_hook
 
@@ -288,7 +275,7 @@ class Recorder(TorchFunctionMode):
             self.warnings.append(text)
 
     def _watch_leaf(self, tensor: torch.Tensor) -> None:
-        for table in (self.seen.leaf_names, self.seen.leaf_lines):
+        for table in (self.seen.leaf_names, self.seen.leaf_lines, self.seen.leaf_steps):
             if isinstance(table, LiveLeafTable):
                 table.watch(tensor)
 
@@ -375,6 +362,8 @@ class Recorder(TorchFunctionMode):
             if tensor.requires_grad and id(tensor) not in seen.leaf_lines:
                 self._watch_leaf(tensor)
                 seen.leaf_lines[id(tensor)] = self.line
+                self.made += 1
+                seen.leaf_steps[id(tensor)] = self.made
             return
         record = self.live_nodes.record(node)  # read once: the node's metadata holds it
         if record.value is not None:
@@ -389,6 +378,8 @@ class Recorder(TorchFunctionMode):
                 self.line,
             )
         record.value = snapshot(tensor, self.limits.json_value_elements)
+        self.made += 1
+        record.step = self.made
         if isinstance(record.value, torch.Tensor):
             # The recorder's copy is memory too: it counts while its node lives (dies with it).
             self.live_elements.add(record.value)
@@ -409,6 +400,8 @@ class Recorder(TorchFunctionMode):
             if found.line is not None:
                 continue
             found.line = line
+            if found.step is None:  # made inside the same composite op: the same forward step
+                found.step = record.step
             stack.extend(child for child, _ in current.next_functions if child is not None)
 
     def _backward(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -479,10 +472,12 @@ class Recorder(TorchFunctionMode):
         self.leaf_namer.at_backward(leaves)  # the names that hold the leaves now
         leaf_values = {id(v): v.detach().clone() for v in leaves}
         read_saved_results(self.seen.node_values, nodes)
+        locals_ = local_derivatives(nodes, self.limits.json_value_elements)
         with watching_gradients(root, nodes) as watched:
-            grads, leaf_grads = gradients_flowing(nodes, run, self.limits.json_value_elements)
+            flow, leaf_grads = gradients_flowing(nodes, run, self.limits.json_value_elements)
+        hooked, size = self.gradient_hooks, len(nodes)
         gradcheck = check_call(
-            root, leaves, watched, leaf_grads, self.limits, self.check_clock, hooked=self.gradient_hooks
+            root, leaves, watched, leaf_grads, self.limits, self.check_clock, hooked=hooked, size=size
         )
         if leaf_grads is None:  # a real backward(): read what PyTorch stored
             leaf_grads = [v.grad for v in leaves]
@@ -490,9 +485,11 @@ class Recorder(TorchFunctionMode):
         return Capture(
             root=root,
             root_node=root.grad_fn,
-            grads=grads,
+            grads=flow.grads,
             leaf_values=leaf_values,
             leaf_grads={id(v): _copy(g) for v, g in zip(leaves, leaf_grads, strict=True)},
+            flow=flow,
+            locals=locals_,
             gradcheck=gradcheck,
         )
 

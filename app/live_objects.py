@@ -67,13 +67,14 @@ RUN_ELEMENTS: ContextVar[LiveElements | None] = ContextVar("gradtrace_run_elemen
 class NodeRecord:
     """What was observed of one autograd node; lives in the node's metadata and dies with it."""
 
-    __slots__ = ("line", "name", "owner", "value")
+    __slots__ = ("line", "name", "owner", "step", "value")
 
     def __init__(self, owner: LiveNodes) -> None:
         self.owner = owner
         self.value: Any = None
         self.line: int | None = None
         self.name: str | None = None
+        self.step: int | None = None  # when the recorder saw it made (Recorder.made)
         owner.count += 1
         owner.peak = max(owner.peak, owner.count)
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .graph.model import Graph, Node, TensorData
+from .graph.model import Edge, Graph, LocalDerivative, Node, TensorData
 from .rendering.folding import Fold
 from .sandbox.echo import Echo
 
@@ -81,8 +81,30 @@ def node_to_json(node: Node) -> dict[str, Any]:
         "value": _values(node.value),
         "grad": _values(node.grad),
         "line": node.line,
+        "forward_step": node.forward_step,
+        "backward_step": node.backward_step,
+        "span": list(node.span) if node.span is not None else None,
     }
     return _with_stats(out, node.value, node.grad)
+
+
+def _local_to_json(local: LocalDerivative | None) -> dict[str, Any] | None:
+    if local is None:
+        return None
+    return {"text": local.text, "value": _values(local.value)}
+
+
+def edge_to_json(edge: Edge) -> dict[str, Any]:
+    """An edge as the API shows it: its ends, the gradient that flowed back along it (listed like a
+    node's, `grad_stats` when too large) and the local derivative of the chain rule."""
+    out: dict[str, Any] = {
+        "source": edge.source,
+        "target": edge.target,
+        "grad": _values(edge.grad),
+        "grad_shape": list(edge.grad.shape) if edge.grad is not None else None,
+        "local": _local_to_json(edge.local),
+    }
+    return _with_stats(out, None, edge.grad)
 
 
 def fold_to_json(fold: Fold) -> dict[str, Any]:
@@ -129,7 +151,8 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "svg": rendered.svg,
         "dot": rendered.dot,
         "nodes": [node_to_json(n) for n in graph.nodes],
-        "edges": [{"source": e.source, "target": e.target} for e in graph.edges],
+        "edges": [edge_to_json(e) for e in graph.edges],
+        "steps": graph.steps,
         "folds": [fold_to_json(f) for f in rendered.folds],
         "gradcheck": gradcheck_to_json(graph),
     }

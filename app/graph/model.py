@@ -52,15 +52,31 @@ class Node:
     grad: TensorData | None = None
     line: int | None = None
     is_root: bool = False
+    forward_step: int | None = None  # 1-based order this graph's ops ran / leaves were made
+    backward_step: int | None = None  # 1-based order autograd ran it in the drawn backward call
+    span: tuple[int, int, int, int] | None = None  # line, col, end_line, end_col of its sub-expression
     gradcheck: LeafCheck | None = None  # a leaf's numeric gradient check (app/gradcheck.py)
 
 
 @dataclass(frozen=True)
+class LocalDerivative:
+    """How `target` turns the gradient it receives into the one it passes to `source`: a factor
+    (`×6`, with its elements in `value`) or a rule (`grad @ Bᵀ`, `sums over dim 0`, no value)."""
+
+    text: str
+    value: TensorData | None = None
+
+
+@dataclass(frozen=True)
 class Edge:
-    """Data flows from `source` to `target` in the forward pass."""
+    """Data flows from `source` to `target` in the forward pass; in the drawn backward call `grad`
+    flowed back along it (the target's contribution to the source's gradient, in the source's shape)."""
 
     source: str
     target: str
+    grad: TensorData | None = None
+    local: LocalDerivative | None = None
+    output: int = 0  # which of the source's outputs the target read (autograd's input_nr)
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,13 @@ class Graph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def steps(self) -> dict[str, int]:
+        """How many forward and backward steps a stepper walks through this graph."""
+        forward = max((n.forward_step or 0 for n in self.nodes), default=0)
+        backward = max((n.backward_step or 0 for n in self.nodes), default=0)
+        return {"forward": forward, "backward": backward}
 
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError if absent)."""

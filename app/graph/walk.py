@@ -2,74 +2,145 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import torch
 
 from ..capture import AutogradNode, Capture, Observations, reachable_nodes
+from .local_derivatives import broadcast_note, sums_broadcast, with_broadcast
 from .model import Edge, Graph, Node, TensorData
 from .tensors import Snapshot, snapshot_data, to_tensor_data
+
+
+def _backward_steps(
+    capture: Capture, order: list[AutogradNode]
+) -> tuple[dict[AutogradNode, int], dict[AutogradNode, int]]:
+    """1-based order autograd ran each node in this call, from the hooks; and for each leaf (keyed
+    by its AccumulateGrad) the step its gradient was whole at: its AccumulateGrad's, or where that
+    did not run (torch.autograd.grad stops before it), the step its last consumer ran at."""
+    in_graph = set(order)
+    ran = [node for node in capture.flow.order if node in in_graph]
+    steps = {node: step for step, node in enumerate(dict.fromkeys(ran), start=1)}
+    leaves: dict[AutogradNode, int] = {}
+    for node in order:
+        for child, _ in node.next_functions:
+            if child is not None and hasattr(child, "variable") and node in steps:
+                leaves[child] = steps[child] if child in steps else max(leaves.get(child, 0), steps[node])
+    return steps, leaves
+
+
+def _forward_steps(seen: Observations, order: list[AutogradNode]) -> dict[object, int]:
+    """Forward steps of the graph's ops (keyed by node) and leaves (keyed by their AccumulateGrad),
+    renumbered from 1. A leaf shows up when it was made, or, when that is unknown or later than its
+    first use (a tensor made before requires_grad_(), a parameter), right before its first use."""
+    raw: dict[object, float] = {}
+    for node in order:
+        step = None if hasattr(node, "variable") else seen.node_steps.get(node)
+        if step is not None:
+            raw[node] = step
+    first_use: dict[AutogradNode, float] = {}
+    for node in order:
+        for child, _ in node.next_functions:
+            if child is not None and hasattr(child, "variable") and node in raw:
+                first_use[child] = min(first_use.get(child, raw[node]), raw[node])
+    for node in order:
+        if not hasattr(node, "variable"):
+            continue
+        made, used = seen.leaf_steps.get(id(node.variable)), first_use.get(node)
+        if made is not None and (used is None or made < used):
+            raw[node] = made
+        elif used is not None:
+            raw[node] = used - 0.5
+    ranks = {step: rank for rank, step in enumerate(sorted(set(raw.values())), start=1)}
+    return {key: ranks[step] for key, step in raw.items()}
+
+
+class _Walk:
+    """One walk: the ids of the nodes and what was observed of them."""
+
+    def __init__(self, capture: Capture, seen: Observations, max_elements: int) -> None:
+        self.capture, self.seen, self.max_elements = capture, seen, max_elements
+        self.order = reachable_nodes(capture.root_node, *capture.more_roots)
+        self.ids: dict[AutogradNode, str] = {}
+        next_id = 0
+        for node in self.order:
+            self.ids[node] = f"n{next_id}"
+            next_id += 2 if hasattr(node, "variable") else 1  # an AccumulateGrad's leaf takes the next id
+        self.backward, self.leaf_backward = _backward_steps(capture, self.order)
+        self.forward = _forward_steps(seen, self.order)
+
+    def data(self, value: torch.Tensor | Snapshot | None) -> TensorData | None:
+        if value is None:
+            return None
+        if isinstance(value, torch.Tensor):
+            return to_tensor_data(value, self.max_elements)
+        return snapshot_data(value, self.max_elements)
+
+    def op_node(self, node: AutogradNode, grad: Snapshot | None) -> Node:
+        seen = self.seen
+        return Node(
+            id=self.ids[node],
+            kind="op",
+            op=type(node).__name__,
+            name=seen.node_names.get(node),
+            value=self.data(seen.node_values.get(node)),
+            grad=self.data(grad),
+            line=seen.node_lines.get(node),
+            is_root=node in (self.capture.root_node, *self.capture.more_roots),
+            forward_step=self.forward.get(node),
+            backward_step=self.backward.get(node),
+        )
+
+    def leaf_node(self, node: AutogradNode, variable: torch.Tensor) -> Node:
+        key, capture = id(variable), self.capture
+        return Node(
+            id=f"n{int(self.ids[node][1:]) + 1}",
+            kind="leaf",
+            name=self.seen.leaf_names.get(key),
+            value=self.data(capture.leaf_values.get(key)),
+            grad=self.data(capture.leaf_grads.get(key)),
+            line=self.seen.leaf_lines.get(key),
+            forward_step=self.forward.get(node),
+            backward_step=self.leaf_backward.get(node),
+            gradcheck=capture.gradcheck.get(key),
+        )
+
+    def input_edges(self, node: AutogradNode, drawn: Node) -> Iterable[Edge]:
+        """The edges into `node` from its inputs, each with what flowed back along it."""
+        passed = self.capture.flow.passed.get(node, ())
+        locals_ = self.capture.locals.get(node, ())
+        op = type(node).__name__
+        out_shape = drawn.grad.shape if drawn.grad is not None else None
+        for index, (child, output) in enumerate(node.next_functions):
+            if child is None:
+                continue
+            grad = self.data(passed[index]) if index < len(passed) else None
+            local = locals_[index] if index < len(locals_) else None
+            if grad is not None and out_shape is not None and sums_broadcast(op, index):
+                local = with_broadcast(local, broadcast_note(grad.shape, out_shape))
+            yield Edge(self.ids[child], drawn.id, grad=grad, local=local, output=output)
 
 
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:
     """Build the Graph below a capture's root: one `op` node per autograd node, one `leaf` node
     per leaf tensor right after its AccumulateGrad; ids n0, n1, ... in depth-first order from the
     root (never id()), so the nodes array reads in id order."""
-    order = reachable_nodes(capture.root_node, *capture.more_roots)
-    roots = {capture.root_node, *capture.more_roots}
-    ids: dict[AutogradNode, str] = {}
-    variables: dict[AutogradNode, torch.Tensor] = {}  # AccumulateGrad -> its leaf
-    next_id = 0
-    for node in order:
-        ids[node] = f"n{next_id}"
-        if hasattr(node, "variable"):
-            variables[node] = node.variable
-            next_id += 2  # an AccumulateGrad's leaf takes the next id
-        else:
-            next_id += 1
+    walk = _Walk(capture, seen, max_elements)
     nodes: list[Node] = []
     edges: list[Edge] = []
-
-    def data(t: torch.Tensor | None) -> TensorData | None:
-        return None if t is None else to_tensor_data(t, max_elements)
-
-    def observed(value: Snapshot | None) -> TensorData | None:
-        return None if value is None else snapshot_data(value, max_elements)
-
-    node_names, node_values, node_lines = seen.node_names.get, seen.node_values.get, seen.node_lines.get
-    grads = capture.grads.get
-    for node in order:
-        nid = ids[node]
-        variable = variables.get(node)
-        grad = grads(node)
+    for node in walk.order:
+        variable = getattr(node, "variable", None)
+        grad = capture.grads.get(node)
         if grad is None and capture.automatic and variable is not None:
             # torch.autograd.grad stops at the leaves without running AccumulateGrad.
             grad = capture.leaf_grads.get(id(variable))
-        nodes.append(
-            Node(
-                id=nid,
-                kind="op",
-                op=type(node).__name__,
-                name=node_names(node),
-                value=observed(node_values(node)),
-                grad=observed(grad),
-                line=node_lines(node),
-                is_root=node in roots,
-            )
-        )
-        edges.extend(Edge(ids[child], nid) for child, _ in node.next_functions if child is not None)
+        drawn = walk.op_node(node, grad)
+        nodes.append(drawn)
+        edges.extend(walk.input_edges(node, drawn))
         if variable is not None:
-            leaf_id = f"n{int(nid[1:]) + 1}"
-            key = id(variable)
-            nodes.append(
-                Node(
-                    id=leaf_id,
-                    kind="leaf",
-                    name=seen.leaf_names.get(key),
-                    value=data(capture.leaf_values.get(key)),
-                    grad=data(capture.leaf_grads.get(key)),
-                    line=seen.leaf_lines.get(key),
-                    gradcheck=capture.gradcheck.get(key),
-                )
-            )
-            edges.append(Edge(leaf_id, nid))
+            leaf = walk.leaf_node(node, variable)
+            nodes.append(leaf)
+            # What reached the leaf in this call: the AccumulateGrad's incoming gradient.
+            edges.append(Edge(leaf.id, drawn.id, grad=drawn.grad))
     root_name = seen.node_names.get(capture.root_node)
     return Graph(root=root_name, nodes=tuple(nodes), edges=tuple(edges))

@@ -16,8 +16,10 @@ from typing import Any
 
 import torch
 
-from ..capture import AutogradNode, Capture, Observations, gradients_flowing, reachable_nodes, read_saved_results
+from ..backward_flow import BackwardFlow, gradients_flowing
+from ..capture import AutogradNode, Capture, Observations, reachable_nodes, read_saved_results
 from ..config import Limits
+from ..graph.local_derivatives import local_derivatives
 from ..graph.walk import walk_graph
 from ..rendering.options import ColorBy, Direction, RenderOptions, Theme
 from .picture import GraphPicture
@@ -112,18 +114,21 @@ def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> 
             seeds = [torch.ones_like(r) for r in roots]
             return list(torch.autograd.grad(roots, leaves, grad_outputs=seeds, allow_unused=True, retain_graph=True))
 
+    locals_ = local_derivatives(nodes, Limits().json_value_elements)
     try:
-        grads, leaf_grads = gradients_flowing(nodes, run, Limits().json_value_elements)
+        flow, leaf_grads = gradients_flowing(nodes, run, Limits().json_value_elements)
     except RuntimeError:
-        grads, leaf_grads = {}, [leaf.grad for leaf in leaves]
+        flow, leaf_grads = BackwardFlow(), [leaf.grad for leaf in leaves]
         notes.append(FREED_NOTE)
     capture = Capture(
         root=roots[0],
         root_node=roots[0].grad_fn,
-        grads=grads,
+        grads=flow.grads,
         leaf_values={id(v): v.detach().clone() for v in leaves},
         leaf_grads={id(v): None if g is None else g.detach().clone() for v, g in zip(leaves, leaf_grads, strict=True)},
         automatic=True,
         more_roots=tuple(r.grad_fn for r in roots[1:]),
+        flow=flow,
+        locals=locals_,
     )
     return capture, notes

@@ -1,0 +1,225 @@
+"""The local derivative on each edge: how an op turns the gradient it receives into the one it passes
+back to each input — the factor of the chain rule, with real numbers where it has them.
+
+Read from the autograd nodes' saved tensors, so it must run before backward() frees them. Elementwise
+ops give a factor (`×6`, or a small tensor: d out / d input element by element); reductions,
+broadcasts and matrix products name what their backward does (`÷4`, `sums over dim 0`,
+`grad @ Bᵀ`). Ops without a meaningful local derivative get None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+from .model import LocalDerivative
+from .tensors import to_tensor_data
+
+AutogradNode = Any
+Locals = dict[AutogradNode, tuple[LocalDerivative | None, ...]]
+
+LISTED_FACTOR = 3  # a factor of up to this many elements is written out on the edge: `×[2, 4, 6]`
+
+# op -> (rule written per input when the factor is too long to list, factor of each input)
+FactorOf = Callable[[AutogradNode, int], torch.Tensor | float | None]
+
+
+def _saved(node: AutogradNode, name: str) -> Any:
+    return getattr(node, "_saved_" + name)
+
+
+def _alpha(node: AutogradNode) -> float:
+    alpha = _saved(node, "alpha")
+    return float(alpha) if isinstance(alpha, int | float) else 1.0
+
+
+def _mul(node: AutogradNode, index: int) -> torch.Tensor | None:
+    return _saved(node, "other" if index == 0 else "self")  # type: ignore[no-any-return]
+
+
+def _div(node: AutogradNode, index: int) -> torch.Tensor | None:
+    a, b = _saved(node, "self"), _saved(node, "other")
+    if index == 0:
+        return None if b is None else 1 / b
+    return None if a is None or b is None else -a / (b * b)
+
+
+def _pow_scalar(node: AutogradNode, index: int) -> torch.Tensor | None:
+    exponent, base = _saved(node, "exponent"), _saved(node, "self")
+    if not isinstance(exponent, int | float) or isinstance(exponent, bool):
+        return None
+    return exponent * base ** (exponent - 1)  # type: ignore[no-any-return]
+
+
+def _pow_tensor(node: AutogradNode, index: int) -> torch.Tensor:
+    base, exponent = _saved(node, "self"), _saved(node, "exponent")
+    if index == 0:
+        return exponent * base ** (exponent - 1)  # type: ignore[no-any-return]
+    return _saved(node, "result") * torch.log(base)  # type: ignore[no-any-return]
+
+
+def _from_result(rule: Callable[[torch.Tensor], torch.Tensor]) -> FactorOf:
+    return lambda node, index: rule(_saved(node, "result"))
+
+
+def _from_input(rule: Callable[[torch.Tensor], torch.Tensor]) -> FactorOf:
+    return lambda node, index: rule(_saved(node, "self"))
+
+
+_ELEMENTWISE: dict[str, tuple[Sequence[str], FactorOf]] = {
+    "MulBackward0": (("× b", "× a"), _mul),
+    "DivBackward0": (("÷ b", "× −a/b²"), _div),
+    "AddBackward0": (("× 1", "× α"), lambda node, index: 1.0 if index == 0 else _alpha(node)),
+    "SubBackward0": (("× 1", "× −α"), lambda node, index: 1.0 if index == 0 else -_alpha(node)),
+    "RsubBackward0": (("× −α", "× 1"), lambda node, index: -_alpha(node) if index == 0 else 1.0),
+    "RsubBackward1": (("× −α",), lambda node, index: -_alpha(node)),
+    "NegBackward0": (("× −1",), lambda node, index: -1.0),
+    "PowBackward0": (("× n·xⁿ⁻¹",), _pow_scalar),
+    "PowBackward1": (("× b·aᵇ⁻¹", "× aᵇ·ln a"), _pow_tensor),
+    "ExpBackward0": (("× eˣ",), _from_result(lambda r: r)),
+    "SigmoidBackward0": (("× σ(1−σ)",), _from_result(lambda r: r * (1 - r))),
+    "TanhBackward0": (("× (1−tanh²)",), _from_result(lambda r: 1 - r * r)),
+    "ReluBackward0": (("× (x>0)",), _from_result(lambda r: (r > 0).to(r.dtype))),
+    "SqrtBackward0": (("× 1/(2√x)",), _from_result(lambda r: 0.5 / r)),
+    "LogBackward0": (("× 1/x",), _from_input(lambda x: 1 / x)),
+    "SinBackward0": (("× cos x",), _from_input(torch.cos)),
+    "CosBackward0": (("× −sin x",), _from_input(lambda x: -torch.sin(x))),
+    "AbsBackward0": (("× sign x",), _from_input(torch.sgn)),
+    "ReciprocalBackward0": (("× −1/x²",), _from_result(lambda r: -r * r)),
+}
+
+# Rules with no numbers: what the backward of a matrix product or a reshaping does.
+_RULES: dict[str, Sequence[str | None]] = {
+    "MmBackward0": ("grad @ Bᵀ", "Aᵀ @ grad"),
+    "BmmBackward0": ("grad @ Bᵀ", "Aᵀ @ grad"),
+    "AddmmBackward0": (None, "grad @ Bᵀ", "Aᵀ @ grad"),  # the bias takes the ×1 factor below
+    "MvBackward0": ("grad ⊗ v", "Aᵀ @ grad"),
+    "TBackward0": ("transposes",),
+    "TransposeBackward0": ("transposes",),
+    "PermuteBackward0": ("permutes back",),
+    "ViewBackward0": ("reshapes",),
+    "UnsafeViewBackward0": ("reshapes",),
+    "ReshapeAliasBackward0": ("reshapes",),
+    "SqueezeBackward0": ("reshapes",),
+    "SqueezeBackward1": ("reshapes",),
+    "SqueezeBackward4": ("reshapes",),
+    "UnsqueezeBackward0": ("reshapes",),
+}
+
+
+def format_number(value: float) -> str:
+    """A factor as an edge shows it: 4 significant digits, `−` for minus."""
+    whole = math.isfinite(value) and value == int(value) and abs(value) < 1e6
+    text = str(int(value)) if whole else f"{value:.4g}"
+    return text.replace("-", "−")
+
+
+def _factor_local(rule: str, factor: torch.Tensor | float, max_elements: int) -> LocalDerivative:
+    tensor = factor.detach() if isinstance(factor, torch.Tensor) else torch.tensor(factor)
+    data = to_tensor_data(tensor, max_elements)
+    if tensor.numel() == 1 and not tensor.is_complex():
+        number = float(tensor.reshape(()))
+        if rule.startswith("÷") and number != 0:
+            return LocalDerivative(f"÷{format_number(1 / number)}", data)
+        return LocalDerivative(f"×{format_number(number)}", data)
+    if 1 < tensor.numel() <= LISTED_FACTOR and not tensor.is_complex():
+        listed = ", ".join(format_number(float(v)) for v in tensor.reshape(-1).tolist())
+        return LocalDerivative(f"×[{listed}]", data)
+    return LocalDerivative(rule.replace("÷ b", "× 1/b"), data)
+
+
+_REDUCTIONS = frozenset({"MeanBackward0", "MeanBackward1", "SumBackward0", "SumBackward1"})
+
+
+def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
+    if name not in _REDUCTIONS:
+        return None
+    sizes = tuple(int(s) for s in _saved(node, "self_sym_sizes"))
+    if name == "MeanBackward0":
+        count = math.prod(sizes)
+    elif name == "MeanBackward1":
+        dims = _saved(node, "dim") or range(len(sizes))
+        count = math.prod(sizes[d] for d in dims) if sizes else 1
+    elif name == "SumBackward0":
+        return LocalDerivative(f"×1, copied to all {math.prod(sizes)}")
+    elif name == "SumBackward1":
+        dims = _saved(node, "dim") or range(len(sizes))
+        named = ", ".join(str(d % len(sizes) if sizes else d) for d in dims)
+        return LocalDerivative(f"×1, copied along dim {named}")
+    else:
+        return None
+    if count == 0:
+        return None
+    return LocalDerivative(f"÷{count}", to_tensor_data(torch.tensor(1 / count), 1))
+
+
+def local_of(node: AutogradNode, index: int, max_elements: int) -> LocalDerivative | None:
+    """The local derivative of `node`'s output with respect to its input number `index` (the order
+    of `node.next_functions`), or None when there is none worth showing."""
+    name = type(node).__name__
+    elementwise = _ELEMENTWISE.get(name)
+    if elementwise is not None:
+        rules, factor_of = elementwise
+        if index >= len(rules):
+            return None
+        with torch.no_grad():
+            factor = factor_of(node, index)
+        return None if factor is None else _factor_local(rules[index], factor, max_elements)
+    if name == "AddmmBackward0" and index == 0:
+        beta = _saved(node, "beta")
+        return _factor_local("× β", float(beta) if isinstance(beta, int | float) else 1.0, max_elements)
+    rules_of = _RULES.get(name)
+    if rules_of is not None:
+        rule = rules_of[index] if index < len(rules_of) else None
+        return None if rule is None else LocalDerivative(rule)
+    return _reduction_local(node, name)
+
+
+def local_derivatives(nodes: Sequence[AutogradNode], max_elements: int) -> Locals:
+    """Every node's local derivatives, one per entry of its next_functions (None for a constant
+    input or an op without one). Read before backward() frees the saved tensors; a node whose
+    saved tensors are already freed (an earlier backward() without retain_graph) gets none."""
+    found: Locals = {}
+    for node in nodes:
+        inputs = node.next_functions
+        if not inputs:
+            continue
+        try:
+            found[node] = tuple(
+                None if child is None else local_of(node, index, max_elements)
+                for index, (child, _) in enumerate(inputs)
+            )
+        except (RuntimeError, AttributeError):  # saved tensors freed, or saved under other names
+            continue
+    return found
+
+
+def broadcast_note(source_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> str | None:
+    """`sums over dim 0` when an input of shape `source_shape` was broadcast to `output_shape`
+    (its gradient is the output's summed over the broadcast dimensions), else None."""
+    if source_shape == output_shape:
+        return None
+    lead = len(output_shape) - len(source_shape)
+    if lead < 0:
+        return None
+    dims = [d for d, size in enumerate(output_shape) if d < lead or (source_shape[d - lead] == 1 and size != 1)]
+    if not dims:
+        return None
+    return "sums over dim" + ("s " if len(dims) > 1 else " ") + ", ".join(str(d) for d in dims)
+
+
+def sums_broadcast(op: str, index: int) -> bool:
+    """Whether input `index` of `op` may have been broadcast, so its gradient sums over dimensions."""
+    return op in _ELEMENTWISE or op == "ExpandBackward0" or (op == "AddmmBackward0" and index == 0)
+
+
+def with_broadcast(local: LocalDerivative | None, note: str | None) -> LocalDerivative | None:
+    """`local` with a broadcast's summing added (`×1, sums over dim 0`), or the note alone."""
+    if note is None:
+        return local
+    if local is None:
+        return LocalDerivative(note)
+    return LocalDerivative(f"{local.text}, {note}", local.value)
