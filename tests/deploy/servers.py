@@ -31,6 +31,7 @@ NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "gradtrace.conf.template"
 UNPRIVILEGED_USER = "nobody"
 START_SECONDS = 60.0  # a busy machine starts a server slowly; waiting ends as soon as it answers
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+COMPUTE_RATE, COMPUTE_BURST = "20r/s", 40  # deploy/docker-compose.yml's defaults
 
 
 class MissingServer(RuntimeError):
@@ -214,7 +215,14 @@ def upstream_servers(upstreams: Sequence[str]) -> str:
 class NginxServer:
     """nginx with deploy/'s configuration in its own prefix folder: pid, logs, temp and cache paths."""
 
-    def __init__(self, folder: Path, upstreams: Sequence[str], worker_processes: int | str = 1) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        upstreams: Sequence[str],
+        worker_processes: int | str = 1,
+        compute_rate: str = COMPUTE_RATE,
+        compute_burst: int = COMPUTE_BURST,
+    ) -> None:
         self.nginx = _program("nginx", "nginx", ["/usr/sbin"])
         self.folder = folder
         self.port = free_port()
@@ -223,11 +231,19 @@ class NginxServer:
         self.error_log = folder / "error.log"
         self.config = folder / "nginx.conf"
         self.process: subprocess.Popen[bytes] | None = None
-        self.write_config(upstreams, worker_processes)
+        self.write_config(upstreams, worker_processes, compute_rate, compute_burst)
 
-    def write_config(self, upstreams: Sequence[str], worker_processes: int | str = 1) -> None:
+    def write_config(
+        self,
+        upstreams: Sequence[str],
+        worker_processes: int | str = 1,
+        compute_rate: str = COMPUTE_RATE,
+        compute_burst: int = COMPUTE_BURST,
+    ) -> None:
         """The test's main nginx.conf around deploy/'s template (what the nginx image's own nginx.conf is)."""
         values = {
+            "NGINX_COMPUTE_RATE": compute_rate,
+            "NGINX_COMPUTE_BURST": str(compute_burst),
             "GRADTRACE_UPSTREAM_SERVERS": upstream_servers(upstreams),
             "NGINX_LISTEN_PORT": f"127.0.0.1:{self.port}",
             "NGINX_CACHE_DIR": str(self.folder / "cache"),
@@ -269,13 +285,20 @@ class NginxServer:
 
 
 @contextmanager
-def start_nginx(tmp: Path | None, upstreams: Sequence[str], worker_processes: int | str = 1) -> Iterator[NginxServer]:
-    """nginx in front of `upstreams` ("127.0.0.1:PORT") for the block, in a fresh prefix folder."""
+def start_nginx(
+    tmp: Path | None,
+    upstreams: Sequence[str],
+    worker_processes: int | str = 1,
+    compute_rate: str = COMPUTE_RATE,
+    compute_burst: int = COMPUTE_BURST,
+) -> Iterator[NginxServer]:
+    """nginx in front of `upstreams` ("127.0.0.1:PORT") for the block, in a fresh prefix folder; POSTs
+    limited per client address to `compute_rate` (nginx notation) past `compute_burst`."""
     del tmp
     folder = _own_folder("gradtrace-nginx-")
     server: NginxServer | None = None
     try:
-        server = NginxServer(folder, upstreams, worker_processes)
+        server = NginxServer(folder, upstreams, worker_processes, compute_rate, compute_burst)
         server.start()
         yield server
     finally:

@@ -73,7 +73,8 @@ def deployment() -> Iterator[Deployment]:
                 for replica in replicas:
                     replica.wait_ready()
                 upstreams = [f"127.0.0.1:{replica.port}" for replica in replicas]
-                with start_nginx(None, upstreams) as nginx:
+                # POSTs unlimited here: the streams below post as fast as the replicas answer
+                with start_nginx(None, upstreams, compute_rate="10000r/s", compute_burst=10000) as nginx:
                     yield Deployment(postgres, url, replicas, nginx)
             finally:
                 for replica in replicas:
@@ -132,6 +133,16 @@ def test_the_client_address_reaches_the_replicas(deployment: Deployment) -> None
     logs = "".join(Path(replica.log.name).read_text(errors="replace") for replica in deployment.replicas)
     line = next(line for line in logs.splitlines() if f"GET {quote(unquote(path))} " in line)
     assert "INFO:     127.0.0.2:" in line  # the client's own claim, 203.0.113.9, is not believed
+
+
+def test_posts_past_the_rate_are_refused_by_nginx_and_image_urls_are_not(deployment: Deployment) -> None:
+    upstreams = [f"127.0.0.1:{replica.port}" for replica in deployment.replicas]
+    with start_nginx(None, upstreams, compute_rate="1r/m", compute_burst=2) as limited:
+        posts = [httpx.post(f"{limited.url}/api/graph", json={"code": ""}, timeout=60) for _ in range(5)]
+        statuses = [post.status_code for post in posts]
+        assert 429 not in statuses[:3] and statuses[3:] == [429, 429], statuses  # one, then a burst of two
+        image = f"{limited.url}/svg/{encode_source(program('limited'))}"
+        assert [httpx.get(image, timeout=60).status_code for _ in range(6)] == [200] * 6
 
 
 def test_database_stopped_and_started_gives_503s_then_normal_answers(deployment: Deployment) -> None:
