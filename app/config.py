@@ -39,6 +39,7 @@ class Limits:
     max_listed_elements: int = 200_000  # elements listed in one answer; later tensors are summarised
     gradcheck_seconds: float = 1.0  # numeric gradient checks of one request together; 0 = no check
     gradcheck_elements: int = 32  # elements finite-differenced per leaf; larger leaves get a seeded sample
+    gradcheck_max_nodes: int = 500  # larger graphs are not checked: their replays would dominate a request
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,8 @@ def reference(tensor: torch.Tensor, made_node: AutogradNode = None) -> Ref:
     return FromNode(node, tensor.output_nr)
 
 
+_ONLY_OUTPUT: dict[int, int] = {0: 0}  # where a one-output op's node finds its output (never changed)
+
 # The op list of the custom Function forward now running, if any.
 _FUNCTION_OPS: ContextVar[list[InnerOp] | None] = ContextVar("gradtrace_function_ops", default=None)
 _INNER_IDS: ContextVar[set[int] | None] = ContextVar("gradtrace_inner_ids", default=None)
@@ -166,7 +168,8 @@ def record_op(
         if found is None:
             if op is None:
                 op = Op(func, _referenced_args(args, node), _referenced_kwargs(kwargs, node), line)
-            metadata[FORWARD_KEY] = (op, {tensor.output_nr: index})
+            # An op's one output is its node's output 0 (a wrong guess only makes the replay say "not checked").
+            metadata[FORWARD_KEY] = (op, _ONLY_OUTPUT if len(made) == 1 else {tensor.output_nr: index})
         elif found[0] is op:  # another output of the same node (unbind, split into one node)
             found[1].setdefault(tensor.output_nr, index)
 

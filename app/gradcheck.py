@@ -181,12 +181,17 @@ def check_call(
     clock: CheckClock,
     *,
     hooked: bool = False,
+    size: int = 0,
 ) -> dict[int, LeafCheck]:
     """The check of one drawn backward call. `returned`: what torch.autograd.grad gave each leaf
     (None for a backward() call, whose leaf gradients the hooks saw flow into AccumulateGrad);
-    `hooked`: the program registered gradient hooks, which may change what autograd computes."""
+    `hooked`: the program registered gradient hooks, which may change what autograd computes;
+    `size`: the graph's autograd nodes."""
     if limits.gradcheck_seconds <= 0:
         return unchecked(leaves, "not checked: the gradient check is off (gradcheck_seconds=0)")
+    if size > limits.gradcheck_max_nodes:
+        why = f"the graph has {size} autograd nodes; the check runs on graphs of up to {limits.gradcheck_max_nodes}"
+        return unchecked(leaves, f"not checked: {why} (gradcheck_max_nodes)")
     if hooked:
         return unchecked(
             leaves, "not checked: the program registered gradient hooks (register_hook), which may change gradients"

@@ -346,7 +346,7 @@ def renderer_version() -> str:
 # drawn or left out) rather than only whether it fails.
 OUTPUT_LIMITS = (
     "json_value_elements", "max_listed_elements", "max_graphs", "max_drawn_nodes", "max_graph_nodes",
-    "gradcheck_seconds", "gradcheck_elements",
+    "gradcheck_seconds", "gradcheck_elements", "gradcheck_max_nodes",
 )  # fmt: skip
 
 

@@ -220,3 +220,13 @@ def test_the_corpus_passes(path: Path) -> None:
                 assert node.gradcheck.ok is not False, (node.name, node.gradcheck)
                 if node.gradcheck.ok is None:
                     assert (node.gradcheck.note or "").startswith("not checked: ")
+
+
+def test_a_graph_past_gradcheck_max_nodes_is_not_checked() -> None:
+    source = CUBE.format(derivative="x")
+    found = checks(source, Limits(gradcheck_max_nodes=2))["x"]
+    assert found["ok"] is None
+    assert found["note"] == (
+        "not checked: the graph has 3 autograd nodes; the check runs on graphs of up to 2 (gradcheck_max_nodes)"
+    )
+    assert checks(source, Limits(gradcheck_max_nodes=3))["x"]["ok"] is False
