@@ -23,7 +23,7 @@ class OptionsBody(BaseModel):
     show_values: bool = True
     show_grads: bool = True
     collapse_runs: bool = Field(
-        default=True, description="draw runs of 24+ steps of one op as their ends and one folded box"
+        default=True, description="draw long runs of one op or of a repeated block as their ends and one folded box"
     )
     graph: int = Field(default=-1, ge=-GRAPH_INDEX_LIMIT, le=GRAPH_INDEX_LIMIT)
     color_by: Literal["none", "grad"] = Field(
