@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from gradtrace.config import Limits, Settings
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 
+from tests.deploy.backends import BACKENDS, Backend, make_backend
 from tests.deploy.servers import MissingServer, PostgresServer, start_postgres
 
 TEST_LIMITS = Limits(timeout_seconds=5.0)
@@ -40,6 +42,15 @@ def postgres_server() -> Iterator[PostgresServer]:
         except MissingServer as missing:
             pytest.skip(str(missing))
         yield server
+
+
+@pytest.fixture(params=BACKENDS)
+def snippet_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """An empty snippet store of each kind, SQLite and PostgreSQL (a fresh database on the session's server)."""
+    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
+    made = make_backend(request.param, tmp_path, server, TEST_LIMITS)
+    yield made
+    made.close()
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from gradtrace.config import Settings
+from gradtrace.config import Limits, Settings
 from gradtrace.store import SnippetStore, open_snippet_store
 
-from tests.conftest import TEST_LIMITS
 from tests.deploy.servers import PostgresServer
 
 BACKENDS = ("sqlite", "postgres")
@@ -24,12 +23,13 @@ class Backend:
 
     name: str
     folder: Path
+    limits: Limits
     database_url: str = ""
     opened: list[SnippetStore] = field(default_factory=list)
 
     def settings(self, **changes: Any) -> Settings:
-        """Test settings on this store (TEST_LIMITS), with `changes` applied."""
-        base = Settings(limits=TEST_LIMITS, snippet_db=self.folder / "snippets.sqlite3", database_url=self.database_url)
+        """Settings on this store with the tests' limits, and `changes` applied."""
+        base = Settings(limits=self.limits, snippet_db=self.folder / "snippets.sqlite3", database_url=self.database_url)
         return replace(base, **changes)
 
     def store(self, **changes: Any) -> SnippetStore:
@@ -39,15 +39,29 @@ class Backend:
         self.opened.append(store)
         return store
 
+    def row_lengths(self) -> list[int]:
+        """The stored bytes of each row's body, as the database counts them."""
+        if self.name == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.settings().snippet_db) as connection:
+                rows = connection.execute("SELECT length(CAST(body AS BLOB)) FROM snippets").fetchall()
+        else:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as connection:
+                rows = connection.execute("SELECT length(body) FROM snippets").fetchall()
+        return [int(n) for (n,) in rows]
+
     def close(self) -> None:
         """Close every store `store()` opened."""
         for store in self.opened:
             store.close()
 
 
-def make_backend(name: str, folder: Path, postgres: PostgresServer | None) -> Backend:
+def make_backend(name: str, folder: Path, postgres: PostgresServer | None, limits: Limits) -> Backend:
     """An empty store of kind `name` ("sqlite" or "postgres"; the latter needs the server)."""
     if name == "sqlite":
-        return Backend(name, folder)
+        return Backend(name, folder, limits)
     assert postgres is not None
-    return Backend(name, folder, postgres.create_database(f"snippets_{next(_database_numbers)}"))
+    return Backend(name, folder, limits, postgres.create_database(f"snippets_{next(_database_numbers)}"))

@@ -1,10 +1,10 @@
-"""Snippet spam (issue 9, finding 7): a row is never larger than the request that made it, and the
-store's file has a cap past which POST /api/snippets answers 507 while stored snippets keep drawing."""
+"""Snippet spam (issue 9, finding 7): a row is never larger than the request that made it (SQLite and
+PostgreSQL alike), and the store's file has a cap past which POST /api/snippets answers 507 while stored
+snippets keep drawing (PostgreSQL's cap: tests/deploy/test_postgres_store.py)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +18,18 @@ from gradtrace.store.sqlite import SQLiteSnippetStore
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 
-from tests.conftest import TEST_LIMITS
+from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
+from tests.deploy.backends import Backend
 
 CODE = "y = (x * 3).sum()"
 
 
-def stored_row_bytes(db: Path) -> list[int]:
-    with sqlite3.connect(db) as connection:
-        return [int(n) for (n,) in connection.execute("SELECT length(CAST(body AS BLOB)) FROM snippets")]
+@pytest.fixture
+def client(pool: WorkerPool, snippet_backend: Backend) -> Iterator[TestClient]:
+    """An app on each store kind, SQLite and PostgreSQL: rows are bounded alike."""
+    settings = snippet_backend.settings(**NO_RATE_LIMITS)
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 def post_raw(client: TestClient, body: bytes) -> dict[str, object]:
@@ -48,43 +52,47 @@ def db_of(client: TestClient) -> Path:
 
 
 @pytest.mark.parametrize("number", ["1e15", "1E22", "-1e-7", "5e-324", "123456789012345678901234567890", "0.1"])
-def test_a_row_is_never_larger_than_the_body_that_made_it(client: TestClient, number: str) -> None:
+def test_a_row_is_never_larger_than_the_body_that_made_it(
+    client: TestClient, snippet_backend: Backend, number: str
+) -> None:
     # 1e15 is written back by json.dumps as 1000000000000000.0: the canonical JSON of this body is ~4x it
     values = ",".join([number] * 5_000)
     sent = f'{{"code": "{CODE}", "inputs": {{"x": [{values}]}}}}'.encode()
     key = post_raw(client, sent)["id"]
-    (row,) = stored_row_bytes(db_of(client))
+    (row,) = snippet_backend.row_lengths()
     assert row <= len(sent)
     read_back = client.get(f"/api/snippets/{key}").json()
     assert read_back["inputs"] == json.loads(sent)["inputs"] and read_back["code"] == CODE
 
 
-def test_a_1e15_body_of_255_kb_stays_under_255_kb(client: TestClient) -> None:
+def test_a_1e15_body_of_255_kb_stays_under_255_kb(client: TestClient, snippet_backend: Backend) -> None:
     values = ",".join(["1e15"] * 51_000)
     sent = f'{{"code": "{CODE}", "inputs": {{"x": [{values}]}}}}'.encode()
     assert 250_000 < len(sent) < 256 * 1024
     canonical = canonical_request(CODE, json.loads(sent)["inputs"], RenderOptions())
     assert len(canonical) > 3 * len(sent)  # what the store used to keep
     post_raw(client, sent)
-    assert stored_row_bytes(db_of(client)) == [len(sent)]
+    assert snippet_backend.row_lengths() == [len(sent)]
 
 
-def test_a_padded_body_is_stored_as_its_shorter_canonical_json(client: TestClient) -> None:
+def test_a_padded_body_is_stored_as_its_shorter_canonical_json(client: TestClient, snippet_backend: Backend) -> None:
     sent = (b'{"code": "%s",' % CODE.encode()) + b" " * 100_000 + b'"inputs": {"x": [1, 2]}}'
     key = post_raw(client, sent)["id"]
     canonical = canonical_request(CODE, {"x": [1, 2]}, RenderOptions())
     assert key == snippet_id(canonical)
-    assert stored_row_bytes(db_of(client)) == [len(canonical.encode())]
+    assert snippet_backend.row_lengths() == [len(canonical.encode())]
 
 
-def test_options_stored_as_sent_read_back_as_the_request_meant_them(client: TestClient) -> None:
+def test_options_stored_as_sent_read_back_as_the_request_meant_them(
+    client: TestClient, snippet_backend: Backend
+) -> None:
     # lax values the request schema accepts; the row keeps the shorter sent text, reading gives the same options
     sent = b'{"code":"y = (x * 3).sum()","inputs":{"x":[1e15]},"options":{"show_values":0,"precision":3.0}}'
     first = post_raw(client, sent)
     meant = {"code": CODE, "inputs": {"x": [1e15]}, "options": {"show_values": False, "precision": 3}}
     same = post_raw(client, json.dumps(meant).encode())
     assert same["id"] == first["id"] and same["created"] is False
-    assert stored_row_bytes(db_of(client)) == [len(sent)]
+    assert snippet_backend.row_lengths() == [len(sent)]
     options = client.get(f"/api/snippets/{first['id']}").json()["options"]
     assert options["show_values"] is False and options["precision"] == 3
     assert client.get(f"/s/{first['id']}.svg").status_code == 200

@@ -1,5 +1,5 @@
 """Stored snippets: POST /api/snippets, /s/{id}.svg|png|pdf, idempotence, persistence, concurrency;
-each on SQLite and on PostgreSQL (the `backend` fixture), which must answer alike."""
+each on SQLite and on PostgreSQL (the `snippet_backend` fixture), which must answer alike."""
 
 from __future__ import annotations
 
@@ -23,25 +23,16 @@ from gradtrace.web.source_encoding import encode_source
 from gradtrace.worker import Job, WorkerPool
 
 from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
-from tests.deploy.backends import BACKENDS, Backend, make_backend
+from tests.deploy.backends import Backend
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = "w = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (w * w).sum()\nloss.backward()"
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """An empty store of each kind (PostgreSQL: a fresh database on the session's server)."""
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-    made = make_backend(request.param, tmp_path, server)
-    yield made
-    made.close()
-
-
 @pytest.fixture
-def client(pool: WorkerPool, backend: Backend) -> Iterator[TestClient]:
-    """A fresh app per test on the shared pool and on each backend."""
-    settings = backend.settings(**NO_RATE_LIMITS)
+def client(pool: WorkerPool, snippet_backend: Backend) -> Iterator[TestClient]:
+    """A fresh app per test on the shared pool and on each snippet_backend."""
+    settings = snippet_backend.settings(**NO_RATE_LIMITS)
     with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -126,8 +117,8 @@ def test_unknown_snippet_is_a_404_picture(client: TestClient, path: str, fmt_che
     assert callable(fmt_check) and fmt_check(response)
 
 
-def test_snippets_survive_a_restart(pool: WorkerPool, backend: Backend) -> None:
-    settings = backend.settings()
+def test_snippets_survive_a_restart(pool: WorkerPool, snippet_backend: Backend) -> None:
+    settings = snippet_backend.settings()
     with TestClient(create_app(settings, pool=pool)) as first:
         key = first.post("/api/snippets", json={"code": CODE}).json()["id"]
         drawn = first.get(f"/s/{key}.svg").content
@@ -136,11 +127,11 @@ def test_snippets_survive_a_restart(pool: WorkerPool, backend: Backend) -> None:
         assert again.status_code == 200 and again.content == drawn
 
 
-def test_threads_writing_the_same_and_different_snippets(backend: Backend) -> None:
+def test_threads_writing_the_same_and_different_snippets(snippet_backend: Backend) -> None:
     errors: list[BaseException] = []
 
     def write(worker: int) -> None:
-        store = backend.store()  # like a separate process: its own store, same file or database
+        store = snippet_backend.store()  # like a separate process: its own store, same file or database
         try:
             for i in range(15):
                 store.put(f"shared = {i}", {}, RenderOptions())
@@ -154,7 +145,7 @@ def test_threads_writing_the_same_and_different_snippets(backend: Backend) -> No
     for thread in threads:
         thread.join()
     assert errors == []
-    assert backend.store().count() == 15 + 6 * 15
+    assert snippet_backend.store().count() == 15 + 6 * 15
 
 
 WRITER = """
@@ -171,8 +162,8 @@ store.close()
 """
 
 
-def test_processes_writing_at_once(backend: Backend) -> None:
-    settings = backend.settings()
+def test_processes_writing_at_once(snippet_backend: Backend) -> None:
+    settings = snippet_backend.settings()
     command = [sys.executable, "-c", WRITER, str(settings.snippet_db)]
     writers = [
         subprocess.Popen([*command, str(n), settings.database_url], cwd=REPO, stderr=subprocess.PIPE) for n in range(4)
@@ -180,7 +171,7 @@ def test_processes_writing_at_once(backend: Backend) -> None:
     for writer in writers:
         _, err = writer.communicate(timeout=60)
         assert writer.returncode == 0, err.decode()
-    store = backend.store()
+    store = snippet_backend.store()
     assert store.count() == 25 + 4 * 25
     snippet = store.get(store.put("shared = 3", {}, RenderOptions())[0])
     assert snippet is not None and snippet.code == "shared = 3"
@@ -214,8 +205,8 @@ def test_unusable_snippet_store_answers_503_json_or_picture(pool: WorkerPool, tm
         assert png.status_code == 503 and png.content.startswith(b"\x89PNG")
 
 
-def test_rows_with_older_or_newer_option_fields_still_load(backend: Backend) -> None:
-    store = backend.store()
+def test_rows_with_older_or_newer_option_fields_still_load(snippet_backend: Backend) -> None:
+    store = snippet_backend.store()
     key, _ = store.put(CODE, {}, RenderOptions(direction="LR"))
     body = '{"code": "y = 1", "inputs": {}, "options": {"direction": "LR", "retired_option": 3}}'
     if isinstance(store, SQLiteSnippetStore):  # as if written by another version
@@ -224,7 +215,7 @@ def test_rows_with_older_or_newer_option_fields_still_load(backend: Backend) -> 
     else:
         import psycopg
 
-        with psycopg.connect(backend.database_url, autocommit=True) as connection:
+        with psycopg.connect(snippet_backend.database_url, autocommit=True) as connection:
             connection.execute("UPDATE snippets SET body = %s WHERE id = %s", (body.encode(), key))
     snippet = store.get(key)
     assert snippet is not None and snippet.options == RenderOptions(direction="LR")
