@@ -49,8 +49,9 @@ def read_label(label: str, default_size: float) -> Label | None:
     if form is None:
         return None
     slots, heights = form
-    rows = [tuple((texts[i], font, colour, _width(texts[i], font)) for i, font, colour in row) for row in slots]
-    return Label(rows, heights, max((sum(span[3] for span in row) for row in rows), default=0.0), sum(heights))
+    rows = [tuple([(texts[i], font, colour, _width(texts[i], font)) for i, font, colour in row]) for row in slots]
+    widest = max([sum([span[3] for span in row]) for row in rows], default=0.0)
+    return Label(rows, heights, widest, sum(heights))
 
 
 def _width(text: str, font: Font) -> float:
