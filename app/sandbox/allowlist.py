@@ -142,6 +142,8 @@ LIST_METHODS: frozenset[str] = frozenset(
 )
 TUPLE_METHODS: frozenset[str] = frozenset({"index", "count"})
 DICT_METHODS: frozenset[str] = frozenset({"keys", "values", "items", "get", "copy", "pop", "update"})
+# collections.Counter's own, besides a dict's (app/sandbox/python_modules.py).
+COUNTER_METHODS: frozenset[str] = frozenset({"most_common", "elements", "subtract", "total"})
 STR_METHODS: frozenset[str] = frozenset(
     {
         "upper",
@@ -272,7 +274,8 @@ OFFERED_MODULE_NAMES: frozenset[str] = names(
     tight_layout axis close clf cla bar text annotate semilogy loglog colorbar contour contourf quiver axhline
     axvline fill_between errorbar xticks yticks suptitle pause ion ioff draw gca gcf set_title set_xlabel
     set_ylabel set_xlim set_ylim add_subplot set_aspect axes set_yscale set_xscale yscale xscale style use
-    OrderedDict pprint pformat pp nditer multi_index finished iternext index iterindex itersize reset
+    OrderedDict defaultdict Counter pprint pformat pp nditer multi_index finished iternext index iterindex
+    itersize reset
     """
 )
 # Tensor methods that take a function of the program (run by the interpreter when torch calls it).
@@ -318,6 +321,7 @@ def all_attribute_names() -> frozenset[str]:
         | LIST_METHODS
         | TUPLE_METHODS
         | DICT_METHODS
+        | COUNTER_METHODS
         | STR_METHODS
         | SIZE_METHODS
         | SET_METHODS

@@ -51,7 +51,8 @@ _HINTS: dict[str, str] = {
     "torch": "gradtrace offers torch's tensor, autograd, nn, optim and utils.data functions",
 }
 _DEFAULT_HINT = (
-    "gradtrace offers torch, math, numpy (a small subset), random, collections.OrderedDict, pprint and "
+    "gradtrace offers torch, math, numpy (a small subset), random, collections (OrderedDict, defaultdict, "
+    "Counter), pprint and "
     "matplotlib.pyplot (calls ignored)"
 )
 
@@ -93,7 +94,7 @@ class ImportedModules:
         self.prebound = prebound
         self.limits = limits
         self.line = line
-        self.printer = printer  # where pprint writes
+        self.printer = printer  # where pprint writes, and what runs a defaultdict's factory
         self.built: dict[str, Namespace] = {}
         self.plotting: IgnoredPlotting | None = None
         add_torch_extras(prebound, limits)
@@ -128,7 +129,7 @@ class ImportedModules:
         if name == "random":
             return build_random(self.limits, SEED)
         if name == "collections":
-            return build_collections(self.limits)
+            return build_collections(self.printer)
         if name == "pprint":
             return build_pprint(self.printer)
         pyplot, self.plotting = build_pyplot(self.line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -29,6 +29,9 @@ from .parse import Program, dotted_name
 from .user_modules import ModuleTable
 from .user_operators import OperatorSupport, is_user_object
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
+
+# Dicts a program may fill by item (collections' own too).
+_DICTS = (dict, defaultdict, Counter)
 
 
 class Observer(Protocol):
@@ -243,12 +246,14 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             obj[index] = value  # a state_dict, or d2l's `self._modules[name] = block`
             guards.check_length(len(obj), self.limits)
             return
-        if not (type(obj) in (list, dict) or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)):
+        if not (
+            type(obj) in _DICTS or type(obj) is list or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)
+        ):
             raise GradtraceError(
                 "runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment"
             )
         obj[index] = value
-        if type(obj) is dict:
+        if type(obj) in _DICTS:
             guards.check_length(len(obj), self.limits)
 
     def unpack(self, targets: list[ast.expr], value: Any, scope: Scope, report: bool, loop: bool = False) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import string
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist, extensions, guards
+from .builtins import materialise
 from .suggestions import value_refusal
 from .user_modules import ModuleTable
 from .values import HostFunction, Namespace, check_argument, check_result, kind_of, text_size
@@ -20,6 +21,8 @@ _PYTHON_METHODS: dict[type, frozenset[str]] = {
     tuple: allowlist.TUPLE_METHODS,
     dict: allowlist.DICT_METHODS,
     OrderedDict: allowlist.DICT_METHODS,
+    defaultdict: allowlist.DICT_METHODS,
+    Counter: allowlist.DICT_METHODS | allowlist.COUNTER_METHODS,
     ModuleTable: allowlist.DICT_METHODS,
     str: allowlist.STR_METHODS | {"format"},
     set: allowlist.SET_METHODS,
@@ -155,8 +158,8 @@ def _guarded_method(obj: Any, name: str, limits: Limits) -> Callable[..., Any]:
         result = method(*args, **kwargs)
         if isinstance(result, (list, str)):
             guards.check_length(len(result), limits)
-        if name in ("keys", "values", "items"):
-            result = list(result)  # views are not in the set of values user code may hold
+        if name in ("keys", "values", "items", "elements"):
+            result = materialise(result, limits)  # views and iterators are not values user code may hold
         return result
 
     return call

@@ -1,15 +1,17 @@
 """`collections` and `pprint`, offered in part: what teaching code uses of them, as CPython does it.
 
 collections offers OrderedDict (the real class: DLwPT builds `nn.Sequential(OrderedDict([...]))`
-with it, and state_dict() hands one out). pprint prints a value as CPython's pprint prints it
-(width 80 unless told), into the run's output; it never receives a stream. Anything else of
-these modules is refused where it is used, saying what is offered.
+with it, and state_dict() hands one out), defaultdict and Counter (real ones too; a defaultdict's
+factory is a type such as `list`, or the program's function, run by the interpreter). pprint
+prints a value as CPython's pprint prints it (width 80 unless told), into the run's output; it
+never receives a stream. Anything else of these modules is refused where it is used, saying what
+is offered.
 """
 
 from __future__ import annotations
 
 import pprint as py_pprint
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -17,9 +19,13 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import extensions, guards
 from .builtins import materialise, to_text
-from .values import HostFunction, Namespace
+from .values import HostFunction, Namespace, check_result, kind_of
 
-COLLECTIONS_NAMES = frozenset({"OrderedDict"})
+COLLECTIONS_NAMES = frozenset({"OrderedDict", "defaultdict", "Counter"})
+# What a defaultdict may make for a missing key without running the program's code.
+_FACTORY_TYPES: frozenset[type] = frozenset({list, dict, set, tuple, int, float, str})
+# Values of the program a defaultdict's factory may be: the interpreter runs them.
+_FACTORY_KINDS = frozenset({"UserFunction", "BoundMethod", "UserClass", "GradModeFunction"})
 PPRINT_NAMES = frozenset({"pprint", "pformat", "pp"})
 # What pprint's functions take besides the value; `stream=` is never offered (no files here).
 _PPRINT_OPTIONS = frozenset({"indent", "width", "depth", "compact", "sort_dicts", "underscore_numbers"})
@@ -28,12 +34,15 @@ MAX_PPRINT_NESTING = 100
 
 
 class Printer(Protocol):
-    """Where pprint writes: the run's output."""
+    """Where pprint writes (the run's output), and what runs a defaultdict's factory."""
 
     limits: Limits
 
     def write(self, text: str) -> None:
         """Append printed text."""
+
+    def call_value(self, func: object, args: list[Any], kwargs: dict[str, Any], node: Any) -> object:
+        """Call any callable value of the program."""
 
 
 class PartialModule(Namespace):
@@ -62,10 +71,60 @@ def _ordered_dict(limits: Limits) -> Callable[..., OrderedDict[Any, Any]]:
     return make
 
 
-def build_collections(limits: Limits) -> Namespace:
+def _factory(run: Printer, given: object) -> Callable[[], object] | None:
+    """What a real defaultdict may call for a missing key: a plain type, or a closure that runs
+    the program's function in the interpreter and hands back only a value it may hold."""
+    if given is None:
+        return None
+    if isinstance(given, HostFunction) and given.cls in _FACTORY_TYPES:
+        return given.cls
+    if kind_of(given) not in _FACTORY_KINDS:
+        raise GradtraceError(
+            "forbidden", "defaultdict's factory is a type (list, int, float, dict, set) or a function of your program"
+        )
+
+    def make() -> object:
+        return check_result(run.call_value(given, [], {}, None), "defaultdict's factory")
+
+    node = getattr(given, "node", None)
+    make.__name__ = make.__qualname__ = getattr(node, "name", "function")  # repr as Python's: <function <lambda>>
+    return make
+
+
+def _default_dict(run: Printer) -> Callable[..., defaultdict[Any, Any]]:
+    def make(factory: object = None, items: Any = (), **kwargs: Any) -> defaultdict[Any, Any]:
+        pairs = materialise(items.items() if isinstance(items, dict) else items, run.limits)
+        guards.check_length(len(pairs) + len(kwargs), run.limits)
+        made: defaultdict[Any, Any] = defaultdict(_factory(run, factory), pairs)
+        made.update(kwargs)
+        return made
+
+    return make
+
+
+def _counter(limits: Limits) -> Callable[..., Counter[Any]]:
+    def make(items: Any = (), **kwargs: Any) -> Counter[Any]:
+        counted = materialise(items.items() if isinstance(items, dict) else items, limits)
+        guards.check_length(len(counted) + len(kwargs), limits)
+        made: Counter[Any] = Counter(dict(counted)) if isinstance(items, dict) else Counter(counted)
+        made.update(kwargs)
+        return made
+
+    return make
+
+
+def build_collections(run: Printer) -> Namespace:
     """The `collections` namespace of one run."""
-    ordered = HostFunction("collections.OrderedDict", _ordered_dict(limits), cls=OrderedDict, policy="builtin")
-    return PartialModule("collections", {"OrderedDict": ordered})
+    limits = run.limits
+    members: dict[str, object] = {
+        "OrderedDict": HostFunction(
+            "collections.OrderedDict", _ordered_dict(limits), cls=OrderedDict, policy="builtin"
+        ),
+        "defaultdict": HostFunction("collections.defaultdict", _default_dict(run), cls=defaultdict, policy="builtin"),
+        "Counter": HostFunction("collections.Counter", _counter(limits), cls=Counter, policy="builtin"),
+    }
+    assert set(members) == COLLECTIONS_NAMES
+    return PartialModule("collections", members)
 
 
 def nesting_depth(value: object, most: int) -> int:

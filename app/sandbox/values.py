@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,7 +185,7 @@ def _kind_of_type(value: object, t: type) -> str | None:
         kind = "tensor"
     elif t is torch.Size:
         kind = "size"
-    elif t in (list, tuple, dict, set, OrderedDict, GeneratedList, ModuleTable):
+    elif t in (list, tuple, dict, set, OrderedDict, defaultdict, Counter, GeneratedList, ModuleTable):
         kind = "container"
     elif t is torch.dtype:
         kind = "dtype"
@@ -255,7 +255,7 @@ def text_size(value: object, budget: int) -> int:
         item = stack.pop()
         if isinstance(item, str):
             total += len(item) + 2
-        elif type(item) in (list, tuple, set, dict, OrderedDict):
+        elif type(item) in (list, tuple, set, dict, OrderedDict, defaultdict, Counter):
             seq: Any = item
             total += 2 + 2 * len(seq)
             stack.extend(seq.items() if isinstance(seq, dict) else seq)

@@ -22,6 +22,22 @@ ORDERED_DICT = [
     "sd = OrderedDict(m.state_dict())\nsd['bias'] = torch.zeros(1)\nprint(sd)",
 ]
 
+COUNTING = [
+    "from collections import defaultdict\nd = defaultdict(list)\nfor w in ['a', 'b', 'a']:\n    d[w].append(len(w))\n"
+    "print(d, dict(d), isinstance(d, dict), len(d), d['zz'], sorted(d))\nn = defaultdict(int)\nn['x'] += 2\nprint(n)",
+    "from collections import defaultdict\nf = defaultdict(lambda: 5)\nprint(f['k'], f.get('q'), list(f.items()))\n"
+    "def zero():\n    return torch.zeros(2)\ng = defaultdict(zero)\ng['a'] += 1\nprint(g['a'], len(g))",
+    "import collections\nh = collections.defaultdict(lambda: collections.defaultdict(int))\nh['a']['b'] += 1\n"
+    "print(dict(h['a']))",
+    "from collections import Counter\nc = Counter('abracadabra')\n"
+    "print(c, c.most_common(2), sorted(c.elements()), c.total(), c['z'])\nc.update('aaz')\nc.subtract({'a': 1})\n"
+    "print(c, c + Counter(b=5), len(c))\ne = Counter({'x': 3}, y=2)\ne['w'] += 1\nprint(e, Counter([1, 2, 2]))",
+    # makemore's bigram counts, by dict and by Counter
+    "from collections import Counter\nwords = ['emma', 'olivia', 'ava']\nb = Counter()\nfor w in words:\n"
+    "    chs = ['<S>'] + list(w) + ['<E>']\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] += 1\n"
+    "print(sorted(b.items(), key=lambda kv: -kv[1])[:4])",
+]
+
 PPRINT = [
     "from pprint import pprint\ntorch.manual_seed(42)\nm = nn.Linear(1, 1)\npprint(m.state_dict())",
     "import pprint\npprint.pprint({'b': list(range(30)), 'a': {'z': 1, 'y': [1.5, 'x'] * 10}})",
@@ -70,7 +86,7 @@ PARAM_GROUPS = [
     "    w.sum().backward()\n    o.step()\n    s.step()\nprint(o.param_groups[0]['lr'], o.param_groups[0]['betas'], w)",
 ]
 
-PROGRAMS = ORDERED_DICT + PPRINT + NDITER + ORIGIN_NAMES + PARAM_GROUPS
+PROGRAMS = ORDERED_DICT + COUNTING + PPRINT + NDITER + ORIGIN_NAMES + PARAM_GROUPS
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +102,12 @@ def test_prints_what_python_prints(source: str, real: dict[str, str]) -> None:
 
 # (program, the error's kind, what its message says)
 REFUSED = [
-    ("import collections\nd = collections.defaultdict(list)", "forbidden", "gradtrace offers OrderedDict"),
+    (
+        "import collections\nP = collections.namedtuple('P', 'x y')",
+        "forbidden",
+        "gradtrace offers Counter, OrderedDict",
+    ),
+    ("from collections import defaultdict\nd = defaultdict(print)", "forbidden", "a type (list, int"),
     ("import pprint\npprint.pprint(1, stream=None)", "forbidden", "prints to the output only"),
     ("import numpy as np\nit = np.nditer(np.ones(2), flags=['buffered'])", "forbidden", "offers c_index"),
     ("import numpy as np\nit = np.nditer([1, 2])", "forbidden", "one numpy array"),
