@@ -274,6 +274,11 @@ class Recorder(TorchFunctionMode):
         if text not in self.warnings:
             self.warnings.append(text)
 
+    def drawing_done(self) -> bool:
+        """True once no later backward() will be drawn (max_graphs or max_drawn_nodes reached):
+        from then on the values and lines of new nodes are never read, so they are not recorded."""
+        return len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes
+
     def _watch_leaf(self, tensor: torch.Tensor) -> None:
         for table in (self.seen.leaf_names, self.seen.leaf_lines, self.seen.leaf_steps):
             if isinstance(table, LiveLeafTable):
@@ -377,6 +382,8 @@ class Recorder(TorchFunctionMode):
                 f"the program holds more than {self.limits.max_live_autograd_nodes} autograd nodes alive at once",
                 self.line,
             )
+        if self.drawing_done():  # a training loop's later steps: no graph they make is drawn
+            return
         record.value = snapshot(tensor, self.limits.json_value_elements)
         self.made += 1
         record.step = self.made
@@ -408,7 +415,7 @@ class Recorder(TorchFunctionMode):
         root = args[0]
         if root.grad_fn is None:
             return func(*args, **kwargs)  # torch raises its own clear error
-        if len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes:
+        if self.drawing_done():
             # A training loop may call backward() thousands of times; drawing each would cost
             # a layout apiece. Later calls still run, undrawn (the pipeline says so).
             self.undrawn += 1
@@ -425,7 +432,7 @@ class Recorder(TorchFunctionMode):
         outputs = args[0] if args else kwargs.get("outputs")
         inputs = args[1] if len(args) > 1 else kwargs.get("inputs")
         roots = [t for t in _as_tensors(outputs) if t.grad_fn is not None]
-        if not roots or len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes:
+        if not roots or self.drawing_done():
             if roots:
                 self.undrawn += 1
             return self._derivatives(func(*args, **kwargs))

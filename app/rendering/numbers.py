@@ -24,9 +24,11 @@ def format_number(value: Any, precision: int) -> str:
 
 
 def _row(values: Sequence[Any], precision: int) -> str:
-    items = [format_number(v, precision) for v in values]
-    if len(items) > ROW_ITEMS:
-        items = [*items[: ROW_ITEMS - 1], "…", items[-1]]
+    # Format only what is shown: a row of 2,000 numbers shows four of them.
+    shown = values if len(values) <= ROW_ITEMS else [*values[: ROW_ITEMS - 1], values[-1]]
+    items = [format_number(v, precision) for v in shown]
+    if len(values) > ROW_ITEMS:
+        items.insert(ROW_ITEMS - 1, "…")
     return "[" + ", ".join(items) + "]"
 
 

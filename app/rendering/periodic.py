@@ -68,7 +68,7 @@ def graph_wiring(graph: Graph) -> Wiring:
             if not waiting[consumer]:
                 ready.append(consumer)
     by_id = {node.id: node for node in graph.nodes}
-    labels = {node.id: (node.kind, node.op, node.name) for node in graph.nodes}
+    labels: dict[str, Label] = {node.id: (node.kind, node.op, node.name) for node in graph.nodes}
     return Wiring(by_id, labels, inputs, consumers, tuple(order))
 
 

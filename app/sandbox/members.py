@@ -12,6 +12,7 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist, extensions, guards
 from .builtins import materialise
+from .optimizer_steps import unwatched_method
 from .suggestions import value_refusal
 from .user_modules import ModuleTable
 from .values import HostFunction, Namespace, check_argument, check_result, kind_of, text_size
@@ -70,7 +71,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
         if name in allowlist.OPTIMIZER_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)
         if name in allowlist.OPTIMIZER_METHODS:
-            return HostFunction(shown, after_param_groups_check(obj, getattr(obj, name), shown))
+            step = unwatched_method(obj, name, limits)
+            return HostFunction(shown, after_param_groups_check(obj, step, shown))
     elif kind == "grad_fn":
         if name in allowlist.GRAD_FN_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)

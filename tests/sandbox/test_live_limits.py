@@ -95,6 +95,37 @@ def test_observing_keeps_no_freed_graph_alive() -> None:
     assert recorder.live_elements.count < 1_000
 
 
+def test_optimizer_state_counts_against_the_live_limit() -> None:
+    # optimizer.step() runs unwatched (app/sandbox/optimizer_steps.py); what it keeps still counts.
+    limits = replace(Limits(), max_live_elements=1_300)  # w, w * w and the drawing's copy of it fit
+    step = (
+        "w = torch.ones(400, requires_grad=True)\nopt = torch.optim.{}([w], lr=0.1)\n"
+        "(w * w).sum().backward()\nopt.step()"
+    )
+    recorded_run(step.format("SGD"), limits)  # w alone: plain SGD keeps no state
+    for holding in ("Adam", "AdamW"):  # two moments the size of w on top
+        with pytest.raises(GradtraceError) as info:
+            recorded_run(step.format(holding), limits)
+        assert info.value.kind == "limit" and info.value.line == 4 and "alive at once" in str(info.value)
+
+
+def test_nodes_made_after_the_last_drawn_backward_keep_no_copy() -> None:
+    limits = replace(Limits(), max_graphs=2)
+    source = (
+        "x = torch.ones(3, requires_grad=True)\n"
+        "for i in range(4):\n    y = (x * i).exp().sum()\n    y.backward()\n"
+        "z = x * 5"
+    )
+    recorder = Recorder(limits)
+    with recorder:
+        execution = run_program(parse_program(source, limits), {}, limits, recorder)
+    assert len(recorder.captures) == 2 and recorder.undrawn == 2
+    later = execution.names["z"].grad_fn
+    assert recorder.seen.node_values.get(later) is None and recorder.seen.node_lines.get(later) is None
+    drawn = recorder.captures[-1].root_node
+    assert recorder.seen.node_values.get(drawn) is not None and recorder.seen.node_lines.get(drawn) == 3
+
+
 def test_names_and_values_stay_on_the_nodes_that_are_drawn() -> None:
     result = pipeline.run(
         "x = torch.tensor([1.0, 2.0], requires_grad=True)\nfor i in range(3):\n    y = (x * x).sum()\ny.backward()"
@@ -107,8 +138,7 @@ def test_names_and_values_stay_on_the_nodes_that_are_drawn() -> None:
 
 # "Learning PyTorch with Examples" at its published sizes, and Deep Learning with PyTorch's
 # 5,000-epoch fit: each within the default timeout, printing what real PyTorch prints.
-# (The tutorial's programs are those of the course corpus; its dynamic net, 30,000 steps, is not: see
-# tests/course_corpus.py.)
+# (The tutorial's programs are those of the course corpus.)
 PUBLISHED = [
     "70_lpwe_numpy_polynomial.py",  # seeds numpy itself, as real Python needs
     "course/04_pytorch_tutorials_lpwe_tensors.py",
@@ -117,6 +147,7 @@ PUBLISHED = [
     "course/07_pytorch_tutorials_lpwe_nn.py",
     "course/08_pytorch_tutorials_lpwe_optim.py",
     "course/09_pytorch_tutorials_lpwe_custom_module.py",
+    "course/10_pytorch_tutorials_lpwe_dynamic_net.py",  # 30,000 steps
     "78_dlwpt_temperature_5000_epochs.py",
 ]
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]\d+)?")
