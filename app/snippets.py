@@ -15,7 +15,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from .errors import GradtraceError
+from .errors import GradtraceError, RetryLater
 from .rendering.options import RenderOptions
 
 SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -49,12 +49,15 @@ class Snippet:
     options: RenderOptions
 
 
+STORE_RETRY_SECONDS = 5  # the Retry-After of a store that is down: a restarting database is back in seconds
+
+
 def store_unavailable(reason: object) -> GradtraceError:
-    """The error of a snippet store that cannot be used right now (503: try again later)."""
-    return GradtraceError(
-        "limit",
+    """The error of a snippet store that cannot be used right now (503 with Retry-After: try again later)."""
+    return RetryLater(
         f"the snippet store is not available right now ({reason}); try again in a moment. "
         "Images linked by their /svg/{encoded} URL do not need it",
+        retry_after=STORE_RETRY_SECONDS,
         status=503,
     )
 

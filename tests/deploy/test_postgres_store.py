@@ -82,6 +82,7 @@ def test_service_started_while_the_database_is_down(pool: WorkerPool, own_postgr
         assert client.get("/healthz").status_code == 200  # drawing needs no database
         posted = client.post("/api/snippets", json={"code": CODE})
         assert posted.status_code == 503 and "snippet store" in posted.json()["error"]["message"]
+        assert posted.headers["retry-after"] == "5" and posted.headers["cache-control"] == "no-store"
         picture = client.get("/s/0123456789abcdef.svg")
         assert picture.status_code == 503 and picture.headers["cache-control"] == "no-store"
         own_postgres.start()
