@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--gradcheck", action="store_true", help="draw each leaf's numeric gradient check (✓/✗) in its box"
     )
+    render.add_argument(
+        "--edge-labels", choices=("auto", "on", "off"), default="auto",
+        help="the chain rule on each edge (auto: on for drawings of up to 30 boxes)",
+    )  # fmt: skip
+    render.add_argument(
+        "--step", type=_step_number, default=None, metavar="K",
+        help="draw the stepper's step K: forward values first, then gradients in backward order",
+    )  # fmt: skip
     return parser
 
 
@@ -132,11 +140,19 @@ def _read_source(name: str) -> str:
         raise GradtraceError("request", f"cannot read {name}: {exc}") from None
 
 
+def _step_number(raw: str) -> int:
+    """A --step value: a whole number, 0 or more."""
+    if not raw.isdigit():
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a step number (0, 1, 2, ...)")
+    return int(raw)
+
+
 def _options(args: argparse.Namespace) -> RenderOptions:
     return RenderOptions(
         theme=args.theme, direction=args.direction, precision=args.precision,
         show_values=not args.no_values, show_grads=not args.no_grads, collapse_runs=not args.no_collapse,
         graph=args.graph, color_by=args.color_by, gradcheck=args.gradcheck,
+        edge_labels={"auto": None, "on": True, "off": False}[args.edge_labels], step=args.step,
     )  # fmt: skip
 
 

@@ -120,8 +120,8 @@ def format_number(value: float) -> str:
 def _factor_local(rule: str, factor: torch.Tensor | float, max_elements: int) -> LocalDerivative:
     tensor = factor.detach() if isinstance(factor, torch.Tensor) else torch.tensor(factor)
     data = to_tensor_data(tensor, max_elements)
-    if tensor.numel() == 1 and not tensor.is_complex():
-        number = float(tensor.reshape(()))
+    if tensor.numel() and not tensor.is_complex() and bool((tensor == tensor.reshape(-1)[0]).all()):
+        number = float(tensor.reshape(-1)[0])  # one number, or the same at every element: `×3`
         if rule.startswith("÷") and number != 0:
             return LocalDerivative(f"÷{format_number(1 / number)}", data)
         return LocalDerivative(f"×{format_number(number)}", data)

@@ -40,11 +40,14 @@ def trace(
     grads: bool = True,
     collapse: bool = True,
     color_by: ColorBy = "none",
+    edge_labels: bool | None = None,
+    step: int | None = None,
 ) -> GraphPicture:
     """The autograd graph below `tensors`, named after the caller's variables; shows itself in Jupyter
     and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`. `collapse=False` draws
     every step of long runs of one op, which are otherwise folded into one box; `color_by="grad"`
-    fills nodes on a logarithmic ramp of their gradient's size."""
+    fills nodes on a logarithmic ramp of their gradient's size; `edge_labels` writes the chain rule on
+    the edges (None: on for small drawings); `step=k` draws the backward pass's first k steps."""
     roots = _check_roots(tensors)
     caller = inspect.currentframe()
     seen = Observations()
@@ -58,7 +61,10 @@ def trace(
     read_saved_results(seen.node_values, nodes)
     capture, notes = _capture_gradients(roots, nodes)
     graph = walk_graph(capture, seen, Limits().json_value_elements)
-    options = RenderOptions(theme, direction, precision, values, grads, collapse_runs=collapse, color_by=color_by)
+    options = RenderOptions(
+        theme, direction, precision, values, grads, collapse_runs=collapse, color_by=color_by,
+        edge_labels=edge_labels, step=step,
+    )  # fmt: skip
     return GraphPicture(graph, options, tuple(notes))
 
 

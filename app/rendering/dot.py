@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from ..graph.model import Graph, Node, TensorData
+from ..graph.steps import graph_at_step
 from .drawing_text import drawing_text
+from .edge_labels import edge_statements
 from .fold_box import fold_statement
 from .folding import Fold, find_folds, folded_view
 from .gradcheck_row import gradcheck_row
@@ -70,7 +72,12 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
     its own, `fold_<id of its first step>`). `folds` defaults to `drawn_folds(graph, options)`."""
     # "auto" is drawn light; the SVG stage adds the dark variant as a prefers-color-scheme style.
     palette = PALETTES["dark" if options.theme == "dark" else "light"]
-    drawn, edges = folded_view(graph, drawn_folds(graph, options) if folds is None else folds)
+    folds = drawn_folds(graph, options) if folds is None else folds
+    pending: frozenset[str] = frozenset()
+    if options.step is not None:  # what the stepper shows at this step (app/graph/steps.py)
+        at_step = graph_at_step(graph, options.step)
+        graph, pending = at_step.graph, at_step.pending
+    drawn, edges = folded_view(graph, folds)
     by_id = {node.id: node for node in graph.nodes} if len(drawn) < len(graph.nodes) else {}
     big = len(drawn) > BIG_GRAPH
     lines = [
@@ -86,10 +93,14 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         if isinstance(item, Fold):
             lines.append(fold_statement(item, by_id, options, palette))
             continue
-        lines.append(_node_statement(item, options, palette, ramp))
+        pending_box = item.id in pending
+        lines.append(
+            _pending_statement(item, palette) if pending_box else _node_statement(item, options, palette, ramp)
+        )
     if ramp is not None:
         lines.append(legend_statement(ramp, palette, options.precision))
-    lines.extend(f"  {edge.source} -> {edge.target};" for edge in edges)
+    boxes = {item.id: item for item in drawn}
+    lines.extend(edge_statements(edges, boxes, options, palette))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -115,9 +126,20 @@ def _node_statement(node: Node, options: RenderOptions, palette: Mapping[str, st
     )
 
 
+def _pending_statement(node: Node, palette: Mapping[str, str]) -> str:
+    # The stepper has not reached this node yet: an empty dashed outline with its title only.
+    role = node_role(node)
+    return (
+        f'  {node.id} [id="{node.id}" class="{node.kind} {role} pending" style="rounded,dashed" '
+        f'fillcolor="{palette["bg"]}" color="{palette[role + "_line"]}" label=<{_title_row(node, palette)}>];'
+    )
+
+
 def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> str:
     # Lines joined by left-aligned breaks, not a <TABLE>: Graphviz sizes and draws them ~20% faster.
     rows: list[str] = [_title_row(node, palette)]
+    if options.step is not None and node.backward_step is not None:  # the stepper's backward order
+        rows[0] = f'<B><FONT COLOR="{palette["grad"]}">#{node.backward_step}</FONT></B>  ' + rows[0]
     if options.show_values and node.value is not None:
         rows.extend(_tensor_rows("value", node.value, options.precision, palette["text"]))
     if options.show_grads and node.grad is not None:

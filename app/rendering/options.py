@@ -23,7 +23,11 @@ class RenderOptions:
     graph: int = -1  # which graph an image endpoint draws when there are several
     color_by: ColorBy = "none"  # "grad": fill nodes on a log ramp of mean |grad|, the ramp in the drawing
     gradcheck: bool = False  # a ✓/✗ row in each leaf box: its numeric gradient check (app/gradcheck.py)
+    edge_labels: bool | None = None  # chain rule on the edges; None: on while the drawing stays readable
+    step: int | None = None  # draw the stepper's step k: forward values first, then gradients (graph/steps.py)
 
     def __post_init__(self) -> None:
         if not 1 <= self.precision <= 10:
             raise ValueError("precision must be between 1 and 10")
+        if self.step is not None and self.step < 0:
+            raise ValueError("step must be 0 or more")

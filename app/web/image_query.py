@@ -10,7 +10,7 @@ from fastapi import Query
 from ..errors import GradtraceError
 from ..pipeline import parse_inputs
 from ..rendering.options import RenderOptions
-from .schemas import GRAPH_INDEX_LIMIT
+from .schemas import GRAPH_INDEX_LIMIT, STEP_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -31,6 +31,8 @@ class ImageQuery:
     inputs: str | None = None
     color_by: str | None = None
     gradcheck: str | None = None
+    edge_labels: str | None = None
+    step: str | None = None
 
     def options(self, base: RenderOptions | None = None) -> RenderOptions:
         """`base` with every option this query sets; a bad value is a `request` error."""
@@ -51,6 +53,12 @@ class ImageQuery:
             changes["collapse_runs"] = _flag("collapse", self.collapse)
         if self.gradcheck is not None:
             changes["gradcheck"] = _flag("gradcheck", self.gradcheck)
+        if self.edge_labels is not None:
+            changes["edge_labels"] = (
+                None if self.edge_labels.lower() == "auto" else _flag("edge_labels", self.edge_labels)
+            )
+        if self.step is not None:
+            changes["step"] = _integer("step", self.step, 0, STEP_LIMIT)
         return RenderOptions(**{**asdict(base or RenderOptions()), **changes})
 
     def input_values(self) -> dict[str, Any]:
@@ -69,10 +77,23 @@ def image_query(
     inputs: Annotated[str | None, Query(description="JSON object of input values")] = None,
     color_by: Annotated[str | None, Query(description="grad colours nodes by gradient size (log ramp); none")] = None,
     gradcheck: Annotated[str | None, Query(description="true draws each leaf's numeric gradient check (✓/✗)")] = None,
+    edge_labels: Annotated[str | None, Query(description="true/false: the chain rule on each edge; auto")] = None,
+    step: Annotated[str | None, Query(description="draw the stepper's step k (forward, then backward steps)")] = None,
 ) -> ImageQuery:
     """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
     return ImageQuery(
-        theme, direction, precision, values, grads, collapse, graph, inputs, color_by=color_by, gradcheck=gradcheck
+        theme,
+        direction,
+        precision,
+        values,
+        grads,
+        collapse,
+        graph,
+        inputs,
+        color_by=color_by,
+        gradcheck=gradcheck,
+        edge_labels=edge_labels,
+        step=step,
     )
 
 

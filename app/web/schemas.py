@@ -10,6 +10,7 @@ from ..rendering.options import RenderOptions
 
 # `graph` (which backward() call an image draws) is bounded alike in JSON bodies and query strings.
 GRAPH_INDEX_LIMIT = 100
+STEP_LIMIT = 1_000_000  # past every graph's forward + backward steps: such a step draws the whole graph
 
 
 class OptionsBody(BaseModel):
@@ -34,6 +35,18 @@ class OptionsBody(BaseModel):
         default=False,
         description="draw each leaf's numeric gradient check (✓/✗ and its largest relative error) in its box; "
         "the JSON answer lists the checks in graphs[].gradcheck either way",
+    )
+    edge_labels: bool | None = Field(
+        default=None,
+        description="write the chain rule on each edge (local derivative, gradient that flowed back); "
+        "null: on for drawings of up to 30 boxes",
+    )
+    step: int | None = Field(
+        default=None,
+        ge=0,
+        le=STEP_LIMIT,
+        description="draw the stepper's step k: values of the first k forward steps (graphs[].steps.forward = F), "
+        "then gradients of the first k - F backward steps, numbered; past the end: the whole graph",
     )
 
     def to_options(self) -> RenderOptions:

@@ -1,0 +1,73 @@
+"""Edge statements, with the chain rule written on each edge when the drawing is small enough.
+
+An edge label reads, top to bottom, the local derivative (`×6`, `÷4`, `grad @ Bᵀ`) and the gradient
+that flowed back along the edge (`← [36, 81]`): what the target passed to the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from ..graph.model import Edge, Node, TensorData
+from .drawing_text import drawing_text
+from .numbers import format_number, format_one_line
+from .options import RenderOptions
+
+# Past this many drawn boxes the labels crowd the drawing (and stretch its layout): off by default.
+EDGE_LABEL_BOXES = 30
+
+
+def labels_drawn(options: RenderOptions, boxes: int) -> bool:
+    """Whether edges carry labels: as asked, or automatically up to EDGE_LABEL_BOXES boxes."""
+    return options.edge_labels if options.edge_labels is not None else boxes <= EDGE_LABEL_BOXES
+
+
+def _elements(values: Any) -> Iterator[Any]:
+    if isinstance(values, list):
+        for value in values:
+            yield from _elements(value)
+    else:
+        yield values
+
+
+def _one_line(data: TensorData, precision: int) -> str:
+    """A gradient in one short line: `0.25 each` when every element is the same, else as boxes show it."""
+    if data.values is not None and data.numel > 1 and not data.dtype.startswith("complex"):
+        first, *rest = _elements(data.values)
+        if all(value == first for value in rest):
+            return f"{format_number(first, precision)} each"
+    return format_one_line(data, precision)
+
+
+def _label(edge: Edge, options: RenderOptions, palette: Mapping[str, str]) -> str | None:
+    rows = []
+    if edge.local is not None:
+        rows.append(f'<FONT COLOR="{palette["muted"]}">{drawing_text(edge.local.text)}</FONT>')
+    if edge.grad is not None and options.show_grads:
+        flowed = "← " + _one_line(edge.grad, options.precision)
+        rows.append(f'<FONT COLOR="{palette["grad"]}" FACE="Courier">{drawing_text(flowed)}</FONT>')
+    return "<BR/>".join(rows) if rows else None
+
+
+def edge_statements(
+    edges: Iterable[Edge],
+    boxes: Mapping[str, object],
+    options: RenderOptions,
+    palette: Mapping[str, str],
+) -> list[str]:
+    """One DOT statement per edge; labelled (when on) only between two single nodes: an edge into or
+    out of a folded box stands for many steps' edges, so no one step's numbers belong on it."""
+    labelled = labels_drawn(options, len(boxes))
+    statements = []
+    for edge in edges:
+        label = None
+        if labelled and isinstance(boxes.get(edge.source), Node) and isinstance(boxes.get(edge.target), Node):
+            label = _label(edge, options, palette)
+        if label is None:
+            statements.append(f"  {edge.source} -> {edge.target};")
+        else:
+            statements.append(
+                f'  {edge.source} -> {edge.target} [class="chain" fontsize=9 fontname="Helvetica" label=<{label}>];'
+            )
+    return statements
