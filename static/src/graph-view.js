@@ -82,7 +82,7 @@ export function createGraphView(container, { onInspect }) {
     const box = viewport.getBBox();
     const { width, height } = container.getBoundingClientRect();
     if (!box.width || !box.height || !width || !height) return;
-    const pad = 16;
+    const pad = 8;
     const whole = Math.min((width - 2 * pad) / box.width, (height - 2 * pad) / box.height, MAX_FIT_ZOOM);
     const readable = smallestText ? Math.min(READABLE_TEXT_PX / smallestText, MAX_FIT_ZOOM) : 0;
     overflowsWhenReadable = readable > whole;
