@@ -14,6 +14,7 @@ from gradtrace.errors import GradtraceError
 from gradtrace.rendering.options import RenderOptions
 from gradtrace.store import open_snippet_store
 from gradtrace.store.postgres import MIGRATIONS, PostgresSnippetStore
+from gradtrace.store.sqlite import SQLiteSnippetStore
 from gradtrace.web.factory import create_app
 from gradtrace.worker import WorkerPool
 
@@ -155,7 +156,8 @@ def test_replicas_starting_at_once_migrate_once(postgres_server: PostgresServer)
             store.close()
 
 
-def test_database_url_must_be_postgresql(tmp_path: Path) -> None:
+def test_sqlite_without_a_database_url_and_only_postgresql_urls(tmp_path: Path) -> None:
+    assert isinstance(open_snippet_store(Settings(snippet_db=tmp_path / "x.sqlite3")), SQLiteSnippetStore)
     with pytest.raises(ValueError, match="must start with postgresql://"):
         open_snippet_store(Settings(database_url="mysql://x/y", snippet_db=tmp_path / "x.sqlite3"))
     assert Settings.from_env({"GRADTRACE_DATABASE_URL": "postgresql://a@b/c"}).database_url == "postgresql://a@b/c"
