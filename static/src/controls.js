@@ -56,6 +56,7 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
       $("opt-collapse").checked = state.options.collapse_runs;
       $("opt-color-grad").checked = state.options.color_by === "grad";
       $("opt-edge-labels").value = state.options.edge_labels;
+      $("opt-gradcheck").checked = state.options.gradcheck;
     },
     showGraphPicker(graphs) {
       const picker = $("graph-picker");
@@ -94,6 +95,10 @@ function setUpDisplayOptions(state, onChange) {
   });
   $("opt-color-grad").addEventListener("change", (e) => {
     state.options.color_by = e.target.checked ? "grad" : "none";
+    onChange();
+  });
+  $("opt-gradcheck").addEventListener("change", (e) => {
+    state.options.gradcheck = e.target.checked;
     onChange();
   });
   $("opt-edge-labels").addEventListener("change", (e) => {

@@ -43,6 +43,7 @@ export async function embedUrl({ code, inputs, theme, options, graphIndex, step 
   if (!options.show_grads) params.set("grads", "false");
   if (!options.collapse_runs) params.set("collapse", "false");
   if (options.color_by === "grad") params.set("color_by", "grad");
+  if (options.gradcheck) params.set("gradcheck", "true");
   if (options.edge_labels !== "auto") params.set("edge_labels", options.edge_labels === "on" ? "true" : "false");
   params.set("graph", String(graphIndex));
   // The stepper's place, for slides: the picture of that step of forward-then-backward.

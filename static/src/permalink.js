@@ -9,12 +9,14 @@ const DEFAULT_OPTIONS = {
   collapse_runs: true,
   color_by: "none", // or "grad": boxes coloured by the size of their gradient
   edge_labels: "auto", // "on" / "off"; automatic: on while the labels stay readable
+  gradcheck: false, // draw each leaf's numeric gradient check (✓/✗) in its box
 };
 
 /** The options as the API takes them: ones left at their defaults are not sent. */
 export function apiOptions(options) {
   const sent = { ...options };
   if (sent.color_by === DEFAULT_OPTIONS.color_by) delete sent.color_by;
+  if (!sent.gradcheck) delete sent.gradcheck;
   if (sent.edge_labels === "auto") delete sent.edge_labels;
   else sent.edge_labels = sent.edge_labels === "on";
   return sent;
@@ -38,6 +40,7 @@ export async function encodeState({ code, inputs, options, graphIndex }) {
   if (!options.collapse_runs) params.set("collapse", "0");
   if (options.color_by === "grad") params.set("color", "grad");
   if (options.edge_labels !== "auto") params.set("edges", options.edge_labels);
+  if (options.gradcheck) params.set("gradcheck", "1");
   if (graphIndex > 0) params.set("graph", String(graphIndex));
   return "#" + params.toString();
 }
@@ -57,6 +60,7 @@ export async function decodeState(hash) {
   options.collapse_runs = params.get("collapse") !== "0";
   if (params.get("color") === "grad") options.color_by = "grad";
   if (["on", "off"].includes(params.get("edges"))) options.edge_labels = params.get("edges");
+  options.gradcheck = params.get("gradcheck") === "1";
   let inputs = {};
   try {
     const parsed = JSON.parse(params.get("inputs") ?? "{}");

@@ -3,6 +3,7 @@ chain-rule inspector, the gradient ramp and folded chains, with screenshots in b
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -352,3 +353,27 @@ def test_the_inspector_flags_a_wrong_hand_written_backward(page: Page) -> None:
     expect(check).to_contain_text("✗ gradient check failed")
     # autograd says x (1, 2); finite differences say 2x (2, 4): relative error 0.5.
     expect(check).to_contain_text("largest relative error 0.50")
+
+
+def test_display_options_reach_the_drawing_the_link_and_the_embed_url(page: Page) -> None:
+    open_playground(page, link_to(AUTOGRAD_BASICS))
+    wait_for_graph(page)
+    # Automatic edge labels are on for the tutorial: the chain rule is drawn on its edges.
+    expect(page.locator("#graph g.edge text").first).to_be_attached()
+    page.locator("#display-menu summary").click()
+    page.locator("#opt-edge-labels").select_option("off")
+    expect(page.locator("#graph g.edge text")).to_have_count(0, timeout=30_000)
+    page.locator("#opt-gradcheck").check()
+    expect(node_named(page, "x").locator("text", has_text="✓")).to_have_count(1, timeout=30_000)
+    assert "edges=off" in page.url and "gradcheck=1" in page.url
+    page.locator("#display-menu summary").click()
+    # The stepper's place goes into the embed URL, so a slide can show that step.
+    page.locator("#step-first").click()
+    page.locator("#step-next").click()
+    expect(page.locator("#step-label")).to_contain_text("Forward 1/")
+    page.locator("#export-menu summary").click()
+    page.locator("#open-embed").click()
+    embed = page.locator("#embed-html")
+    expect(embed).to_have_value(re.compile(r"step=1\b"))
+    expect(embed).to_have_value(re.compile(r"edge_labels=false"))
+    expect(embed).to_have_value(re.compile(r"gradcheck=true"))
