@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,6 +58,9 @@ class Observations:
     # When each node / leaf was made: a counter over the whole run (the walker renumbers per graph).
     node_steps: MutableMapping[AutogradNode, int] = field(default_factory=dict)
     leaf_steps: MutableMapping[int, int] = field(default_factory=dict)
+    # The ast node of the sub-expression that made each (its span is what the playground highlights).
+    node_spans: MutableMapping[AutogradNode, Any] = field(default_factory=dict)
+    leaf_spans: MutableMapping[int, Any] = field(default_factory=dict)
     # Keeps tensors whose id() is a key above alive, so ids are not reused (the recorder forgets
     # a dead leaf's entries instead, see live_objects.LiveLeafTable).
     pinned: list[torch.Tensor] = field(default_factory=list)
@@ -73,6 +77,8 @@ def live_observations(nodes: LiveNodes) -> Observations:
         leaf_lines=LiveLeafTable(),
         node_steps=NodeField(nodes, "step"),
         leaf_steps=LiveLeafTable(),
+        node_spans=NodeField(nodes, "span"),
+        leaf_spans=LiveLeafTable(),
     )
 
 
@@ -220,12 +226,17 @@ class Recorder(TorchFunctionMode):
         self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
         self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
         self.made = 0  # tensors made so far (ops' outputs and leaves): each one's forward step
+        self.expression: ast.AST | None = None  # the sub-expression running now (interpreter's at_expression)
         self.check_clock = CheckClock(limits.gradcheck_seconds)  # what the gradient checks may still take
         self.gradient_hooks = False  # the program called Tensor.register_hook
 
     # -- the interpreter's Observer protocol --------------------------------------------------
     def at_line(self, line: int) -> None:
         self.line = line
+        self.expression = None
+
+    def at_expression(self, node: ast.AST) -> None:
+        self.expression = node
 
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         namer = self.leaf_namer
@@ -280,7 +291,7 @@ class Recorder(TorchFunctionMode):
         return len(self.captures) >= self.limits.max_graphs or self.nodes_drawn >= self.limits.max_drawn_nodes
 
     def _watch_leaf(self, tensor: torch.Tensor) -> None:
-        for table in (self.seen.leaf_names, self.seen.leaf_lines, self.seen.leaf_steps):
+        for table in (self.seen.leaf_names, self.seen.leaf_lines, self.seen.leaf_steps, self.seen.leaf_spans):
             if isinstance(table, LiveLeafTable):
                 table.watch(tensor)
 
@@ -319,7 +330,8 @@ class Recorder(TorchFunctionMode):
         self._count_new_elements(func, args, kwargs, made)
         for leaf in made:
             self._record(leaf)
-        record_op(func, args, kwargs, made, self.line)  # for the gradient check's replay (forward_tape)
+        if not self.drawing_done():  # for the gradient check's replay of drawn graphs (forward_tape)
+            record_op(func, args, kwargs, made, self.line)
         return out
 
     def _count_new_elements(
@@ -369,6 +381,7 @@ class Recorder(TorchFunctionMode):
                 seen.leaf_lines[id(tensor)] = self.line
                 self.made += 1
                 seen.leaf_steps[id(tensor)] = self.made
+                seen.leaf_spans[id(tensor)] = self.expression
             return
         record = self.live_nodes.record(node)  # read once: the node's metadata holds it
         if record.value is not None:
@@ -387,6 +400,7 @@ class Recorder(TorchFunctionMode):
         record.value = snapshot(tensor, self.limits.json_value_elements)
         self.made += 1
         record.step = self.made
+        record.span = self.expression
         if isinstance(record.value, torch.Tensor):
             # The recorder's copy is memory too: it counts while its node lives (dies with it).
             self.live_elements.add(record.value)
@@ -407,8 +421,8 @@ class Recorder(TorchFunctionMode):
             if found.line is not None:
                 continue
             found.line = line
-            if found.step is None:  # made inside the same composite op: the same forward step
-                found.step = record.step
+            if found.step is None:  # made inside the same composite op: the same forward step and span
+                found.step, found.span = record.step, record.span
             stack.extend(child for child, _ in current.next_functions if child is not None)
 
     def _backward(self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
