@@ -97,11 +97,15 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .web.factory import create_app
 
-    settings = Settings.from_env()
-    settings = dataclasses.replace(
-        settings, host=args.host or settings.host, port=args.port if args.port is not None else settings.port
-    )
-    app = create_app(settings)
+    try:
+        settings = Settings.from_env()
+        settings = dataclasses.replace(
+            settings, host=args.host or settings.host, port=args.port if args.port is not None else settings.port
+        )
+        app = create_app(settings)
+    except ValueError as problem:  # a GRADTRACE_* setting that cannot be used: say which, no traceback
+        print(f"gradtrace serve: {problem}", file=sys.stderr)
+        return 2
     # torch and the app are loaded now: their ~200,000 objects live as long as the process. Frozen,
     # they are left out of every later collection, each of which would otherwise stop the event loop
     # (and every answer, /healthz included) for 0.1-0.3 s.

@@ -3,6 +3,9 @@ is back, the size cap's 507, rows no larger than what was sent, migrations that 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,3 +164,13 @@ def test_sqlite_without_a_database_url_and_only_postgresql_urls(tmp_path: Path) 
     with pytest.raises(ValueError, match="must start with postgresql://"):
         open_snippet_store(Settings(database_url="mysql://x/y", snippet_db=tmp_path / "x.sqlite3"))
     assert Settings.from_env({"GRADTRACE_DATABASE_URL": "postgresql://a@b/c"}).database_url == "postgresql://a@b/c"
+
+
+def test_serve_refuses_an_unusable_database_url_in_one_line() -> None:
+    environment = {**os.environ, "GRADTRACE_DATABASE_URL": "mysql://course/snippets"}
+    command = [sys.executable, "-m", "gradtrace.cli", "serve", "--port", "0"]
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "gradtrace serve: GRADTRACE_DATABASE_URL must start with postgresql://; leave it unset for the SQLite file"
+    )
