@@ -83,6 +83,9 @@ def test_a_tensor_box_states_the_size_its_colour_stands_for() -> None:
 def test_auto_theme_keeps_ramp_fills_in_the_dark_scheme() -> None:
     svg = pipeline.run(SIGMOID_STACK, options=RenderOptions(color_by="grad", theme="auto")).graphs[0].svg
     assert ".node.op:not(.ramp) > path" in svg
+    # The legend has no background of its own: it sits on the drawing's, which the dark scheme repaints.
+    legend = next(g for g in ET.fromstring(svg).iter(f"{SVG_NS}g") if g.get("id") == "gradient_ramp")
+    assert {p.get("fill") for p in legend.iter(f"{SVG_NS}polygon")} == {ramp_colour(i / 8) for i in range(9)}
     assert re.search(r'class="node op (?:named |root )?ramp"', svg)
 
 

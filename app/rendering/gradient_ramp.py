@@ -145,8 +145,8 @@ def legend_statement(ramp: GradientRamp, palette: Mapping[str, str], precision: 
         f'<FONT COLOR="{text}" POINT-SIZE="10">{high}</FONT></TD></TR></TABLE>'
     )
     return (
-        f'  gradient_ramp [id="gradient_ramp" class="legend" shape=plain style=filled '
-        f'fillcolor="{palette["bg"]}" penwidth=0 label=<{label}>];'
+        # No fill of its own: it sits on the drawing's background, whichever scheme paints that.
+        f'  gradient_ramp [id="gradient_ramp" class="legend" shape=plain style=solid label=<{label}>];'
     )
 
 
