@@ -11,18 +11,16 @@ A DOT it cannot read in full answers None: Graphviz draws that graph.
 
 from __future__ import annotations
 
-from html import escape
-
 from .dot import BIG_GRAPH
 from .dot_statements import BoxStatement, DotStatements, read_dot
 from .stacked_layout import Layout, Placed, Point, stacked_layout
 from .text_metrics import Font
-from .text_metrics import baseline as baseline_below_top
 
 MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0  # Graphviz's default box: 0.75 x 0.5 inches
 PAD = 4.0  # Graphviz's margin around the drawing, in points
 CORNER = 6.0  # radius of a rounded box's corners
 FAMILIES = {False: "Helvetica,sans-Serif", True: "Courier,monospace"}
+TEXT_START = '<text xml:space="preserve" text-anchor="start" x="'
 
 
 def big_drawing_svg(dot: str) -> str | None:
@@ -121,26 +119,32 @@ def _box_svg(box: BoxStatement, place: Placed, default_style: str, line_width: s
     label = box.label
     x0 = left + (place.width - label.width) / 2
     line_top = top + (place.height - label.height) / 2
-    for row, height in zip(label.rows, label.row_heights, strict=True):
-        y = f"{line_top + baseline_below_top(height):.2f}"
+    for row, height, baseline in zip(label.rows, label.row_heights, label.baselines, strict=True):
+        y = f"{line_top + baseline:.2f}"
         x = x0
         for text, font, colour, width in row:
             # Graphviz writes a space after a space as a no-break space, so viewers never collapse runs.
-            shown = text.replace("  ", " &#160;")
-            parts.append(f'<text xml:space="preserve" text-anchor="start" x="{x:.2f}" y="{y}"')
-            parts.append(f"{fonts[font, colour]}>{shown}</text>\n")
+            shown = text.replace("  ", " &#160;") if "  " in text else text
+            parts.append(f'{TEXT_START}{x:.2f}" y="{y}"{fonts[font, colour]}>{shown}</text>\n')
             x += width
         line_top += height
     parts.append("</g>\n")
     return "".join(parts)
 
 
+# The four corners of a rounded box, drawn clockwise from the top edge.
+_CORNERS = tuple(f"q{a * CORNER:g},{b * CORNER:g} {c * CORNER:g},{d * CORNER:g}" for a, b, c, d in (
+    (1, 0, 1, 1), (0, 1, -1, 1), (-1, 0, -1, -1), (0, -1, 1, -1)
+))  # fmt: skip
+
+
 def _rounded(left: float, top: float, place: Placed) -> str:
     # A rounded box as a path (the dark scheme and the legend restyle `g.node > path`).
-    straight_x, straight_y, r = place.width - 2 * CORNER, place.height - 2 * CORNER, CORNER
+    across, down = f"{place.width - 2 * CORNER:.2f}", f"{place.height - 2 * CORNER:.2f}"
+    top_right, bottom_right, bottom_left, top_left = _CORNERS
     return (
-        f"M{left + r:.2f},{top:.2f}h{straight_x:.2f}q{r:g},0 {r:g},{r:g}v{straight_y:.2f}q0,{r:g} {-r:g},{r:g}"
-        f"h{-straight_x:.2f}q{-r:g},0 {-r:g},{-r:g}v{-straight_y:.2f}q0,{-r:g} {r:g},{-r:g}z"
+        f"M{left + CORNER:.2f},{top:.2f}h{across}{top_right}v{down}{bottom_right}"
+        f"h-{across}{bottom_left}v-{down}{top_left}z"
     )
 
 
@@ -160,7 +164,7 @@ def _edge_svg(
     half_x, half_y = -(tip_y - end_y) / length * arrow * 0.35, (tip_x - end_x) / length * arrow * 0.35
     base_x, base_y = tip_x - (tip_x - end_x) / length * arrow, tip_y - (tip_y - end_y) / length * arrow
     wing_a, wing_b = f"{base_x + half_x:.2f},{base_y + half_y:.2f}", f"{base_x - half_x:.2f},{base_y - half_y:.2f}"
-    title = f"{escape(source)}&#45;&gt;{escape(target)}"
+    title = f"{source}&#45;&gt;{target}"  # DOT ids here are words (dot_statements reads only those)
     return (
         f'<!-- {title} -->\n<g id="edge{number}" class="edge">\n<title>{title}</title>\n'
         f'<path fill="none" stroke="{colour}" stroke-width="{pen}" d="M{start[0]:.2f},{start[1]:.2f}C{curve}"/>\n'

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .text_metrics import Font, text_width
+from .text_metrics import Font, baseline, text_width
 
 _TEXT = re.compile(r">([^<>]+)")  # a text, read from the label with ">" put before it
 _SLOT = "\x00"  # stands for one text in a label's form (labels never hold NUL: see drawing_text)
@@ -30,11 +30,15 @@ Row = tuple[Span, ...]
 Slot = tuple[int, Font, str | None]  # which text of the label, in which font and colour
 
 
+LabelForm = tuple[tuple[tuple[Slot, ...], ...], tuple[float, ...], tuple[float, ...]]
+
+
 class Label(NamedTuple):
     """A label's rows, each row's height, and the whole text block's size, in points."""
 
     rows: list[Row]
     row_heights: tuple[float, ...]
+    baselines: tuple[float, ...]  # each row's baseline below its top
     width: float
     height: float
 
@@ -48,10 +52,10 @@ def read_label(label: str, default_size: float) -> Label | None:
     form = _label_form(_TEXT.sub(">" + _SLOT, marked), default_size)
     if form is None:
         return None
-    slots, heights = form
+    slots, heights, baselines = form
     rows = [tuple([(texts[i], font, colour, _width(texts[i], font)) for i, font, colour in row]) for row in slots]
     widest = max([sum([span[3] for span in row]) for row in rows], default=0.0)
-    return Label(rows, heights, widest, sum(heights))
+    return Label(rows, heights, baselines, widest, sum(heights))
 
 
 def _width(text: str, font: Font) -> float:
@@ -59,8 +63,8 @@ def _width(text: str, font: Font) -> float:
 
 
 @lru_cache(maxsize=256)
-def _label_form(skeleton: str, default_size: float) -> tuple[tuple[tuple[Slot, ...], ...], tuple[float, ...]] | None:
-    """For a label with its texts replaced by _SLOT: per row, its texts' slots; and row heights."""
+def _label_form(skeleton: str, default_size: float) -> LabelForm | None:
+    """For a label with its texts replaced by _SLOT: per row, its texts' slots; row heights and baselines."""
     rows: list[tuple[Slot, ...]] = []
     row: list[Slot] = []
     fonts: list[tuple[Font, str | None]] = [(Font(default_size), None)]
@@ -86,7 +90,7 @@ def _label_form(skeleton: str, default_size: float) -> tuple[tuple[tuple[Slot, .
         return None
     # A line is as tall as its largest font (Pango's line height at these sizes is the point size).
     heights = tuple(max((slot[1].size for slot in r), default=default_size) for r in rows)
-    return tuple(rows), heights
+    return tuple(rows), heights, tuple(baseline(height) for height in heights)
 
 
 def _opened_font(tag: str, outer: Font, colour: str | None) -> tuple[Font, str | None] | None:

@@ -64,6 +64,7 @@ def _cell(font: Font) -> float:
     return round(font.size * 0.8) * 0.75
 
 
+@lru_cache(maxsize=4096)  # names, op titles and short numbers recur from box to box
 def text_width(text: str, font: Font) -> float:
     """The drawn width of `text` in `font`, in points."""
     printable = text.isascii() and text.isprintable()
