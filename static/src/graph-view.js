@@ -120,15 +120,20 @@ export function createGraphView(container, { onInspect }) {
 
   /**
    * Draw step k of `schedule` (null: the whole graph). The node that runs at that step is marked,
-   * brought into view and, unless the user pinned another node, shown in the inspector.
+   * brought into view and shown in the inspector, where it stays while the pointer moves.
    */
   function showStep(schedule, k) {
     if (!drawing) return;
     const currentId = drawStep(drawing, schedule, k);
     const element = currentId ? container.querySelector(`g.node[id="${CSS.escape(currentId)}"]`) : null;
-    if (element) reveal(element);
-    if (!pinned) select(element);
-    else if (selected) onInspect(nodesById.get(selected.id) ?? null);
+    if (element) {
+      // Stepping is a choice as deliberate as a click: the step's node takes the inspector.
+      reveal(element);
+      pinned = true;
+      select(element);
+    } else if (selected) {
+      onInspect(nodesById.get(selected.id) ?? null); // same node, shown as it is at this step
+    }
   }
 
   function zoomBy(factor) {

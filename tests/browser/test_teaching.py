@@ -377,3 +377,25 @@ def test_display_options_reach_the_drawing_the_link_and_the_embed_url(page: Page
     expect(embed).to_have_value(re.compile(r"step=1\b"))
     expect(embed).to_have_value(re.compile(r"edge_labels=false"))
     expect(embed).to_have_value(re.compile(r"gradcheck=true"))
+
+
+def _highlighted_expression(page: Page) -> str:
+    """The source text marked as the inspected node's sub-expression (CodeMirror splits it by token)."""
+    return "".join(page.locator("#editor .cm-linked-span").all_text_contents())
+
+
+def test_the_inspected_node_highlights_its_sub_expression(page: Page) -> None:
+    open_playground(page, link_to(AUTOGRAD_BASICS))
+    wait_for_graph(page)
+    graph = _api_graph(page, AUTOGRAD_BASICS)
+    inner = next(n for n in graph["nodes"] if n["op"] == "MulBackward0" and n["name"] is None)
+    page.locator(f'#graph g.node[id="{inner["id"]}"]').click()
+    expect(page.locator("#editor .cm-linked-span").first).to_be_visible()
+    assert _highlighted_expression(page) == "y * y"
+    node_named(page, "z").click()
+    expect(page.locator("#editor .cm-linked-line")).to_have_text("z = y * y * 3")
+    assert _highlighted_expression(page) == "y * y * 3"
+    # The stepper highlights the sub-expression of the op that runs at each forward step.
+    page.locator("#step-scrub").fill(str(inner["forward_step"]))
+    expect(page.locator("#step-label")).to_contain_text(f"Forward {inner['forward_step']}/")
+    assert _highlighted_expression(page) == "y * y"
