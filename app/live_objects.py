@@ -67,7 +67,7 @@ RUN_ELEMENTS: ContextVar[LiveElements | None] = ContextVar("gradtrace_run_elemen
 class NodeRecord:
     """What was observed of one autograd node; lives in the node's metadata and dies with it."""
 
-    __slots__ = ("line", "name", "owner", "step", "value")
+    __slots__ = ("line", "name", "owner", "span", "step", "value")
 
     def __init__(self, owner: LiveNodes) -> None:
         self.owner = owner
@@ -75,6 +75,7 @@ class NodeRecord:
         self.line: int | None = None
         self.name: str | None = None
         self.step: int | None = None  # when the recorder saw it made (Recorder.made)
+        self.span: Any = None  # the ast node of the sub-expression that made it
         owner.count += 1
         owner.peak = max(owner.peak, owner.count)
 

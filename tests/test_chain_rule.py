@@ -218,3 +218,23 @@ def test_local_derivative_texts(expression: str, texts: list[str]) -> None:
     graph = result_to_json(pipeline.run(source))["graphs"][0]
     out = next(n for n in graph["nodes"] if n["name"] == "out")
     assert [e["local"]["text"] for e in graph["edges"] if e["target"] == out["id"]] == texts
+
+
+def test_spans_name_the_sub_expression_that_made_each_tensor() -> None:
+    source = Path(ORACLE_PROGRAMS[0]).read_text(encoding="utf-8")  # Q = 3 * a**3 - b**2
+    lines = source.splitlines()
+    graph = pipeline.run(source).graphs[0].graph
+
+    def text(span: tuple[int, int, int, int] | None) -> str:
+        assert span is not None and span[0] == span[2]
+        return lines[span[0] - 1][span[1] : span[3]]
+
+    made = sorted(text(n.span) for n in graph.nodes if n.kind == "op" and n.op != "AccumulateGrad")
+    assert made == ["3 * a**3", "3 * a**3 - b**2", "a**3", "b**2"]
+    leaves = {n.name: text(n.span) for n in graph.nodes if n.kind == "leaf"}
+    assert leaves == {
+        "a": "torch.tensor([2.0, 3.0], requires_grad=True)",
+        "b": "torch.tensor([6.0, 4.0], requires_grad=True)",
+    }
+    root = next(n for n in result_to_json(pipeline.run(source))["graphs"][0]["nodes"] if n["name"] == "Q")
+    assert root["span"] == [5, 4, 5, 19]  # the JSON lists it as [line, col, end_line, end_col]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import torch
 
@@ -55,6 +56,14 @@ def _forward_steps(seen: Observations, order: list[AutogradNode]) -> dict[object
     return {key: ranks[step] for key, step in raw.items()}
 
 
+def source_span(expression: Any) -> tuple[int, int, int, int] | None:
+    """[line, col, end_line, end_col] of the ast node that made a tensor (cols 0-based, as ast's)."""
+    end_line, end_col = getattr(expression, "end_lineno", None), getattr(expression, "end_col_offset", None)
+    if expression is None or end_line is None or end_col is None:
+        return None
+    return (expression.lineno, expression.col_offset, end_line, end_col)
+
+
 class _Walk:
     """One walk: the ids of the nodes and what was observed of them."""
 
@@ -89,7 +98,12 @@ class _Walk:
             is_root=node in (self.capture.root_node, *self.capture.more_roots),
             forward_step=self.forward.get(node),
             backward_step=self.backward.get(node),
+            span=source_span(self._span_of(node)),
         )
+
+    def _span_of(self, node: AutogradNode) -> Any:
+        variable = getattr(node, "variable", None)  # an AccumulateGrad stands for its leaf
+        return self.seen.node_spans.get(node) if variable is None else self.seen.leaf_spans.get(id(variable))
 
     def leaf_node(self, node: AutogradNode, variable: torch.Tensor) -> Node:
         key, capture = id(variable), self.capture
@@ -102,6 +116,7 @@ class _Walk:
             line=self.seen.leaf_lines.get(key),
             forward_step=self.forward.get(node),
             backward_step=self.leaf_backward.get(node),
+            span=source_span(self.seen.leaf_spans.get(key)),
             gradcheck=capture.gradcheck.get(key),
         )
 

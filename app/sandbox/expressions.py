@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Limits
 from ..errors import GradtraceError
@@ -25,6 +25,9 @@ from .values import (
     is_tensor,
     kind_of,
 )
+
+if TYPE_CHECKING:
+    from .interpret import Observer
 
 BIN_OPS: dict[type[ast.operator], tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = {
     ast.Add: (operator.add, operator.iadd),
@@ -114,6 +117,7 @@ class Evaluator:
     builtins: dict[str, object]
     evaluators: dict[type, Callable[..., Any]]  # dispatch_table(the class, "eval_")
     shown_names: dict[ast.Attribute, str]  # dotted_name() of each attribute node, once per node
+    observer: Observer  # told which sub-expression runs, so the tensors it makes get its span
 
     def step(self) -> None:
         """Count one unit of work; stop runaway programs."""
@@ -261,6 +265,7 @@ class Evaluator:
         elif is_tensor(left) or is_tensor(right):
             key = "matmul" if op in (operator.matmul, operator.imatmul) else None
             guards.check_tensor_size("this operation", key, [left, right], {}, None, self.limits)
+        self.observer.at_expression(node)
         try:
             result = op(left, right)
         except Exception as exc:
@@ -277,6 +282,7 @@ class Evaluator:
         if type(operand) in USER_OBJECTS and isinstance(node.op, ast.USub | ast.UAdd):
             neg = isinstance(node.op, ast.USub)
             return self.user_unary("__neg__" if neg else "__pos__", operand, "-" if neg else "+")
+        self.observer.at_expression(node)
         try:
             return checked(UNARY_OPS[type(node.op)](operand), "this operation", self.limits)
         except GradtraceError:
@@ -364,6 +370,7 @@ class Evaluator:
             args = [host_callable(self, a, fn.name, node) for a in args]
         elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
             raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
+        self.observer.at_expression(node)
         try:
             result = fn.fn(*args, **kwargs)
             if fn.listing:

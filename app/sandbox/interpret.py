@@ -40,6 +40,10 @@ class Observer(Protocol):
     def at_line(self, line: int) -> None:
         """Called right before each statement runs."""
 
+    def at_expression(self, node: ast.AST) -> None:
+        """Called right before an operator or a torch/builtin call runs: the sub-expression whose
+        tensors are about to be made."""
+
     def bound(self, name: str, value: object, *, top_level: bool = True, loop: bool = False) -> None:
         """Called after each binding of a plain name, in any scope (`top_level`: the module's; `loop`:
         a `for` target)."""
