@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -181,3 +182,9 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "outputs": [{"line": e.line, "text": e.text, "at": e.at} for e in result.outputs],
         "warnings": list(result.warnings),
     }
+
+
+def result_json_bytes(result: Result) -> bytes:
+    """`result_to_json(result)` encoded as the API sends it (as Starlette's JSONResponse encodes)."""
+    body = json.dumps(result_to_json(result), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+    return body.encode("utf-8")

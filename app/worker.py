@@ -1,40 +1,36 @@
 """Worker processes: user code runs here, never in the web process, under memory/CPU/time caps.
 
 A pool of long-lived workers forked from a forkserver that has already imported torch and the
-pipeline, so a replacement for a killed worker starts in milliseconds instead of seconds.
+pipeline, so a replacement for a killed worker starts in milliseconds instead of seconds. What runs
+inside a worker is in worker_process.py; how the event loop talks to one, in worker_channel.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
-import math
 import multiprocessing
 import os
-import resource
 import signal
+import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import Limits
 from .errors import GradtraceError, RetryLater
 from .fair_queue import FairQueue, claimed
-from .rendering.options import RenderOptions
-from .rendering.svg import ImageFormat
 from .result import Result
-
-if TYPE_CHECKING:
-    from .pipeline import LayoutGuard
+from .worker_channel import ChannelClosed, FrameReader, nonblocking, read_outcome, send_message, settle
+from .worker_process import CLEAN, Job, serve_jobs_niced
+from .worker_process import WORKER_NICENESS as WORKER_NICENESS  # the pool's public names, as before
+from .worker_process import cpu_budget as cpu_budget
+from .worker_process import scrub_heap_blocks as scrub_heap_blocks
 
 # Which limit ends an overrunning job: a job that computes hits the worker's own RLIMIT_CPU at about
 # `timeout_seconds` of CPU time (rounded up to RLIMIT_CPU's whole seconds) and dies of SIGXCPU. The
@@ -47,144 +43,6 @@ RETRY_FIRST_SECONDS = 0.5  # a replacement that failed to start is tried again a
 RETRY_MAX_SECONDS = 10.0  # ...doubling up to this, until the pool is closed
 CLOSE_WAIT_SECONDS = 10.0  # close() waits this long in all for replacements being started
 BUSY_RETRY_SECONDS = 5  # Retry-After of a request that found every worker busy for its whole wait
-WORKER_NICENESS = 5  # added to a worker's nice value (lower CPU priority than the web process)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One request for a worker."""
-
-    source: str
-    inputs: dict[str, Any] = field(default_factory=dict)
-    options: RenderOptions = field(default_factory=RenderOptions)
-    image_format: ImageFormat | None = None  # also draw graph `options.graph` as this image
-
-
-def _set_caps(limits: Limits) -> None:
-    memory = limits.worker_memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-# glibc's M_PERTURB (mallopt): every block malloc hands out is filled with this byte's complement and
-# every block freed is overwritten with it, so no later allocation can see what an earlier job left.
-M_PERTURB = -6
-PERTURB_BYTE = 0x5A
-
-
-def scrub_heap_blocks() -> None:
-    """Make this process's C heap overwrite blocks on malloc and free (a backstop under torch's own
-    filling of uninitialised tensors, for any allocation path that does not go through it)."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)
-        done = libc.mallopt(M_PERTURB, PERTURB_BYTE) == 1
-    except (OSError, AttributeError):  # not glibc: torch's filling (sandbox/torch_state.py) still holds
-        done = False
-    if not done:
-        print("gradtrace worker: heap scrubbing (mallopt M_PERTURB) is not available here", file=sys.stderr)
-
-
-def one_compute_thread() -> None:
-    """One thread for torch, OpenMP and numpy's BLAS in this worker: a worker runs one job on one core.
-    With their defaults, two workers on two cores start four threads each and fight over the cores (a
-    numpy training loop took 31 s instead of 3.5 s on a busy machine)."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    torch.set_num_threads(1)
-    threadpool_limits(limits=1)  # every BLAS and OpenMP library loaded in this process, for its whole life
-
-
-def cpu_budget(used_seconds: float, timeout_seconds: float) -> int:
-    """The RLIMIT_CPU soft limit that gives the next job `timeout_seconds` of CPU time on top of the
-    `used_seconds` the process has spent: rounded up, as the limit counts whole seconds."""
-    return math.ceil(used_seconds + timeout_seconds)
-
-
-def _cap_cpu_for_next_job(limits: Limits) -> None:
-    # RLIMIT_CPU counts the process's whole life: allow this job its budget on top of what was used.
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    budget = cpu_budget(usage.ru_utime + usage.ru_stime, limits.timeout_seconds)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    resource.setrlimit(resource.RLIMIT_CPU, (budget, hard))
-
-
-def layout_deadline(seconds: float) -> LayoutGuard:
-    """A guard for one Graphviz layout in this worker: past `seconds` (0: never) the process ends.
-
-    Graphviz runs in C and cannot be interrupted from Python, so the deadline is SIGALRM's default
-    action; the pool sees the worker die of SIGALRM, answers `timeout` and starts a new worker. A
-    worker process has no other timer, so arming ITIMER_REAL here cancels nothing of anyone's."""
-
-    @contextmanager
-    def guard() -> Iterator[None]:
-        if seconds <= 0:
-            yield
-            return
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-
-    return guard
-
-
-def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
-    from . import pipeline  # preloaded by the forkserver; cheap here
-
-    guard = layout_deadline(limits.layout_timeout_seconds)
-    try:
-        result = pipeline.run(job.source, job.inputs, job.options, limits, layout_guard=guard)
-        if job.image_format is not None:
-            # Drawn here, not in the web process: Graphviz is neither thread-safe nor time-bounded.
-            image = pipeline.draw_image(result, job.options.graph, job.image_format, layout_guard=guard)
-            result = replace(result, image=image)
-        return "ok", result
-    except GradtraceError as exc:
-        return "error", exc
-    except MemoryError:
-        return "error", GradtraceError("limit", "the program needs more memory than gradtrace allows")
-    except RecursionError:
-        return "error", GradtraceError("limit", "the program nests too deeply")
-    except Exception as exc:  # a bug of ours: say so plainly, keep the worker alive
-        print(f"gradtrace worker: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
-        return "error", GradtraceError("runtime", f"gradtrace could not run this program ({type(exc).__name__})")
-
-
-def serve_jobs(conn: Connection, limits: Limits) -> None:
-    """A worker's main loop: answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent, which stops us
-    _set_caps(limits)
-    scrub_heap_blocks()
-    one_compute_thread()
-    _answer(Job("y = (x * 2).sum()"), limits)  # warm up torch and Graphviz before the first user
-    gc.freeze()  # torch's own objects are never garbage: later collections skip them
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        _cap_cpu_for_next_job(limits)
-        reply = _answer(job, limits)
-        # Free this job's garbage (cycles through autograd graphs) now, so if freeing fails the
-        # crash answers this job, not the next one.
-        gc.collect()
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
-def serve_jobs_niced(conn: Connection, limits: Limits) -> None:
-    """serve_jobs at a lower CPU priority than the web process: however hard user programs compute,
-    the web process gets the CPU first, so /healthz, the page and static files answer at once."""
-    os.nice(WORKER_NICENESS)
-    serve_jobs(conn, limits)
 
 
 class _WorkerDied(Exception):
@@ -199,6 +57,9 @@ class _Worker:
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process = process
         self.conn = conn
+        # The same socket for the event loop's non-blocking calls (worker_channel); its own descriptor,
+        # so closing it never closes a number that `conn` (or a later file) holds.
+        self.sock = socket.socket(fileno=os.dup(conn.fileno()))
         self._stop_lock = threading.Lock()  # close() and a request's thread may both stop it
 
     def alive(self) -> bool:
@@ -215,6 +76,7 @@ class _Worker:
                 self.process.join(timeout=5)
             finally:
                 self.conn.close()
+                self.sock.close()
 
 
 class WorkerPool:
@@ -235,7 +97,7 @@ class WorkerPool:
         self._busy: set[_Worker] = set()
         self._refills: set[threading.Thread] = set()
         self._starting = 0  # replacements on their first try to start (health counts them as coming)
-        self._exchanges = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="gradtrace-job")
+        self._exchanges: set[asyncio.Future[None]] = set()  # exchanges running on event loops (kept referenced)
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
@@ -362,21 +224,98 @@ class WorkerPool:
         """Run one job in a worker, waiting in this thread. Raises GradtraceError (timeout, limit, or
         the program's own). `client` holds at most `share` workers at once (0: no cap)."""
         message = _pickled(job)  # before taking a worker: a job that cannot be sent costs none
-        return self._run_on(self._take(client, share, wait_seconds), client, message)
+        return _as_result(self._run_on(self._take(client, share, wait_seconds), client, message))
 
     async def run_async(self, job: Job, wait_seconds: float = 30.0, client: str = "", share: int = 0) -> Result:
-        """`run` for an event loop: waiting for a worker holds no thread, only the exchange does."""
+        """`run` for an event loop: neither waiting for a worker nor the exchange with it holds a thread."""
+        return _as_result(await self._submit_async(job, wait_seconds, client, share))
+
+    async def run_json_async(self, job: Job, wait_seconds: float = 30.0, client: str = "", share: int = 0) -> bytes:
+        """`run_async` answering the API's JSON body, encoded in the worker (see Job.json_answer)."""
+        answer = await self._submit_async(replace(job, json_answer=True), wait_seconds, client, share)
+        if not isinstance(answer, bytes):
+            raise TypeError(f"a worker answered {type(answer).__name__} for a JSON job")
+        return answer
+
+    async def _submit_async(self, job: Job, wait_seconds: float, client: str, share: int) -> object:
         message = _pickled(job)
         worker = await self._take_async(client, share, wait_seconds)
-        # The exchange ends in its thread even if this request is cancelled: the worker is never lost.
-        try:
-            loop = asyncio.get_running_loop()
-            exchange = loop.run_in_executor(self._exchanges, self._run_on, worker, client, message)
-        except RuntimeError:  # close() shut the threads down after this request got its worker
-            raise RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503) from None
-        return await exchange
+        answered: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        answered.add_done_callback(read_outcome)
+        # Its own task, so a cancelled request leaves the exchange to end: the worker is never lost.
+        exchange = asyncio.ensure_future(self._exchange_async(worker, client, message, answered))
+        self._exchanges.add(exchange)
+        exchange.add_done_callback(self._exchanges.discard)
+        return await asyncio.shield(answered)
 
-    def _run_on(self, worker: _Worker, client: str, message: bytes) -> Result:
+    async def _exchange_async(
+        self, worker: _Worker, client: str, message: bytes, answered: asyncio.Future[object]
+    ) -> None:
+        """Send the job, settle `answered` with the reply as soon as it arrives, then hand the worker
+        back once it says it has freed the job's garbage (or replace it)."""
+        reader = FrameReader(worker.sock)
+        if self._closed.is_set():  # close() came after this request got its worker
+            self._hand_back(worker)  # which stops it now
+            self._queue.release(client)
+            settle(answered, self._closing_error())
+            return
+        replied = False
+        try:
+            with nonblocking(worker.sock):
+                async with asyncio.timeout(self._reply_seconds()):
+                    await send_message(worker.sock, message)
+                    status, payload = await reader.reply()
+                settle(answered, payload if status == "ok" else _as_error(payload))
+                replied = True
+                async with asyncio.timeout(self._reply_seconds()):
+                    marker = await reader.message()
+                if marker != CLEAN:
+                    raise ChannelClosed
+        except ChannelClosed:
+            await self._replace_async(worker)  # joins the process, so its exit code is known below
+            settle(
+                answered, self._closing_error() if self._closed.is_set() else self._death_error(worker.process.exitcode)
+            )
+        except TimeoutError:
+            await self._replace_async(worker)
+            settle(answered, self._timeout_error())
+        except asyncio.CancelledError:  # the loop is closing (asyncio.run ended, a test client left)
+            settle(answered, self._closing_error())
+            if replied and not reader.pending():  # only the marker is missing: wait for it in a thread
+                threading.Thread(target=self._hand_back_when_clean, args=(worker,), daemon=True).start()
+            else:  # mid-job: the worker is never reused half-way through one
+                self._replace(worker)
+            raise
+        except BaseException as exc:  # a bug of ours: never reuse the worker
+            self._replace(worker)
+            settle(answered, exc if isinstance(exc, Exception) else self._closing_error())
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            self._hand_back(worker)
+        finally:
+            self._queue.release(client)
+
+    async def _replace_async(self, worker: _Worker) -> None:
+        """_replace in a thread: stopping a worker waits for its process to end."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self._replace, worker)
+        except RuntimeError:  # the loop's threads are shut down: it is closing
+            self._replace(worker)
+
+    def _reply_seconds(self) -> float:
+        return self.limits.timeout_seconds + GRACE_SECONDS
+
+    def _timeout_error(self) -> GradtraceError:
+        return GradtraceError(
+            "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
+        )
+
+    @staticmethod
+    def _closing_error() -> RetryLater:
+        return RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503)
+
+    def _run_on(self, worker: _Worker, client: str, message: bytes) -> object:
         try:
             status, payload = self._exchange(worker, message)
         except _WorkerDied:
@@ -388,13 +327,22 @@ class WorkerPool:
             self._replace(worker)
             raise
         else:
-            self._hand_back(worker)
+            self._hand_back_when_clean(worker)
         finally:
             self._queue.release(client)
         if status == "error":
-            raise payload
-        assert isinstance(payload, Result)
+            raise _as_error(payload)
         return payload
+
+    def _hand_back_when_clean(self, worker: _Worker) -> None:
+        """Hand the worker back once it says it freed the job's garbage; replace it if it died doing so."""
+        try:
+            if worker.conn.poll(self._reply_seconds()) and worker.conn.recv_bytes() == CLEAN:
+                self._hand_back(worker)
+                return
+        except (EOFError, OSError):
+            pass
+        self._replace(worker)
 
     def _take(self, client: str, share: int, wait_seconds: float) -> _Worker:
         """An idle worker that is alive, within `wait_seconds`; else `limit` (429)."""
@@ -439,10 +387,8 @@ class WorkerPool:
     def _exchange(self, worker: _Worker, message: bytes) -> tuple[str, Any]:
         try:
             worker.conn.send_bytes(message)
-            if not worker.conn.poll(self.limits.timeout_seconds + GRACE_SECONDS):
-                raise GradtraceError(
-                    "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
-                )
+            if not worker.conn.poll(self._reply_seconds()):
+                raise self._timeout_error()
             reply: tuple[str, Any] = worker.conn.recv()
         except (EOFError, OSError):
             raise _WorkerDied from None
@@ -457,9 +403,7 @@ class WorkerPool:
             )
         # RLIMIT_CPU (SIGXCPU) and the wall clock race for a busy loop: both are a timeout to the user.
         if exitcode == -signal.SIGXCPU:
-            return GradtraceError(
-                "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
-            )
+            return self._timeout_error()
         return GradtraceError("limit", "the program was stopped: it used more memory or CPU time than gradtrace allows")
 
     def close(self) -> None:
@@ -468,8 +412,7 @@ class WorkerPool:
             self._closed.set()
             workers = list(self._live)
             refills = list(self._refills)
-        self._queue.fail_waiting(RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503))
-        self._exchanges.shutdown(wait=False)
+        self._queue.fail_waiting(self._closing_error())
         for worker in workers:
             self._retire(worker)
         deadline = time.monotonic() + CLOSE_WAIT_SECONDS
@@ -493,3 +436,16 @@ def _pickled(job: Job) -> bytes:
     except Exception as exc:  # RecursionError, PicklingError, TypeError...: all the request's doing
         reason = type(exc).__name__
         raise GradtraceError("request", f"gradtrace cannot send this request to a worker ({reason})") from None
+
+
+def _as_result(answer: object) -> Result:
+    if not isinstance(answer, Result):
+        raise TypeError(f"a worker answered {type(answer).__name__} where a Result was expected")
+    return answer
+
+
+def _as_error(payload: object) -> BaseException:
+    """A worker's error reply; anything else there is a bug of ours, said plainly."""
+    if isinstance(payload, GradtraceError):
+        return payload
+    return GradtraceError("runtime", "gradtrace could not run this program (the worker answered no error)")

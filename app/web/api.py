@@ -6,15 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from ..errors import GradtraceError
 from ..pipeline import check_inputs
-from ..result import Result, result_to_json
+from ..result import Result
 from ..worker import Job
 from .image_query import ImageQuery, image_query
 from .image_response import ImageRequest, answer_image
-from .jobs import pool_of, quota_of, run_admitted
+from .jobs import pool_of, quota_of, run_admitted, run_admitted_json
 from .schemas import GraphRequest
 
 router = APIRouter()
@@ -25,26 +24,28 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def run_job(request: Request, job: Job) -> Result:
-    """Run a job in a worker for the request's client, within the client's rate and cap on jobs."""
+def charged_client(request: Request) -> str:
+    """The request's client, charged one compute request (or refused: 429)."""
     quota = quota_of(request)
     client = quota.client_of(request)
     quota.charge(client, "compute")
-    return await run_admitted(request, client, job)
+    return client
 
 
-@router.post("/api/graph", responses=ERROR_RESPONSES)
-async def post_graph(body: GraphRequest, request: Request) -> JSONResponse:
+async def run_job(request: Request, job: Job) -> Result:
+    """Run a job in a worker for the request's client, within the client's rate and cap on jobs."""
+    return await run_admitted(request, charged_client(request), job)
+
+
+@router.post("/api/graph", responses=ERROR_RESPONSES, response_class=JSONResponse)
+async def post_graph(body: GraphRequest, request: Request) -> Response:
     """Run the code; answer every graph, the named tensors, what it printed and warnings."""
     check_inputs(body.inputs)
-    result = await run_job(request, Job(body.code, body.inputs, body.options.to_options()))
-    # Building and encoding a large answer takes a while: do it in a thread, not on the event loop
-    # every other request waits on (JSONResponse encodes its body when it is made).
-    return await run_in_threadpool(_json_answer, result)
-
-
-def _json_answer(result: Result) -> JSONResponse:
-    return JSONResponse(result_to_json(result), headers={"Cache-Control": "no-store"})
+    job = Job(body.code, body.inputs, body.options.to_options())
+    # The worker encodes the answer (result_json_bytes): a large one costs the event loop every other
+    # request waits on nothing, and needs no thread hand-off either.
+    answer = await run_admitted_json(request, charged_client(request), job)
+    return Response(answer, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/graph.svg", responses={200: {"content": {"image/svg+xml": {}}}, **ERROR_RESPONSES})

@@ -27,3 +27,12 @@ async def run_admitted(request: Request, client: str, job: Job) -> Result:
         return await pool_of(request).run_async(
             job, wait_seconds=settings.queue_wait_seconds, client=client, share=settings.client_share()
         )
+
+
+async def run_admitted_json(request: Request, client: str, job: Job) -> bytes:
+    """`run_admitted` answering the API's JSON body, encoded by the worker."""
+    settings = request.app.state.settings
+    with quota_of(request).job_slot(client):
+        return await pool_of(request).run_json_async(
+            job, wait_seconds=settings.queue_wait_seconds, client=client, share=settings.client_share()
+        )
