@@ -122,6 +122,8 @@ def _box_svg(box: BoxStatement, place: Placed, default_style: str, line_width: s
     for row, height, baseline in zip(label.rows, label.row_heights, label.baselines, strict=True):
         y = f"{line_top + baseline:.2f}"
         x = x0
+        if label.last_centred and row is label.rows[-1]:
+            x += (label.width - sum(span[3] for span in row)) / 2
         for text, font, colour, width in row:
             # Graphviz writes a space after a space as a no-break space, so viewers never collapse runs.
             shown = text.replace("  ", " &#160;") if "  " in text else text

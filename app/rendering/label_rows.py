@@ -30,7 +30,7 @@ Row = tuple[Span, ...]
 Slot = tuple[int, Font, str | None]  # which text of the label, in which font and colour
 
 
-LabelForm = tuple[tuple[tuple[Slot, ...], ...], tuple[float, ...], tuple[float, ...]]
+LabelForm = tuple[tuple[tuple[Slot, ...], ...], tuple[float, ...], tuple[float, ...], bool]
 
 
 class Label(NamedTuple):
@@ -39,23 +39,25 @@ class Label(NamedTuple):
     rows: list[Row]
     row_heights: tuple[float, ...]
     baselines: tuple[float, ...]  # each row's baseline below its top
+    last_centred: bool  # a last row with no break after it is centred in the block, as Graphviz does
     width: float
     height: float
 
 
 def read_label(label: str, default_size: float) -> Label | None:
     """The rows of an HTML-like label (the text between `label=<` and `>`), or None when it uses
-    more of the label language than text, bold, font changes and left-aligned breaks."""
+    more of the label language than text, bold, font changes and left-aligned breaks (a last line
+    with no break after it is drawn centred)."""
     # Labels of one form differ only in their texts: the tags are read once per form.
     marked = ">" + label
     texts = _TEXT.findall(marked)
     form = _label_form(_TEXT.sub(">" + _SLOT, marked), default_size)
     if form is None:
         return None
-    slots, heights, baselines = form
+    slots, heights, baselines, last_centred = form
     rows = [tuple([(texts[i], font, colour, _width(texts[i], font)) for i, font, colour in row]) for row in slots]
     widest = max([sum([span[3] for span in row]) for row in rows], default=0.0)
-    return Label(rows, heights, baselines, widest, sum(heights))
+    return Label(rows, heights, baselines, last_centred, widest, sum(heights))
 
 
 def _width(text: str, font: Font) -> float:
@@ -86,11 +88,13 @@ def _label_form(skeleton: str, default_size: float) -> LabelForm | None:
             fonts.pop()
         else:
             return None
-    if row or len(fonts) != 1:  # text after the last break is centred by Graphviz; tags left open
+    if len(fonts) != 1:  # tags left open
         return None
+    if row:
+        rows.append(tuple(row))
     # A line is as tall as its largest font (Pango's line height at these sizes is the point size).
     heights = tuple(max((slot[1].size for slot in r), default=default_size) for r in rows)
-    return tuple(rows), heights, tuple(baseline(height) for height in heights)
+    return tuple(rows), heights, tuple(baseline(height) for height in heights), bool(row)
 
 
 def _opened_font(tag: str, outer: Font, colour: str | None) -> tuple[Font, str | None] | None:
