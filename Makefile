@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Root runs apt-get directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps assets serve test test-fast lint bench fuzz load clean
+.PHONY: install system-deps assets serve test test-fast lint bench bench-http fuzz load clean
 
 install: $(STAMP) assets
 
@@ -19,12 +19,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests need: Chromium for browser tests, Graphviz's `dot` for torchviz in the benchmark,
-# PostgreSQL and nginx for the deployment tests (tests/deploy/ starts them itself, unprivileged, in temp folders).
+# PostgreSQL and nginx for the deployment tests (tests/deploy/ starts them itself, unprivileged, in temp folders),
+# wrk for `make bench-http`.
 system-deps:
-	@command -v chromium >/dev/null && command -v dot >/dev/null && [ -x /usr/sbin/nginx ] \
+	@command -v chromium >/dev/null && command -v dot >/dev/null && command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] \
 	  && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core postgresql nginx; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core postgresql nginx wrk; }
 
 # Front-end bundle: npm packages pinned by package-lock.json, bundled by esbuild into static/build/.
 # Only building needs Node.js; serving uses the built files. Rebuilt when a source or the lockfile changes.
@@ -56,6 +57,12 @@ lint: install
 
 bench: install system-deps
 	$(PY) -m tests.bench
+
+# The real service (2 workers) over HTTP: cold start, the time a request adds above the in-process pipeline,
+# uncached requests/s with p50/p99 and cached image requests/s, direct and through nginx (wrk, Debian package).
+BENCH_HTTP_SECONDS ?= 10
+bench-http: install system-deps
+	$(PY) -m tests.bench_http --seconds $(BENCH_HTTP_SECONDS)
 
 # Long property-based fuzzing of the sandbox, request bodies and the OpenAPI schema (`make test` runs a short one).
 FUZZ_PROFILE ?= long
