@@ -46,7 +46,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture(params=BACKENDS)
 def snippet_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """An empty snippet store of each kind, SQLite and PostgreSQL (a fresh database on the session's server)."""
+    """An empty snippet store of each kind, SQLite and PostgreSQL (a fresh schema on the session's server)."""
     server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
     made = make_backend(request.param, tmp_path, server, TEST_LIMITS)
     yield made

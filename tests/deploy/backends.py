@@ -1,4 +1,4 @@
-"""Snippet store backends for parametrised tests: SQLite in a temp folder, or a fresh database on the
+"""Snippet store backends for parametrised tests: SQLite in a temp folder, or a fresh schema on the
 session's PostgreSQL (tests/deploy/servers.py), each behind the same Settings and store interface."""
 
 from __future__ import annotations
@@ -64,4 +64,4 @@ def make_backend(name: str, folder: Path, postgres: PostgresServer | None, limit
     if name == "sqlite":
         return Backend(name, folder, limits)
     assert postgres is not None
-    return Backend(name, folder, limits, postgres.create_database(f"snippets_{next(_database_numbers)}"))
+    return Backend(name, folder, limits, postgres.create_schema(f"snippets_{next(_database_numbers)}"))

@@ -169,6 +169,17 @@ class PostgresServer:
             self.process = None
         wait_until(lambda: not port_answers(self.port), START_SECONDS, f"PostgreSQL to close port {self.port}")
 
+    def create_schema(self, name: str) -> str:
+        """Create schema `name` in database postgres and answer a URL whose connections use only it: an
+        empty store per test without copying a whole database each time."""
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"schema name {name!r}: use lower-case letters, digits and _")
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(f"CREATE SCHEMA {name}")
+        return f"{self.url()}?options=-csearch_path%3D{name}"
+
     def create_database(self, name: str) -> str:
         """Create database `name` (letters, digits, _) and answer its URL."""
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
