@@ -31,7 +31,7 @@ CODE = "w = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (w * w).sum()\
 
 @pytest.fixture
 def client(pool: WorkerPool, snippet_backend: Backend) -> Iterator[TestClient]:
-    """A fresh app per test on the shared pool and on each snippet_backend."""
+    """A fresh app per test on the shared pool and on each kind of snippet store."""
     settings = snippet_backend.settings(**NO_RATE_LIMITS)
     with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as test_client:
         yield test_client
