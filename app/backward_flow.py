@@ -24,8 +24,23 @@ class BackwardFlow:
     """The gradients of one backward call, node by node and edge by edge."""
 
     grads: Gradients = field(default_factory=dict)  # into each node: its first output that received one
-    passed: EdgeGradients = field(default_factory=dict)  # each node's grad_inputs, by next_functions index
+    # grad_inputs, by next_functions index, of the nodes that feed an input several nodes read (the
+    # other edges carry their input's whole gradient, see feeding_shared_inputs)
+    passed: EdgeGradients = field(default_factory=dict)
     order: list[AutogradNode] = field(default_factory=list)  # the nodes in the order autograd ran them
+    hooked: set[AutogradNode] = field(default_factory=set)  # the nodes whose grad_inputs were watched
+
+
+def feeding_shared_inputs(nodes: list[AutogradNode]) -> list[AutogradNode]:
+    """The nodes that pass a gradient to an input read by several nodes (`y` in `y * y`). Only their
+    edges need a hook: an input read once receives exactly its node's gradient along its one edge,
+    which the pre-hook on that input records already (a 1,000-step chain needs no extra hooks)."""
+    readers: dict[AutogradNode, int] = {}
+    for node in nodes:
+        for child, _ in node.next_functions:
+            if child is not None:
+                readers[child] = readers.get(child, 0) + 1
+    return [node for node in nodes if any(child is not None and readers[child] > 1 for child, _ in node.next_functions)]
 
 
 def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any], max_elements: int) -> tuple[BackwardFlow, Any]:
@@ -46,7 +61,8 @@ def gradients_flowing(nodes: list[AutogradNode], run: Callable[[], Any], max_ele
             flow.passed[node] = tuple(None if g is None else snapshot(g, max_elements) for g in grad_inputs)
 
     handles = [n.register_prehook(partial(before, n)) for n in nodes]
-    handles += [n.register_hook(partial(after, n)) for n in nodes if n.next_functions]
+    flow.hooked = set(feeding_shared_inputs(nodes))
+    handles += [n.register_hook(partial(after, n)) for n in flow.hooked]
     try:
         returned = run()
     finally:

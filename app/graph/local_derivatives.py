@@ -10,12 +10,12 @@ broadcasts and matrix products name what their backward does (`÷4`, `sums over 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import torch
 
-from .model import LocalDerivative
+from .model import LocalDerivative, TensorData
 from .tensors import to_tensor_data
 
 AutogradNode = Any
@@ -117,17 +117,28 @@ def format_number(value: float) -> str:
     return text.replace("-", "−")
 
 
+def _elements(values: Any) -> Iterator[Any]:
+    if isinstance(values, list):
+        for value in values:
+            yield from _elements(value)
+    else:
+        yield values
+
+
 def _factor_local(rule: str, factor: torch.Tensor | float, max_elements: int) -> LocalDerivative:
-    tensor = factor.detach() if isinstance(factor, torch.Tensor) else torch.tensor(factor)
-    data = to_tensor_data(tensor, max_elements)
-    if tensor.numel() and not tensor.is_complex() and bool((tensor == tensor.reshape(-1)[0]).all()):
-        number = float(tensor.reshape(-1)[0])  # one number, or the same at every element: `×3`
+    # Read through the copied-out elements, not torch ops: a long chain has thousands of edges.
+    if isinstance(factor, torch.Tensor):
+        data = to_tensor_data(factor, max_elements)
+    else:
+        data = TensorData((), "float32", float(factor))
+    listed = [] if data.values is None or data.dtype.startswith("complex") else list(_elements(data.values))
+    if listed and all(value == listed[0] for value in listed):
+        number = float(listed[0])  # one number, or the same at every element: `×3`
         if rule.startswith("÷") and number != 0:
             return LocalDerivative(f"÷{format_number(1 / number)}", data)
         return LocalDerivative(f"×{format_number(number)}", data)
-    if 1 < tensor.numel() <= LISTED_FACTOR and not tensor.is_complex():
-        listed = ", ".join(format_number(float(v)) for v in tensor.reshape(-1).tolist())
-        return LocalDerivative(f"×[{listed}]", data)
+    if 1 < len(listed) <= LISTED_FACTOR:
+        return LocalDerivative("×[" + ", ".join(format_number(float(v)) for v in listed) + "]", data)
     return LocalDerivative(rule.replace("÷ b", "× 1/b"), data)
 
 
@@ -153,7 +164,7 @@ def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
         return None
     if count == 0:
         return None
-    return LocalDerivative(f"÷{count}", to_tensor_data(torch.tensor(1 / count), 1))
+    return LocalDerivative(f"÷{count}", TensorData((), "float32", 1 / count))
 
 
 def local_of(node: AutogradNode, index: int, max_elements: int) -> LocalDerivative | None:

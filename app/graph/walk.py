@@ -120,6 +120,15 @@ class _Walk:
             gradcheck=capture.gradcheck.get(key),
         )
 
+    def received(self, node: AutogradNode) -> Snapshot | torch.Tensor | None:
+        """The gradient that flowed into `node` in this call (a leaf's, where autograd.grad stopped
+        before its AccumulateGrad)."""
+        grad = self.capture.grads.get(node)
+        variable = getattr(node, "variable", None)
+        if grad is None and self.capture.automatic and variable is not None:
+            return self.capture.leaf_grads.get(id(variable))
+        return grad
+
     def input_edges(self, node: AutogradNode, drawn: Node) -> Iterable[Edge]:
         """The edges into `node` from its inputs, each with what flowed back along it."""
         passed = self.capture.flow.passed.get(node, ())
@@ -129,7 +138,10 @@ class _Walk:
         for index, (child, output) in enumerate(node.next_functions):
             if child is None:
                 continue
-            grad = self.data(passed[index]) if index < len(passed) else None
+            if node in self.capture.flow.hooked:
+                grad = self.data(passed[index]) if index < len(passed) else None
+            else:  # the input's only reader: the edge carries the input's whole gradient
+                grad = self.data(self.received(child))
             local = locals_[index] if index < len(locals_) else None
             if grad is not None and out_shape is not None and sums_broadcast(op, index):
                 local = with_broadcast(local, broadcast_note(grad.shape, out_shape))
@@ -145,11 +157,7 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
     edges: list[Edge] = []
     for node in walk.order:
         variable = getattr(node, "variable", None)
-        grad = capture.grads.get(node)
-        if grad is None and capture.automatic and variable is not None:
-            # torch.autograd.grad stops at the leaves without running AccumulateGrad.
-            grad = capture.leaf_grads.get(id(variable))
-        drawn = walk.op_node(node, grad)
+        drawn = walk.op_node(node, walk.received(node))
         nodes.append(drawn)
         edges.extend(walk.input_edges(node, drawn))
         if variable is not None:
