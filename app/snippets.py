@@ -24,7 +24,9 @@ UNLIMITED_BYTES = 0  # max_bytes meaning "no cap but the database's own"
 
 # Options added after snippet ids were first given out, with their defaults: they enter the
 # canonical text only when set otherwise, so a request keeps the id it always had.
-LATER_OPTIONS: Mapping[str, Any] = MappingProxyType({"collapse_runs": True, "gradcheck": False})
+LATER_OPTIONS: Mapping[str, Any] = MappingProxyType(
+    {"collapse_runs": True, "color_by": "none", "gradcheck": False, "edge_labels": None, "step": None}
+)
 
 
 def canonical_request(code: str, inputs: Mapping[str, Any], options: RenderOptions) -> str:
