@@ -43,6 +43,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 UNREACHABLE = "the database does not answer"
+REFUSED = "the database refused the request"
 
 
 def migrate(connection: psycopg.Connection[Any]) -> int:
@@ -107,7 +108,10 @@ class PostgresSnippetStore:
             raise store_full(self.max_bytes) from None
         except psycopg.Error as exc:
             LOG.warning("snippet database error: %s", exc)
-            raise store_unavailable(UNREACHABLE) from None
+            # Down, restarting, or out of connections; anything else (permissions, a broken schema) is
+            # the operator's to fix, and the log says what it is.
+            reason = UNREACHABLE if isinstance(exc, psycopg.OperationalError) else REFUSED
+            raise store_unavailable(reason) from None
 
     def _prepare(self, connection: psycopg.Connection[Any]) -> None:
         with self._ready_lock:

@@ -174,3 +174,16 @@ def test_serve_refuses_an_unusable_database_url_in_one_line() -> None:
     assert done.stderr.strip() == (
         "gradtrace serve: GRADTRACE_DATABASE_URL must start with postgresql://; leave it unset for the SQLite file"
     )
+
+
+def test_a_database_that_refuses_the_schema_answers_503_saying_so(postgres_server: PostgresServer) -> None:
+    url = postgres_server.create_database("locked")
+    with psycopg.connect(postgres_server.url(), autocommit=True) as connection:
+        connection.execute("CREATE ROLE visitor LOGIN")  # PostgreSQL 15: no CREATE on public for it
+    store = open_store(url.replace(f"{postgres_server.user}@", "visitor@"))
+    try:
+        with pytest.raises(GradtraceError) as refused:
+            store.put(CODE, {}, RenderOptions())
+        assert refused.value.status == 503 and "the database refused the request" in refused.value.message
+    finally:
+        store.close()
