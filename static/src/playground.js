@@ -30,6 +30,7 @@ const state = {
   step: null, // the stepper's step, or null when the whole graph is drawn
 };
 let schedule = null; // the current graph's forward/backward steps (step-view.js)
+let steppedCode = null; // the code the stepper walked: an edit ends the walk
 let inFlight = null;
 let typingTimer = 0;
 let applying = false; // true while a whole state is loaded, so that is not taken as typing
@@ -61,6 +62,7 @@ function gradientKnown(id) {
 
 function showStep(k) {
   state.step = k;
+  steppedCode = editor.getCode();
   graphView.showStep(schedule, k);
   const node = schedule?.nodeAt(k);
   const label = schedule ? describeStep(schedule, k, editor.lineText(node?.line)) : "";
@@ -199,8 +201,9 @@ function showCurrentGraph() {
   renderInspector($("inspector"), null, state.options.precision);
   editor.linkLine(null);
   schedule = stepSchedule(graph);
-  // Re-rendered while walking (an edit, a new option): stay at the same step of the new graph.
-  const walking = state.step !== null;
+  // Re-drawn while walking (a new option, another graph of the program): stay at the same step. An
+  // edit of the code ends the walk, so the editor is not scrolled to a step's line while typing.
+  const walking = state.step !== null && steppedCode === editor.getCode();
   state.step = null;
   stepper.reset(schedule ? schedule.last : 0, { keepPlace: walking });
 }

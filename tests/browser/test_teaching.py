@@ -399,3 +399,26 @@ def test_the_inspected_node_highlights_its_sub_expression(page: Page) -> None:
     page.locator("#step-scrub").fill(str(inner["forward_step"]))
     expect(page.locator("#step-label")).to_contain_text(f"Forward {inner['forward_step']}/")
     assert _highlighted_expression(page) == "y * y"
+
+
+def test_a_new_option_keeps_the_stepper_place_and_an_edit_ends_the_walk(page: Page) -> None:
+    open_playground(page, link_to(AUTOGRAD_BASICS))
+    wait_for_graph(page)
+    page.locator("#step-first").click()
+    page.locator("#step-next").click()
+    expect(page.locator("#step-label")).to_contain_text("Forward 1/")
+    page.locator("#display-menu summary").click()
+    page.locator("#opt-precision").fill("3")
+    with page.expect_response("**/api/graph"):
+        page.locator("#opt-precision").press("Enter")
+    expect(page.locator("body.is-busy")).to_have_count(0)
+    expect(page.locator("#step-label")).to_contain_text("Forward 1/")
+    expect(page.locator("#graph g.node.gt-not-run").first).to_be_attached()
+    page.locator("#display-menu summary").click()
+    content = page.locator("#editor .cm-content")
+    content.click()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type("\n# an edit")
+    expect(page.locator("#step-label")).to_contain_text("Step through", timeout=30_000)
+    expect(page.locator("#graph .gt-step-badge")).to_have_count(0)
+    expect(page.locator("#graph g.node.gt-not-run")).to_have_count(0)
