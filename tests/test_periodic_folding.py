@@ -26,6 +26,7 @@ RNN = (
     "W = torch.randn(3, 3, requires_grad=True)\nU = torch.randn(3, 3, requires_grad=True)\n"
     "xs = torch.randn(30, 3, requires_grad=True)\nh = torch.zeros(3)\n"
 )
+RNN_CELL = "cell = nn.RNNCell(3, 4)\nxs = torch.randn(30, 1, 3)\nh = torch.zeros(1, 4)\n"
 RESIDUAL = "W = torch.randn(4, 4, requires_grad=True) / 4\nh = torch.randn(4, requires_grad=True)\n"
 
 
@@ -52,10 +53,12 @@ def only_fold(rendered: RenderedGraph) -> tuple[int, tuple[str, ...]]:
         (loop("h = torch.sigmoid(w * h + b)", 20, SHARED), 3, "Sigmoid"),
         # An unrolled RNN cell: a per-step input xs[t] belongs to its repetition, W and U are shared.
         (loop("h = torch.tanh(xs[i] @ W + h @ U)", 30, RNN), 9, "Tanh"),
+        # The same with torch's own cell: each step's weight transposes belong to their repetition.
+        (loop("h = cell(xs[i], h)", 30, RNN_CELL), 6, "Tanh"),
         # Residual blocks: h feeds both the skip and the branch inside each repetition.
         (loop("h = h + torch.relu(h @ W)", 12, RESIDUAL), 5, "Add"),
     ],
-    ids=["k1-shared", "k2", "k3", "k3-shared", "rnn-cell", "residual"],
+    ids=["k1-shared", "k2", "k3", "k3-shared", "rnn-cell", "nn-rnncell", "residual"],
 )
 def test_periodic_shapes_fold(source: str, period: int, ops_end: str) -> None:
     rendered = pipeline.run(source).graphs[0]
