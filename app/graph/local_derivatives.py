@@ -203,7 +203,9 @@ def local_derivatives(nodes: Sequence[AutogradNode], max_elements: int) -> Local
                 None if child is None else local_of(node, index, max_elements)
                 for index, (child, _) in enumerate(inputs)
             )
-        except (RuntimeError, AttributeError):  # saved tensors freed, or saved under other names
+        except (RuntimeError, AttributeError, TypeError, ValueError):
+            # Saved tensors freed or changed in place, saved under other names, or a dtype the rule
+            # cannot take: the node shows no local derivative, and the program's run goes on.
             continue
     return found
 
