@@ -10,12 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 _RUNNER = """
-import contextlib, io, json, math, sys
+import contextlib, io, json, math, random, sys
 import torch, torch.nn as nn, torch.nn.functional as F
 sources = json.load(sys.stdin)
 outputs = []
 for source in sources:
     torch.manual_seed(0)
+    random.seed(0)  # as gradtrace seeds each run's `random` (the tutorial's DynamicNet draws its depth)
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
