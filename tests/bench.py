@@ -1,7 +1,7 @@
 """`make bench`: the full gradtrace request (parse, run, capture, walk, DOT, layout, SVG) side by side
 with torchviz.make_dot(...).pipe("svg") on the same tensors, in one run; medians and ratios.
 
-Usage: python -m tests.bench [--repeat N]
+Usage: python -m tests.bench [--repeat N] [--only TEXT] [--graphviz-only]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import torch
 import torchviz
 from gradtrace import pipeline
 from gradtrace.config import Limits
+from gradtrace.rendering import svg
 from gradtrace.rendering.dot import graph_to_dot
 from gradtrace.rendering.options import RenderOptions
 from gradtrace.rendering.svg import layout_svg
@@ -93,7 +94,13 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--graphviz-only", action="store_true", help="draw every SVG with Graphviz end to end, as before big drawings"
+    )
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this text")
     args = parser.parse_args(argv)
+    if args.graphviz_only:
+        svg.big_drawing_svg = lambda dot: None  # the comparison run: layout_svg falls back to Graphviz
     sys.setrecursionlimit(20_000)  # torchviz recurses once per node; let it finish the long chain
     limits = Limits()
     # As a worker does (app/worker_process.py): one warm-up job, then freeze what is alive, so later
@@ -106,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {'floor':>10} {'drawing':>10}"
     )
     worst = worst_unfolded = 0.0
-    for name, source, root_name, options in CASES:
+    for name, source, root_name, options in [case for case in CASES if args.only in case[0]]:
         rendered = pipeline.run(source, options=options, limits=limits).graphs[0]
         nodes = len(rendered.graph.nodes)
         boxes = rendered.svg.count('class="node ')
