@@ -285,6 +285,13 @@ class Recorder(TorchFunctionMode):
         if text not in self.warnings:
             self.warnings.append(text)
 
+    def _taping(self) -> bool:
+        """Whether a gradient check may still read what made new nodes (forward_tape): it has time
+        left, a later graph is drawn, and the nodes alive are few enough for a checked graph (twice
+        gradcheck_max_nodes: graphs that earlier losses kept alive may share the count)."""
+        small = self.live_nodes.count <= 2 * self.limits.gradcheck_max_nodes
+        return small and self.check_clock.left > 0 and not self.drawing_done()
+
     def drawing_done(self) -> bool:
         """True once no later backward() will be drawn (max_graphs or max_drawn_nodes reached):
         from then on the values and lines of new nodes are never read, so they are not recorded."""
@@ -330,7 +337,7 @@ class Recorder(TorchFunctionMode):
         self._count_new_elements(func, args, kwargs, made)
         for leaf in made:
             self._record(leaf)
-        if self.check_clock.left > 0 and not self.drawing_done():  # the gradient check's replay (forward_tape)
+        if self._taping():
             record_op(func, args, kwargs, made, self.line)
         return out
 

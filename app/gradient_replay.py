@@ -108,7 +108,10 @@ class Replay:
                 continue
             recorded = recorded_op(node)
             if recorded is None:
-                raise NotCheckable(f"`{type(node).__name__}` was made where gradtrace could not record how")
+                raise NotCheckable(
+                    f"`{type(node).__name__}` was made where gradtrace did not record how (outside its view, "
+                    "or while more autograd nodes were alive than the check takes: gradcheck_max_nodes)"
+                )
             pending = [n for n in _input_nodes(recorded) if n not in self.values]
             if pending:
                 stack.extend(pending)
