@@ -45,7 +45,7 @@ export function createGraphView(container, { onInspect }) {
     const previous = panzoom ? panzoom.getTransform() : null;
     if (panzoom) panzoom.dispose();
     container.replaceChildren(svg);
-    drawing = indexDrawing(svg);
+    drawing = null; // indexed when the stepper first draws a step: most views never step
     panzoom = createPanZoom(viewport, {
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
@@ -123,7 +123,9 @@ export function createGraphView(container, { onInspect }) {
    * brought into view and shown in the inspector, where it stays while the pointer moves.
    */
   function showStep(schedule, k) {
-    if (!drawing) return;
+    const svg = container.querySelector("svg");
+    if (!svg) return;
+    drawing ??= indexDrawing(svg);
     const currentId = drawStep(drawing, schedule, k);
     const element = currentId ? container.querySelector(`g.node[id="${CSS.escape(currentId)}"]`) : null;
     if (element) {

@@ -18,12 +18,12 @@ export function stepSchedule(graph) {
     const members = item.nodes.map((id) => byId.get(id)).filter(Boolean);
     const forwardSteps = members.map((n) => n.forward_step).filter(Number.isFinite);
     const backwardSteps = members.map((n) => gradStep.get(n.id)).filter(Number.isFinite);
-    fold.set(item.id, {
-      forward_step: forwardSteps.length ? Math.min(...forwardSteps) : null,
-      backward_step: backwardSteps.length ? Math.min(...backwardSteps) : null,
-      members,
-    });
+    // reduce, not Math.min(...list): a fold may stand for more steps than a call takes arguments.
+    const least = (list) => (list.length ? list.reduce((a, b) => Math.min(a, b)) : null);
+    fold.set(item.id, { forward_step: least(forwardSteps), backward_step: least(backwardSteps), members });
   }
+  const foldOfNode = new Map();
+  for (const [foldId, item] of fold) for (const member of item.members) foldOfNode.set(member.id, foldId);
   const forwardOrder = new Map();
   const backwardOrder = new Map();
   // A leaf and its AccumulateGrad share their steps: forward shows the tensor made, backward the node run.
@@ -48,7 +48,7 @@ export function stepSchedule(graph) {
       if (k > forward) return backwardOrder.get(k - forward) ?? null;
       return null;
     },
-    foldOf: (id) => [...fold.entries()].find(([, f]) => f.members.some((m) => m.id === id))?.[0] ?? null,
+    foldOf: (id) => foldOfNode.get(id) ?? null,
   };
 }
 
@@ -72,7 +72,7 @@ function gradientSteps(graph, byId) {
     if (step === null && !visiting.has(id)) {
       visiting.add(id);
       const targets = (consumers.get(id) ?? []).map(stepOf).filter(Number.isFinite);
-      step = targets.length ? Math.max(...targets) : null;
+      step = targets.length ? targets.reduce((a, b) => Math.max(a, b)) : null;
       visiting.delete(id);
     }
     done.set(id, step);
@@ -91,7 +91,7 @@ export function indexDrawing(svg) {
     for (const text of element.querySelectorAll("text")) {
       const content = text.textContent ?? "";
       if (/^value\b/.test(content)) block = "value";
-      else if (/^grad\b/.test(content)) block = "grad";
+      else if (/^\|?grad\b/.test(content)) block = "grad"; // "|grad|" heads a fold box's sparkline
       // Rows of a listed tensor continue the block above them: they start with spaces or ⋮.
       else if (!/^[\s\u00a0⋮…]/.test(content)) block = null;
       if (block) lines[block].push(text);
