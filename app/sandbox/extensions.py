@@ -27,6 +27,8 @@ TENSOR_METHODS: dict[str, Callable[[Any, str], object]] = {}
 ITERABLE_KINDS: set[str] = set()
 INDEXABLE_KINDS: set[str] = set()
 ITEM_ASSIGNABLE_KINDS: set[str] = set()
+# Kinds whose values are their own context managers in `with` (an np.nditer closes on exit).
+CONTEXT_KINDS: set[str] = set()
 
 # Checks run before `left op right` when either side is of a registered kind (sizes first).
 OperationCheck = Callable[[Callable[[Any, Any], Any], Any, Any, Limits], None]

@@ -30,6 +30,20 @@ from .user_modules import ModuleTable
 from .user_operators import OperatorSupport, is_user_object
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
 
+
+class OwnContext:
+    """`with value as name:` for a value of an offered module that is its own context manager."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def enter(self) -> None:
+        self.value.__enter__()
+
+    def exit(self) -> None:
+        self.value.__exit__(None, None, None)
+
+
 # Dicts a program may fill by item (collections' own too).
 _DICTS = (dict, defaultdict, Counter)
 
@@ -417,15 +431,19 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             return
         item, rest = stmt.items[0], stmt.items[1:]
         manager = self.evaluate(item.context_expr, scope)
-        if not isinstance(manager, GradMode):
+        if kind_of(manager) in extensions.CONTEXT_KINDS:
+            manager = OwnContext(manager)
+        if not isinstance(manager, GradMode | OwnContext):
             raise GradtraceError(
                 "forbidden",
-                "`with` works only with torch.no_grad(), torch.enable_grad() and torch.set_grad_enabled(...)",
+                "`with` works only with torch.no_grad(), torch.enable_grad(), torch.set_grad_enabled(...), "
+                "torch.inference_mode() and np.nditer(...)",
             )
         manager.enter()
         try:
             if item.optional_vars is not None:
-                self.bind_target(item.optional_vars, manager, scope)
+                bound = manager.value if isinstance(manager, OwnContext) else manager
+                self.bind_target(item.optional_vars, bound, scope)
             self.exec_With(ast.With(items=rest, body=stmt.body), scope)
         finally:
             manager.exit()

@@ -1,5 +1,5 @@
 """`np.nditer` over one array, as CS231n's numerical gradient check walks every element:
-`it.multi_index`, `it.finished`, `it.iternext()`, and `for v in np.nditer(a)`.
+`it.multi_index`, `it.finished`, `it.iternext()`, `for v in np.nditer(a)` and `with np.nditer(...) as it`.
 
 The iterator is numpy's own (so positions and values are numpy's), made only over an array the
 program holds and read only through the attributes listed here.
@@ -63,3 +63,4 @@ def read_iterator_attribute(obj: Any, name: str, shown: str, limits: Limits) -> 
 extensions.register_kind("nditer", np.nditer)
 extensions.ATTRIBUTES["nditer"] = read_iterator_attribute
 extensions.ITERABLE_KINDS.add("nditer")
+extensions.CONTEXT_KINDS.add("nditer")  # `with np.nditer(a, op_flags=['readwrite']) as it:`, as numpy's docs write it

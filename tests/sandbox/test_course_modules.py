@@ -54,6 +54,9 @@ NDITER = [
     "import numpy as np\nfor v in np.nditer(np.arange(4).reshape(2, 2), order='F'):\n    print(v, v.shape)",
     "import numpy as np\nit = np.nditer(np.zeros((2, 2)), flags=['c_index'])\nout = []\nwhile not it.finished:\n"
     "    out.append(it.index)\n    print(it.iternext())\nprint(out, it.itersize)",
+    # numpy's documentation writes to an array through the iterator inside `with`
+    "import numpy as np\na = np.arange(6.0).reshape(2, 3)\nwith np.nditer(a, op_flags=['readwrite']) as it:\n"
+    "    for x in it:\n        x[...] = 2 * x\nprint(a)",
     # CS231n's centred difference, then the same gradient from autograd
     "import numpy as np\ndef f(w):\n    return np.sum(w ** 3)\nw = np.array([[1.0, 2.0], [3.0, -1.0]])\n"
     "grad = np.zeros_like(w)\nit = np.nditer(w, flags=['multi_index'], op_flags=['readwrite'])\n"

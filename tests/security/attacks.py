@@ -2533,6 +2533,8 @@ COURSE_MODULES: list[Case] = [
     ("nditer-tensor", "import numpy as np\nit = np.nditer(torch.ones(2))", "forbidden"),
     ("nditer-refs-ok", "import numpy as np\nit = np.nditer(np.zeros(2), flags=['refs_ok'])", "forbidden"),
     ("nditer-buffered", "import numpy as np\nit = np.nditer(np.zeros(2), flags=['buffered'])", "forbidden"),
+    ("with-array", "import numpy as np\nwith np.zeros(2) as a:\n    pass", "forbidden"),
+    ("with-nditer-as-other", ND + "with it as (a, b):\n    pass", "runtime"),
     ("module-of-namespace", "a = torch.__module__", "runtime"),
     ("module-of-list", "a = [].__module__", "runtime"),
     ("module-of-str-class", "a = nn.Linear.__module__.__class__", "forbidden"),
