@@ -14,6 +14,7 @@ them is a valid (sub)gradient.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Iterator
@@ -157,6 +158,9 @@ def _check_leaf(
         except OutOfTime:
             break
         value = float(autograd[index])
+        if not all(math.isfinite(v) for v in (value, below, above)):  # no derivative to compare with
+            why = f"not checked: autograd's gradient or the function is not finite at element {index}"
+            return LeafCheck(None, None, checked, numel, None, why)
         element_noise = NOISE_ULPS * EPS64 * max(abs(start), abs(above), abs(below)) / step
         worst = max(worst, _element_error(value, below, start, above, step, element_noise))
         scale = max(scale, abs(value), abs((above - below) / (2 * step)))

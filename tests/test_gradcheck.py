@@ -230,3 +230,10 @@ def test_a_graph_past_gradcheck_max_nodes_is_not_checked() -> None:
         "not checked: the graph has 3 autograd nodes; the check runs on graphs of up to 2 (gradcheck_max_nodes)"
     )
     assert checks(source, Limits(gradcheck_max_nodes=3))["x"]["ok"] is False
+
+
+def test_a_gradient_that_is_not_finite_is_not_judged() -> None:
+    """sqrt at 0: autograd says inf, and the function has no derivative there to compare with."""
+    found = checks("x = torch.tensor([0.0, 4.0], requires_grad=True)\ntorch.sqrt(x).sum().backward()")["x"]
+    assert found["ok"] is None
+    assert found["note"] == "not checked: autograd's gradient or the function is not finite at element 0"
