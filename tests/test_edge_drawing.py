@@ -42,6 +42,8 @@ def test_tutorial_edges_carry_the_chain_rule_by_default() -> None:
     assert len(from_y) == 2
     assert all(e.grad is not None and e.grad.values == [[2.25, 2.25], [2.25, 2.25]] for e in from_y)
     assert y.grad is not None and y.grad.values == [[4.5, 4.5], [4.5, 4.5]]
+    y_box = next(g for g in ET.fromstring(graph.svg).iter(f"{SVG_NS}g") if g.get("id") == y.id)
+    assert "= 2.25 + 2.25 each" in " ".join(_texts(y_box)).replace("\xa0", " ")
 
 
 def test_edge_labels_switch_off_and_on() -> None:

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from ..graph.model import Graph, Node, TensorData
 from ..graph.steps import graph_at_step
 from .drawing_text import drawing_text
-from .edge_labels import edge_statements
+from .edge_labels import contribution_sums, edge_statements, labels_drawn, with_sum_row
 from .fold_box import fold_statement
 from .folding import Fold, find_folds, folded_view
 from .gradcheck_row import gradcheck_row
@@ -78,6 +78,9 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         at_step = graph_at_step(graph, options.step)
         graph, pending = at_step.graph, at_step.pending
     drawn, edges = folded_view(graph, folds)
+    labelled = options.show_grads and labels_drawn(options, len(drawn))
+    sums = contribution_sums(graph.edges, options.precision) if labelled else {}
+    sums = {node_id: text for node_id, text in sums.items() if graph.node(node_id).grad is not None}
     by_id = {node.id: node for node in graph.nodes} if len(drawn) < len(graph.nodes) else {}
     big = len(drawn) > BIG_GRAPH
     lines = [
@@ -93,10 +96,12 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         if isinstance(item, Fold):
             lines.append(fold_statement(item, by_id, options, palette))
             continue
-        pending_box = item.id in pending
-        lines.append(
-            _pending_statement(item, palette) if pending_box else _node_statement(item, options, palette, ramp)
-        )
+        if item.id in pending:
+            lines.append(_pending_statement(item, palette))
+        elif item.id in sums:  # its gradient arrived along several edges: show their sum
+            lines.append(with_sum_row(_node_statement(item, options, palette, ramp), sums[item.id], palette["grad"]))
+        else:
+            lines.append(_node_statement(item, options, palette, ramp))
     if ramp is not None:
         lines.append(legend_statement(ramp, palette, options.precision))
     boxes = {item.id: item for item in drawn}

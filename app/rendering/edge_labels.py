@@ -71,3 +71,29 @@ def edge_statements(
                 f'  {edge.source} -> {edge.target} [class="chain" fontsize=9 fontname="Helvetica" label=<{label}>];'
             )
     return statements
+
+
+def contribution_sums(edges: Iterable[Edge], precision: int) -> dict[str, str]:
+    """For each node whose gradient arrived along several edges, the sum its box shows under its
+    gradient (`= 2.25 + 2.25`): a tensor used twice gets both contributions."""
+    arrived: dict[str, list[TensorData]] = {}
+    for edge in edges:
+        if edge.grad is not None:
+            arrived.setdefault(edge.source, []).append(edge.grad)
+    sums = {}
+    for node_id, grads in arrived.items():
+        if len(grads) < 2:
+            continue
+        parts = [_one_line(grad, precision) for grad in grads]
+        if all(part.endswith(" each") for part in parts):
+            parts = [part.removesuffix(" each") for part in parts]
+            sums[node_id] = "= " + " + ".join(parts) + " each"
+        else:
+            sums[node_id] = "= " + " + ".join(parts)
+    return sums
+
+
+def with_sum_row(statement: str, text: str, colour: str) -> str:
+    """A node statement with one more row at the end of its label: the sum of its contributions."""
+    row = f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text("     " + text)}</FONT><BR ALIGN="LEFT"/>'
+    return statement.removesuffix(">];") + row + ">];"
