@@ -30,6 +30,22 @@ ITEM_ASSIGNABLE_KINDS: set[str] = set()
 # Kinds whose values are their own context managers in `with` (an np.nditer closes on exit).
 CONTEXT_KINDS: set[str] = set()
 
+
+class OwnContext:
+    """`with value as name:` for a value of a CONTEXT_KINDS kind: its own __enter__/__exit__ run."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def enter(self) -> None:
+        """Enter the value's own context."""
+        self.value.__enter__()
+
+    def exit(self) -> None:
+        """Leave it (an np.nditer writes back and closes)."""
+        self.value.__exit__(None, None, None)
+
+
 # Checks run before `left op right` when either side is of a registered kind (sizes first).
 OperationCheck = Callable[[Callable[[Any, Any], Any], Any, Any, Limits], None]
 OPERATION_CHECKS: dict[str, OperationCheck] = {}

@@ -20,6 +20,7 @@ from .classes import ClassSupport, offer_class_bases
 from .echo import Echo, Echoes, echoed_statements
 from .exceptions import ExceptionSupport
 from .expressions import BIN_OPS, USER_OBJECTS, Evaluator, dispatch_table, runtime_error
+from .extensions import OwnContext
 from .functions import bind_arguments
 from .higher_builtins import build_class_builtins
 from .imports import ImportedModules
@@ -29,20 +30,6 @@ from .parse import Program, dotted_name
 from .user_modules import ModuleTable
 from .user_operators import OperatorSupport, is_user_object
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
-
-
-class OwnContext:
-    """`with value as name:` for a value of an offered module that is its own context manager."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def enter(self) -> None:
-        self.value.__enter__()
-
-    def exit(self) -> None:
-        self.value.__exit__(None, None, None)
-
 
 # Dicts a program may fill by item (collections' own too).
 _DICTS = (dict, defaultdict, Counter)
