@@ -77,12 +77,14 @@ def contribution_sums(edges: Iterable[Edge], precision: int) -> dict[str, str]:
     """For each node whose gradient arrived along several edges, the sum its box shows under its
     gradient (`= 2.25 + 2.25`): a tensor used twice gets both contributions."""
     arrived: dict[str, list[TensorData]] = {}
+    outputs: dict[str, set[int]] = {}
     for edge in edges:
         if edge.grad is not None:
             arrived.setdefault(edge.source, []).append(edge.grad)
+            outputs.setdefault(edge.source, set()).add(edge.output)
     sums = {}
     for node_id, grads in arrived.items():
-        if len(grads) < 2:
+        if len(grads) < 2 or len(outputs[node_id]) > 1:  # several outputs (unbind) have a gradient each
             continue
         parts = [_one_line(grad, precision) for grad in grads]
         if all(part.endswith(" each") for part in parts):
