@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..graph.model import Graph, Node
 
@@ -115,9 +115,9 @@ def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
         below = downstream[node_id]
         if node_id not in anchors and below in previous and upstream[node_id] in (previous[below], None):
             members[below].append(node_id)
-    blocks = {a: b for a, before in previous.items() if (b := _block(wiring, a, before, set(members[a])))}
-    following = {a: after[0] for a, after in successors.items() if len(after) == 1 and after[0] in blocks}
-    block_of = {node_id: block.anchor for block in blocks.values() for node_id in block.nodes}
+    following = {a: after[0] for a, after in successors.items() if len(after) == 1}
+    owner = {node_id: anchor for anchor in previous for node_id in (*members[anchor], anchor)}
+    blocks = {a: _block(wiring, a, before, members[a], owner, following.get(a)) for a, before in previous.items()}
     chains: list[list[Block]] = []
     for anchor in wiring.order:
         if anchor not in blocks or (following.get(previous[anchor]) == anchor and previous[anchor] in blocks):
@@ -125,51 +125,34 @@ def anchor_chains(wiring: Wiring, anchors: set[str]) -> list[list[Block]]:
         chain = [blocks[anchor]]
         while (after := following.get(chain[-1].anchor)) is not None:
             chain.append(blocks[after])
-        chains.append([_sealed(wiring, block, following.get(block.anchor), block_of) for block in chain])
+        chains.append(chain)
     return chains
 
 
-def _block(wiring: Wiring, anchor: str, before: str, members: set[str]) -> Block | None:
-    """The repetition ending at `anchor`, or None when its nodes do not all lead to it."""
-    postorder: list[str] = []
-    seen = {anchor}
-    stack: list[tuple[str, int]] = [(anchor, 0)]
-    while stack:  # depth-first over inputs, iterative
-        node_id, next_input = stack.pop()
-        inputs = wiring.inputs[node_id]
-        if next_input < len(inputs):
-            stack.append((node_id, next_input + 1))
-            child = inputs[next_input]
-            if child in members and child not in seen:
-                seen.add(child)
-                stack.append((child, 0))
-        else:
-            postorder.append(node_id)
-    if len(postorder) != len(members) + 1:
-        return None
-    index = {node_id: i for i, node_id in enumerate(postorder)}
-    signature = tuple(
-        (
-            wiring.labels[node_id],
-            tuple([("in", index[u]) if u in index else ("prev",) if u == before else ("ext", u) for u in inputs]),
-        )
-        for node_id in postorder
-        for inputs in (wiring.inputs[node_id],)
-    )
-    return Block(anchor, tuple(postorder), signature, sealed=False)
-
-
-def _sealed(wiring: Wiring, block: Block, following: str | None, block_of: dict[str, str]) -> Block:
-    """`block`, marked sealed when only its own nodes and the next repetition (the block of anchor
-    `following`) read it and it holds no root: such a repetition can be folded without hiding an
-    edge that leaves the run."""
-    if following is None or any(wiring.by_id[n].is_root for n in block.nodes):
-        return block
-    for node_id in block.nodes:
-        readers_block = following if node_id == block.anchor else block.anchor
-        if any(block_of.get(c) != readers_block for c in wiring.consumers[node_id]):
-            return block
-    return replace(block, sealed=True)
+def _block(
+    wiring: Wiring, anchor: str, before: str, members: list[str], owner: dict[str, str], after: str | None
+) -> Block:
+    """The repetition ending at `anchor` (its `members` in data-flow order, then itself), with its
+    signature, and sealed when nothing but its own nodes and the next repetition (ending at
+    `after`) reads it and it holds no root: such a repetition folds without hiding an edge that
+    leaves the run. Blocks are compared by signature only, so one whose nodes were ordered
+    differently merely fails to match; it is never matched wrongly."""
+    nodes = (*members, anchor)
+    index = {node_id: i for i, node_id in enumerate(nodes)}
+    signature: list[object] = []
+    sealed = after is not None
+    for node_id in nodes:
+        refs = []
+        for u in wiring.inputs[node_id]:
+            position = index.get(u)
+            refs.append(("in", position) if position is not None else ("prev",) if u == before else ("ext", u))
+        signature.append((wiring.labels[node_id], tuple(refs)))
+        if sealed:
+            readers = after if node_id == anchor else anchor
+            sealed = not wiring.by_id[node_id].is_root and all(
+                owner.get(c) == readers for c in wiring.consumers[node_id]
+            )
+    return Block(anchor, nodes, tuple(signature), sealed)
 
 
 def repeated_runs(chain: Sequence[Block], min_repeats: int) -> list[list[Block]]:
