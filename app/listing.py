@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .graph.model import Graph, Node, TensorData
+from .graph.model import Edge, Graph, Node, TensorData
 from .graph.tensors import summarise
 from .result import RenderedGraph, Variable
 
@@ -55,7 +55,19 @@ def within_listing_budget(
 
 def _graph_within(graph: Graph, budget: ListingBudget) -> Graph:
     nodes = tuple(_node_within(node, budget) for node in graph.nodes)
-    return replace(graph, nodes=nodes)
+    edges = tuple(_edge_within(edge, budget) for edge in graph.edges)  # after every node: nodes list first
+    return replace(graph, nodes=nodes, edges=edges)
+
+
+def _edge_within(edge: Edge, budget: ListingBudget) -> Edge:
+    grad = budget.take_optional(edge.grad)
+    local = edge.local
+    if local is not None and local.value is not None:
+        value = budget.take(local.value)
+        local = local if value is local.value else replace(local, value=None if value.values is None else value)
+    if grad is edge.grad and local is edge.local:
+        return edge
+    return replace(edge, grad=grad, local=local)
 
 
 def _node_within(node: Node, budget: ListingBudget) -> Node:
