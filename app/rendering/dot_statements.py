@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .label_rows import Label, read_label
 
 _DEFAULTS = re.compile(r"^  (graph|node|edge) \[(.*)\];$")
 _NODE = re.compile(r"^  (\w+) \[(.*?)(?: label=<(.*)>)?\];$")
 _EDGE = re.compile(r"^  (\w+) -> (\w+);$")
-_ATTR = re.compile(r'(\w+)=("[^"]*"|[^\s"]+)')
+_ATTR = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s"]+))')
+_ATTR_LIST = re.compile(r'\s*(?:\w+=(?:"[^"]*"|[^\s"]+)(?:\s+|$))*')
 # What each statement may set for this reader to draw it as Graphviz would.
 GRAPH_KEYS = frozenset({"rankdir", "bgcolor", "fontname", "nodesep", "ranksep", "ordering", "newrank", "nslimit"})
 NODE_DEFAULT_KEYS = frozenset({"shape", "style", "fontname", "fontsize", "fontcolor", "margin", "penwidth"})
@@ -24,8 +26,7 @@ NODE_KEYS = frozenset({"id", "class", "fillcolor", "color", "style"})
 STYLES = frozenset({"rounded", "filled", "dashed"})
 
 
-@dataclass(frozen=True)
-class BoxStatement:
+class BoxStatement(NamedTuple):  # a tuple: a big drawing reads thousands
     """One node statement: its DOT id, attributes (without the label) and label."""
 
     name: str
@@ -47,8 +48,9 @@ class DotStatements:
 
 def attributes(text: str) -> dict[str, str] | None:
     """`key=value key="quoted value"` -> dict, or None when something else is in the text."""
-    found = {key: value.strip('"') for key, value in _ATTR.findall(text)}
-    return found if _ATTR.sub("", text).strip() == "" else None
+    if _ATTR_LIST.fullmatch(text) is None:
+        return None
+    return {key: quoted or bare for key, quoted, bare in _ATTR.findall(text)}
 
 
 def read_dot(dot: str) -> DotStatements | None:
