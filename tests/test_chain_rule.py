@@ -47,8 +47,9 @@ def _tensor(values: Any) -> torch.Tensor:
 def _check_gradient_sums(graph: Graph) -> int:
     """Each node's gradient equals the sum of its outgoing edges' contributions; returns how many
     nodes were checked. Where a node has several readers, each edge's contribution comes from a hook
-    on its reader (grad_inputs), the node's gradient from a hook on the node: two independent reads. A node with several outputs (unbind) shows the gradient of its first output
-    that received one: the edges reading that output sum to it."""
+    on its reader (grad_inputs), the node's gradient from a hook on the node: two independent reads.
+    A node with several outputs (unbind) shows the gradient of its first output that received one:
+    the edges reading that output sum to it."""
     outgoing: dict[str, list[Edge]] = defaultdict(list)
     for edge in graph.edges:
         if edge.grad is not None:
