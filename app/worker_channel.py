@@ -71,18 +71,42 @@ class FrameReader:
         return reply
 
     async def _exactly(self, size: int) -> bytes:
-        loop = asyncio.get_running_loop()
-        while len(self._buffer) < size:
-            try:
-                chunk = await loop.sock_recv(self._sock, max(READ_CHUNK, size - len(self._buffer)))
-            except OSError:  # reset: the worker died with our job unread
-                raise ChannelClosed from None
-            if not chunk:
-                raise ChannelClosed
+        if size - len(self._buffer) > READ_CHUNK:
+            return await self._large(size)
+        while len(self._buffer) < size:  # small reads bring the next message's start too: kept
+            chunk = await self._received(READ_CHUNK)
             self._buffer += chunk
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+    async def _large(self, size: int) -> bytes:
+        """A large message read straight into one buffer of its size (a big drawing: megabytes)."""
+        loop = asyncio.get_running_loop()
+        data = bytearray(size)
+        view = memoryview(data)
+        have = len(self._buffer)
+        view[:have] = self._buffer
+        self._buffer.clear()
+        while have < size:
+            try:
+                count = await loop.sock_recv_into(self._sock, view[have:])
+            except OSError:  # reset: the worker died
+                raise ChannelClosed from None
+            if count == 0:
+                raise ChannelClosed
+            have += count
+        view.release()
+        return bytes(data)
+
+    async def _received(self, most: int) -> bytes:
+        try:
+            chunk = await asyncio.get_running_loop().sock_recv(self._sock, most)
+        except OSError:  # reset: the worker died with our job unread
+            raise ChannelClosed from None
+        if not chunk:
+            raise ChannelClosed
+        return chunk
 
 
 async def send_message(sock: socket.socket, payload: bytes) -> None:

@@ -14,8 +14,10 @@ import pytest
 from fastapi.responses import JSONResponse
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.result import result_json_bytes, result_to_json
 from gradtrace.worker import Job, WorkerPool
+from gradtrace.worker_channel import READ_CHUNK
 
 TUTORIAL = (Path(__file__).parent / "programs" / "tutorial.py").read_text()
 SLOW = "a = torch.ones(4000000)\nwhile True:\n    a.add_(1)\n"
@@ -54,6 +56,16 @@ def test_json_answer_is_the_results_json_as_the_api_encoded_it(pool: WorkerPool)
     answer = asyncio.run(pool.run_json_async(Job(TUTORIAL)))
     assert answer == result_json_bytes(result)
     assert answer == JSONResponse(result_to_json(result)).body  # byte for byte what the API sent before
+
+
+def test_answer_of_many_reads_arrives_whole(pool: WorkerPool) -> None:
+    """A big drawing's answer spans many socket reads (read straight into one buffer)."""
+    chain = "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(400):\n    h = torch.sin(h)\n"
+    chain += "h.backward()\n"
+    job = Job(chain, options=RenderOptions(collapse_runs=False))
+    answer = asyncio.run(pool.run_json_async(job))
+    assert len(answer) > 2 * READ_CHUNK
+    assert answer == result_json_bytes(pool.run(job))
 
 
 def test_a_request_cancelled_while_its_job_runs_loses_no_worker(pool: WorkerPool) -> None:
