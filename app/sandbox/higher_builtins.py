@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins as py
 import operator
+import types
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from .builtins import materialise
 from .calls import CALLABLE_KINDS
 from .objects import (
     EXCEPTION_TYPES,
+    BoundMethod,
     ClassMethod,
     GeneratedList,
     Property,
@@ -81,6 +83,22 @@ def _is_instance(value: object, kinds: object) -> bool:
         if found:
             return True
     return False
+
+
+# type(x) of the sandbox's stand-ins names what Python would: type(print) is builtin_function_or_method.
+_AS_PYTHON_NAMES_IT: dict[type, type] = {
+    HostFunction: types.BuiltinFunctionType,
+    UserFunction: types.FunctionType,
+    BoundMethod: types.MethodType,
+    UserClass: type,
+    Namespace: types.ModuleType,
+    GeneratedList: list,
+    StaticMethod: staticmethod,
+    ClassMethod: classmethod,
+    Property: property,
+    SuperProxy: super,
+}
+_PACKAGE = __name__.partition(".")[0]
 
 
 class _ClassBuiltins:
@@ -208,6 +226,9 @@ class _ClassBuiltins:
         if user_class is not None:
             return user_class
         cls: type = value.cls if isinstance(value, SandboxException) else type(value)
+        cls = _AS_PYTHON_NAMES_IT.get(cls, cls)
+        if cls.__module__.partition(".")[0] == _PACKAGE:  # no name of the sandbox's own reaches the program
+            cls = object
         for token in self.run.class_tokens():
             if token.cls is cls:
                 return token

@@ -250,6 +250,21 @@ def test_printing_namespaces_and_functions_hides_internals() -> None:
     )
 
 
+def test_type_of_functions_classes_and_modules_names_what_python_names() -> None:
+    source = (
+        "import random\ndef f():\n    pass\nclass A:\n    def m(self):\n        pass\n"
+        "print(type(print), type(torch.ones), type(torch.ones(1).add), type(f), type(lambda: 1))\n"
+        "print(type(A), type(A().m), type(A()).__name__, type(torch), type(random), type([x for x in range(2)]))"
+    )
+    out = run(source).stdout
+    assert "gradtrace" not in out
+    assert out == (
+        "<class 'builtin_function_or_method'> <class 'builtin_function_or_method'> "
+        "<class 'builtin_function_or_method'> <class 'function'> <class 'function'>\n"
+        "<class 'type'> <class 'method'> A <class 'module'> <class 'module'> <class 'list'>\n"
+    )
+
+
 def test_attribute_of_none_is_python_attribute_error() -> None:
     with pytest.raises(GradtraceError) as info:
         run("x = torch.ones(2)\ny = x.grad_fn.next_functions")
