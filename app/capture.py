@@ -470,6 +470,8 @@ class Recorder(TorchFunctionMode):
         capture = self._observe(roots[0], run)
         if len(roots) > 1:  # the gradients sum over several outputs; the check follows the first one
             capture.gradcheck = overruled(capture.gradcheck, "not checked: autograd.grad of several outputs")
+        unasked = {id(leaf) for leaf in leaves} - {id(t) for t in asked}  # grad() gave them nothing to compare
+        capture.gradcheck |= overruled(capture.gradcheck, "not checked: autograd.grad was not asked for it", unasked)
         capture.automatic = True  # leaf gradients come from what grad() returned, not AccumulateGrad
         self.captures.append(capture)
         return self._derivatives(tuple(returned))

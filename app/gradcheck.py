@@ -212,9 +212,14 @@ def unchecked(leaves: list[torch.Tensor], why: str) -> dict[int, LeafCheck]:
     return {id(leaf): LeafCheck(None, None, 0, leaf.numel(), None, why) for leaf in leaves}
 
 
-def overruled(checks: dict[int, LeafCheck], why: str) -> dict[int, LeafCheck]:
-    """`checks` replaced by "not checked: why", for calls the replay cannot stand for."""
-    return {key: LeafCheck(None, None, 0, check.elements, None, why) for key, check in checks.items()}
+def overruled(checks: dict[int, LeafCheck], why: str, keys: set[int] | None = None) -> dict[int, LeafCheck]:
+    """`checks` (those of `keys` only, when given) replaced by "not checked: why", for leaves the
+    call gave no gradient to compare with."""
+    return {
+        key: LeafCheck(None, None, 0, check.elements, None, why)
+        for key, check in checks.items()
+        if keys is None or key in keys
+    }
 
 
 def _element_error(value: float, below: float, start: float, above: float, step: float, noise: float) -> float:

@@ -237,3 +237,13 @@ def test_a_gradient_that_is_not_finite_is_not_judged() -> None:
     found = checks("x = torch.tensor([0.0, 4.0], requires_grad=True)\ntorch.sqrt(x).sum().backward()")["x"]
     assert found["ok"] is None
     assert found["note"] == "not checked: autograd's gradient or the function is not finite at element 0"
+
+
+def test_autograd_grad_checks_the_leaves_it_was_asked_for() -> None:
+    source = (
+        "w = torch.tensor([2.0], requires_grad=True)\nb = torch.tensor([1.0], requires_grad=True)\n"
+        "a = torch.relu(3 * w + b)\n(g,) = torch.autograd.grad(a, w)"
+    )
+    found = checks(source)
+    assert found["w"]["ok"] is True
+    assert found["b"] == {**found["b"], "ok": None, "note": "not checked: autograd.grad was not asked for it"}
