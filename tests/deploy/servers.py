@@ -32,6 +32,7 @@ UNPRIVILEGED_USER = "nobody"
 START_SECONDS = 60.0  # a busy machine starts a server slowly; waiting ends as soon as it answers
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 COMPUTE_RATE, COMPUTE_BURST = "20r/s", 40  # deploy/docker-compose.yml's defaults
+READ_TIMEOUT = re.compile(r"proxy_read_timeout [^;]+;")
 
 
 class MissingServer(RuntimeError):
@@ -233,8 +234,10 @@ class NginxServer:
         worker_processes: int | str = 1,
         compute_rate: str = COMPUTE_RATE,
         compute_burst: int = COMPUTE_BURST,
+        read_timeout: str | None = None,
     ) -> None:
         self.nginx = _program("nginx", "nginx", ["/usr/sbin"])
+        self.read_timeout = read_timeout  # None: the template's own proxy_read_timeout
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -260,7 +263,11 @@ class NginxServer:
             "NGINX_CACHE_DIR": str(self.folder / "cache"),
             "NGINX_ACCESS_LOG": str(self.access_log),
         }
-        (self.folder / "gradtrace.conf").write_text(fill_template(NGINX_TEMPLATE.read_text(), values))
+        filled = fill_template(NGINX_TEMPLATE.read_text(), values)
+        if self.read_timeout is not None:  # a test of what a timeout does need not wait the real one
+            filled, count = READ_TIMEOUT.subn(f"proxy_read_timeout {self.read_timeout};", filled)
+            assert count == 1, "the template sets proxy_read_timeout once"
+        (self.folder / "gradtrace.conf").write_text(filled)
         temp = {name: self.folder / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
         temp_paths = "\n".join(f"    {name}_temp_path {path};" for name, path in temp.items())
         self.config.write_text(
@@ -302,14 +309,16 @@ def start_nginx(
     worker_processes: int | str = 1,
     compute_rate: str = COMPUTE_RATE,
     compute_burst: int = COMPUTE_BURST,
+    read_timeout: str | None = None,
 ) -> Iterator[NginxServer]:
     """nginx in front of `upstreams` ("127.0.0.1:PORT") for the block, in a fresh prefix folder; POSTs
-    limited per client address to `compute_rate` (nginx notation) past `compute_burst`."""
+    limited per client address to `compute_rate` (nginx notation) past `compute_burst`; `read_timeout`
+    (nginx notation, e.g. "1s") replaces the template's proxy_read_timeout."""
     del tmp
     folder = _own_folder("gradtrace-nginx-")
     server: NginxServer | None = None
     try:
-        server = NginxServer(folder, upstreams, worker_processes, compute_rate, compute_burst)
+        server = NginxServer(folder, upstreams, worker_processes, compute_rate, compute_burst, read_timeout)
         server.start()
         yield server
     finally:
