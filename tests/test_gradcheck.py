@@ -247,3 +247,8 @@ def test_autograd_grad_checks_the_leaves_it_was_asked_for() -> None:
     found = checks(source)
     assert found["w"]["ok"] is True
     assert found["b"] == {**found["b"], "ok": None, "note": "not checked: autograd.grad was not asked for it"}
+
+
+def test_a_complex_leaf_is_not_checked() -> None:
+    source = "z = torch.tensor([1 + 1j, 2j], requires_grad=True)\n(z * (1 + 0.5j)).abs().sum().backward()"
+    assert checks(source)["z"]["note"] == "not checked: complex tensors are not checked"
