@@ -205,6 +205,8 @@ def test_elementwise_local_derivative_is_the_jacobian_diagonal(expression: str, 
         ("W.mean()", ["÷6"]),
         ("W.sum()", ["×1, copied to all 6"]),
         ("W.sum(0)", ["×1, copied along dim 0"]),
+        ("W.sum(-1)", ["×1, copied along dim 1"]),  # torch hands -1 back as 2**64 - 1
+        ("W.mean(-1)", ["÷3"]),
         ("W @ V", ["grad @ Bᵀ", "Aᵀ @ grad"]),
         ("W * 3", ["×3"]),
         ("W + b", ["×1", "×1, sums over dim 0"]),

@@ -145,6 +145,14 @@ def _factor_local(rule: str, factor: torch.Tensor | float, max_elements: int) ->
 _REDUCTIONS = frozenset({"MeanBackward0", "MeanBackward1", "SumBackward0", "SumBackward1"})
 
 
+def _reduced_dims(node: AutogradNode, rank: int) -> list[int]:
+    """The dims a reduction ran over, from 0 (torch hands a negative dim back as its unsigned 64-bit
+    form: -1 is 2**64 - 1)."""
+    dims = _saved(node, "dim") or range(rank)
+    signed = (d - 2**64 if d >= 2**63 else d for d in dims)
+    return [d % rank if rank else 0 for d in signed]
+
+
 def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
     if name not in _REDUCTIONS:
         return None
@@ -152,13 +160,11 @@ def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
     if name == "MeanBackward0":
         count = math.prod(sizes)
     elif name == "MeanBackward1":
-        dims = _saved(node, "dim") or range(len(sizes))
-        count = math.prod(sizes[d] for d in dims) if sizes else 1
+        count = math.prod(sizes[d] for d in _reduced_dims(node, len(sizes))) if sizes else 1
     elif name == "SumBackward0":
         return LocalDerivative(f"×1, copied to all {math.prod(sizes)}")
     elif name == "SumBackward1":
-        dims = _saved(node, "dim") or range(len(sizes))
-        named = ", ".join(str(d % len(sizes) if sizes else d) for d in dims)
+        named = ", ".join(str(d) for d in _reduced_dims(node, len(sizes)))
         return LocalDerivative(f"×1, copied along dim {named}")
     else:
         return None
@@ -203,7 +209,7 @@ def local_derivatives(nodes: Sequence[AutogradNode], max_elements: int) -> Local
                 None if child is None else local_of(node, index, max_elements)
                 for index, (child, _) in enumerate(inputs)
             )
-        except (RuntimeError, AttributeError, TypeError, ValueError):
+        except (RuntimeError, AttributeError, TypeError, ValueError, IndexError):
             # Saved tensors freed or changed in place, saved under other names, or a dtype the rule
             # cannot take: the node shows no local derivative, and the program's run goes on.
             continue
