@@ -209,9 +209,9 @@ def local_derivatives(nodes: Sequence[AutogradNode], max_elements: int) -> Local
                 None if child is None else local_of(node, index, max_elements)
                 for index, (child, _) in enumerate(inputs)
             )
-        except (RuntimeError, AttributeError, TypeError, ValueError, IndexError):
-            # Saved tensors freed or changed in place, saved under other names, or a dtype the rule
-            # cannot take: the node shows no local derivative, and the program's run goes on.
+        except Exception:  # an annotation must never stop the learner's program
+            # Saved tensors freed or changed in place, saved under other names, a dtype or dim the
+            # rule cannot take: the node shows no local derivative, and the program's run goes on.
             continue
     return found
 
