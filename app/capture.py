@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -338,7 +338,8 @@ class Recorder(TorchFunctionMode):
         for leaf in made:
             self._record(leaf)
         if self._taping():
-            record_op(func, args, kwargs, made, self.line)
+            with suppress(RuntimeError):  # a grad_fn torch will not show (see bound()): not replayed then
+                record_op(func, args, kwargs, made, self.line)
         return out
 
     def _count_new_elements(

@@ -14,6 +14,7 @@ every op it calls is written to a list of its own, kept on the Function's node (
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,15 +39,28 @@ class FromNode:
         self.output_nr = output_nr
 
 
+# Constants larger than this are held weakly: the tape must not keep alive (and count against
+# max_live_elements) what PyTorch frees, `y = y + torch.ones(2_000_000)` in a loop. A freed one makes
+# the replay answer "not checked"; small constants (`x + torch.tensor([1.0, 2.0])`) stay checkable.
+HELD_CONSTANT_ELEMENTS = 100_000
+
+
 class FromTensor:
     """A leaf (requires_grad, no grad_fn) or a constant argument, and its version when read."""
 
-    __slots__ = ("is_leaf", "tensor", "version")
+    __slots__ = ("_held", "is_leaf", "version")
 
     def __init__(self, tensor: torch.Tensor, is_leaf: bool) -> None:
-        self.tensor = tensor
+        weak = not is_leaf and tensor.numel() > HELD_CONSTANT_ELEMENTS
+        self._held: torch.Tensor | weakref.ref[torch.Tensor] = weakref.ref(tensor) if weak else tensor
         self.is_leaf = is_leaf
         self.version = tensor._version
+
+    @property
+    def tensor(self) -> torch.Tensor | None:
+        """The tensor, or None when it was a large constant the program has freed since."""
+        held = self._held
+        return held() if isinstance(held, weakref.ref) else held
 
 
 class InPlace:

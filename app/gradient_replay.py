@@ -243,17 +243,20 @@ class Replay:
         if isinstance(ref, InPlace):
             raise NotCheckable(f"{_op_name(op) if op else 'an op'} changes a tensor in place")
         assert isinstance(ref, FromTensor)
-        if ref.tensor._version != ref.version:
+        tensor = ref.tensor
+        if tensor is None:
+            raise NotCheckable(f"a large constant read by {_op_name(op) if op else 'an op'} was freed by the program")
+        if tensor._version != ref.version:
             what = "a leaf" if ref.is_leaf else "a tensor"
             raise NotCheckable(f"{what} read by {_op_name(op) if op else 'an op'} was changed in place afterwards")
-        key = id(ref.tensor)
+        key = id(tensor)
         if key in self.inputs:
             return self.inputs[key]
         if env is not None:  # a Function's forward may change its constants in place: a copy each time
-            return self.copy(ref.tensor)
+            return self.copy(tensor)
         found = self.constants.get(key)
         if found is None:
-            found = self.constants[key] = self.copy(ref.tensor)
+            found = self.constants[key] = self.copy(tensor)
         return found
 
 

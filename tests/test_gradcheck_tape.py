@@ -1,0 +1,42 @@
+"""The gradient check's forward tape never changes what a program may do: it reads no grad_fn torch
+refuses to show, and it keeps no large constant alive that PyTorch frees (app/forward_tape.py)."""
+
+from __future__ import annotations
+
+import pytest
+from gradtrace.pipeline import run
+
+# A view made under no_grad and then changed in place: reading its grad_fn raises in torch.
+NO_GRAD_VIEWS = [
+    "w = torch.zeros(2, 3, requires_grad=True)\nwith torch.no_grad():\n    for row in w:\n        row.fill_(1.0)\n"
+    "(w * 2).sum().backward()\nprint(w.grad)",
+    "w = torch.zeros(3, requires_grad=True)\nwith torch.no_grad():\n    w[0].copy_(torch.tensor(1.0))\n"
+    "(w * 2).sum().backward()\nprint(w.grad)",
+]
+
+
+@pytest.mark.parametrize("source", NO_GRAD_VIEWS)
+def test_views_changed_under_no_grad_run_and_are_checked(source: str) -> None:
+    result = run(source)
+    assert "2., 2., 2." in result.stdout
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
+
+
+def test_large_constants_a_loop_frees_are_not_kept_alive_by_the_tape() -> None:
+    # 25 constants of 2,000,000 elements: PyTorch holds one at a time; kept, they pass the 40M live limit.
+    source = (
+        "x = torch.ones(2_000_000, requires_grad=True)\ny = x * 1\nfor i in range(25):\n"
+        "    y = y + torch.ones(2_000_000)\ny.sum().backward()\nprint(x.grad[:3])"
+    )
+    result = run(source)
+    assert result.stdout == "tensor([1., 1., 1.])\n"
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
+    assert leaf.gradcheck.note is not None and "freed" in leaf.gradcheck.note
+
+
+def test_small_constants_stay_checkable() -> None:
+    result = run("x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = ((x + torch.tensor([1.0, 2.0])) ** 2).sum()")
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
