@@ -76,6 +76,13 @@ def _wide_dtype(value: Any) -> Any:
     return value
 
 
+# Elements the replay's tensors may hold (its first run keeps every node's value; a re-run adds at
+# most as many again): 80 MB of float64. PyTorch frees what a chain no longer needs; the replay
+# keeps it all, so a large graph would hold many times what the program held and pass the worker's
+# memory cap. Past it the check says "not checked".
+REPLAY_MAX_ELEMENTS = 10_000_000
+
+
 class Replay:
     """The forward below `root` in float64, run once at construction; `perturbed` runs it again
     with one leaf element moved."""
@@ -92,7 +99,9 @@ class Replay:
         self.root_node, self.root_nr = root.grad_fn, root.output_nr
         self.seed: torch.Tensor | None = None
         self._dependents: dict[int, list[AutogradNode]] = {}
+        self.held = sum(t.numel() for t in self.inputs.values())  # elements made by replays, see REPLAY_MAX_ELEMENTS
         self._make_all()
+        self.first_run_held = self.held
 
     # -- the first run ------------------------------------------------------------------------------
     def _make_all(self) -> None:
@@ -163,12 +172,15 @@ class Replay:
 
     def _rerun(self, dependents: list[AutogradNode]) -> float:
         overlay: Overlay = {}
-        for node in dependents:
-            recorded = recorded_op(node)
-            assert recorded is not None
-            overlay[node] = self._make(recorded, overlay)
-        outputs = overlay.get(self.root_node, self.values[self.root_node])
-        return self._objective(outputs[self.root_nr])
+        try:
+            for node in dependents:
+                recorded = recorded_op(node)
+                assert recorded is not None
+                overlay[node] = self._make(recorded, overlay)
+            outputs = overlay.get(self.root_node, self.values[self.root_node])
+            return self._objective(outputs[self.root_nr])
+        finally:
+            self.held = self.first_run_held  # the overlay dies here
 
     def _dependents_of(self, leaf_key: int) -> list[AutogradNode]:
         """The nodes whose value depends on the leaf, in the order they are made."""
@@ -203,6 +215,8 @@ class Replay:
             value = self._resolve(ref, None, overlay, None)
             env[key] = value.clone() if isinstance(value, torch.Tensor) else value
         for inner in forward.ops:
+            if time.monotonic() > self.deadline:  # a forward may run many ops: the deadline holds inside it too
+                raise OutOfTime("the gradient check's time limit ran out")
             made = _flat_tensors(self._call(inner.op, partial(self._resolve, op=inner.op, overlay=overlay, env=env)))
             if len(made) != len(inner.made):
                 raise NotCheckable(f"{_op_name(inner.op)} made other outputs when replayed")
@@ -223,11 +237,15 @@ class Replay:
             args = tuple(_wide_dtype(a) for a in args)
             kwargs = {k: _wide_dtype(v) for k, v in kwargs.items()}
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except NotImplementedError as exc:  # a nested Function (forward_tape) or an op torch lacks
             raise NotCheckable(f"{_op_name(op)} cannot be replayed: {exc}") from None
         except (RuntimeError, TypeError, ValueError, IndexError) as exc:
             raise NotCheckable(f"{_op_name(op)} could not be replayed in float64: {exc}") from None
+        self.held += sum(t.numel() for t in _flat_tensors(result))
+        if self.held > REPLAY_MAX_ELEMENTS:
+            raise NotCheckable(f"replaying the graph would hold more than {REPLAY_MAX_ELEMENTS:,} elements at once")
+        return result
 
     def _resolve(self, ref: Ref, op: Op | None, overlay: Overlay, env: dict[int, torch.Tensor] | None) -> torch.Tensor:
         if isinstance(ref, FromNode):

@@ -3,7 +3,10 @@ refuses to show, and it keeps no large constant alive that PyTorch frees (app/fo
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from gradtrace.config import Limits
 from gradtrace.pipeline import run
 
 # A view made under no_grad and then changed in place: reading its grad_fn raises in torch.
@@ -40,3 +43,37 @@ def test_small_constants_stay_checkable() -> None:
     result = run("x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = ((x + torch.tensor([1.0, 2.0])) ** 2).sum()")
     (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
+
+
+def test_a_replay_that_would_hold_too_much_is_not_checked() -> None:
+    # PyTorch holds about three 2,000,000-element tensors at once here; a replay keeping every
+    # node's float64 value would hold 150 of them.
+    source = (
+        "x = torch.ones(2_000_000, requires_grad=True)\ny = x * 1\n"
+        "for i in range(150):\n    y = y + 1\ny.sum().backward()"
+    )
+    result = run(source)
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
+    assert leaf.gradcheck.note is not None and "would hold more than" in leaf.gradcheck.note
+
+
+def test_a_check_past_its_time_says_so_inside_a_custom_functions_forward() -> None:
+    source = (
+        "class Many(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x):\n"
+        "        y = x\n"
+        "        for i in range(20000):\n"
+        "            y = y + 0.0\n"
+        "        return y\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        return g\n"
+        "x = torch.ones(3, requires_grad=True)\n"
+        "Many.apply(x).sum().backward()\n"
+    )
+    result = run(source, limits=replace(Limits(), gradcheck_seconds=0.05))
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
+    assert leaf.gradcheck.note is not None and "time limit" in leaf.gradcheck.note
