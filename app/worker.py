@@ -27,8 +27,9 @@ from .errors import GradtraceError, RetryLater
 from .fair_queue import FairQueue, claimed
 from .result import Result
 from .worker_channel import ChannelClosed, FrameReader, nonblocking, read_outcome, send_message, settle
-from .worker_process import CLEAN, Job, serve_jobs_niced
+from .worker_process import CLEAN, serve_jobs_niced
 from .worker_process import WORKER_NICENESS as WORKER_NICENESS  # the pool's public names, as before
+from .worker_process import Job as Job  # imported from here by the web layer
 from .worker_process import cpu_budget as cpu_budget
 from .worker_process import scrub_heap_blocks as scrub_heap_blocks
 
