@@ -2515,7 +2515,8 @@ COURSE_MODULES: list[Case] = [
     ("pprint-closure", "from pprint import pprint\na = pprint.__closure__", "forbidden"),
     ("pprint-stream", "import pprint\npprint.pprint(1, stream=print)", "forbidden"),
     ("pprint-printer", "import pprint\na = pprint.PrettyPrinter()", "forbidden"),
-    ("pprint-module-type", "import pprint\na = type(pprint.pprint).__module__", "forbidden"),
+    # type() of a stand-in is the Python class it stands for: its module is the string 'builtins'.
+    ("pprint-module-type", "import pprint\na = type(pprint.pprint).__module__", "ok"),
     ("pprint-deep", "a = []\nfor i in range(500):\n    a = [a]\nimport pprint\npprint.pprint(a)", "limit"),
     ("pprint-wide", "import pprint\npprint.pprint([1], indent=10**9)", "limit"),
     ("pprint-huge", "import pprint\npprint.pprint([list(range(1000))] * 1000)", "limit"),
@@ -2539,7 +2540,7 @@ COURSE_MODULES: list[Case] = [
     ("module-of-list", "a = [].__module__", "runtime"),
     ("module-of-str-class", "a = nn.Linear.__module__.__class__", "forbidden"),
     ("module-of-builtin", "a = print.__module__", "forbidden"),
-    ("module-of-type-token", "a = type(print).__module__", "forbidden"),
+    ("module-of-type-token", "a = type(print).__module__", "ok"),  # 'builtins', as in Python
     ("module-of-user-dict", "class A:\n    pass\na = A().__module__\nb = A.__dict__", "forbidden"),
     ("module-setattr", "class A:\n    pass\nA.__module__ = 'torch'", "forbidden"),
     ("name-of-offered", "import numpy as np\nprint(np.__name__, np.random.__name__, torch.nn.__name__)", "ok"),
