@@ -16,6 +16,7 @@ from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.errors import GradtraceError
 from gradtrace.fair_queue import FairQueue
+from gradtrace.rendering.options import RenderOptions
 from gradtrace.worker import WORKER_NICENESS, Job, WorkerPool, cpu_budget
 
 from tests.service import descendants
@@ -119,12 +120,14 @@ def test_layout_past_its_deadline_is_a_timeout_and_the_worker_is_replaced() -> N
     pool = WorkerPool(Limits(timeout_seconds=10.0, layout_timeout_seconds=0.05), size=1)
     pool.start()
     try:
-        # sin and cos alternate, so no run folds: 1,500 boxes to lay out.
-        long_chain = (
-            "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(750):\n    h = torch.cos(torch.sin(h))\n"
+        # Each step branches (no straight run to stack by hand) and nothing folds: ~1,500 boxes
+        # that Graphviz itself lays out.
+        branching = (
+            "x = torch.tensor(0.5, requires_grad=True)\nh = x\nfor i in range(500):\n"
+            "    h = torch.sin(h) + torch.cos(h)\n"
         )
         with pytest.raises(GradtraceError) as caught:
-            pool.run(Job(long_chain))
+            pool.run(Job(branching, options=RenderOptions(collapse_runs=False)))
         assert caught.value.kind == "timeout" and "laying out the graph" in caught.value.message
         assert pool.run(Job(QUICK), wait_seconds=60).graphs[0].graph.root == "out"
     finally:
