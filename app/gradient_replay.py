@@ -242,7 +242,12 @@ class Replay:
             raise NotCheckable(f"{_op_name(op)} cannot be replayed: {exc}") from None
         except (RuntimeError, TypeError, ValueError, IndexError) as exc:
             raise NotCheckable(f"{_op_name(op)} could not be replayed in float64: {exc}") from None
-        self.held += sum(t.numel() for t in _flat_tensors(result))
+        made = _flat_tensors(result)
+        if self.widen and any(t.is_floating_point() and t.dtype != torch.float64 for t in made):
+            # A cast the replay cannot widen (`x.type("torch.HalfTensor")`): its finite differences
+            # would drown in that precision's rounding and give a false ✗.
+            raise NotCheckable(f"{_op_name(op)} keeps {made[0].dtype} even when replayed in float64")
+        self.held += sum(t.numel() for t in made)
         if self.held > REPLAY_MAX_ELEMENTS:
             raise NotCheckable(f"replaying the graph would hold more than {REPLAY_MAX_ELEMENTS:,} elements at once")
         return result

@@ -77,3 +77,20 @@ def test_a_check_past_its_time_says_so_inside_a_custom_functions_forward() -> No
     (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "time limit" in leaf.gradcheck.note
+
+
+@pytest.mark.parametrize("cast", ['x.type("torch.HalfTensor")', 'x.type("torch.FloatTensor")'])
+def test_a_cast_the_replay_cannot_widen_is_not_checked_rather_than_a_false_cross(cast: str) -> None:
+    source = f"x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)\ny = ({cast} * 3).sum()"
+    result = run(source)
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
+    assert leaf.gradcheck.note is not None and "even when replayed in float64" in leaf.gradcheck.note
+
+
+def test_casts_the_replay_widens_stay_checked() -> None:
+    result = run(
+        "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x.half().float() * 3 + x.to(torch.bfloat16)).sum()"
+    )
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
