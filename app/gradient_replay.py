@@ -243,10 +243,10 @@ class Replay:
         except (RuntimeError, TypeError, ValueError, IndexError) as exc:
             raise NotCheckable(f"{_op_name(op)} could not be replayed in float64: {exc}") from None
         made = _flat_tensors(result)
-        if self.widen and any(t.is_floating_point() and t.dtype != torch.float64 for t in made):
+        if self.widen and _narrows(args, kwargs, made):
             # A cast the replay cannot widen (`x.type("torch.HalfTensor")`): its finite differences
             # would drown in that precision's rounding and give a false ✗.
-            raise NotCheckable(f"{_op_name(op)} keeps {made[0].dtype} even when replayed in float64")
+            raise NotCheckable(f"{_op_name(op)} keeps a lower precision even when replayed in float64")
         self.held += sum(t.numel() for t in made)
         if self.held > REPLAY_MAX_ELEMENTS:
             raise NotCheckable(f"replaying the graph would hold more than {REPLAY_MAX_ELEMENTS:,} elements at once")
@@ -285,6 +285,15 @@ class Replay:
 
 def _is_tensor_method(func: Any) -> bool:
     return getattr(torch.Tensor, getattr(func, "__name__", ""), None) is func
+
+
+def _narrows(args: tuple[Any, ...], kwargs: dict[str, Any], made: list[torch.Tensor]) -> bool:
+    """An op that turned a float64 input into a lower-precision float output (factories such as
+    `torch.zeros(3)` in a Function's forward make float32 from no input: they do not narrow)."""
+    if not any(t.is_floating_point() and t.dtype != torch.float64 for t in made):
+        return False
+    inputs = _flat_tensors((args, kwargs))
+    return any(t.dtype == torch.float64 for t in inputs)
 
 
 def _flat_tensors(out: Any) -> list[torch.Tensor]:
