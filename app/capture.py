@@ -16,7 +16,7 @@ from torch.utils._pytree import tree_flatten
 from .backward_flow import BackwardFlow, gradients_flowing
 from .config import Limits
 from .errors import GradtraceError
-from .forward_tape import record_op
+from .forward_tape import note_value_read, record_op
 from .gradcheck import CheckClock, check_call, overruled, watching_gradients
 from .graph.local_derivatives import Locals, local_derivatives
 from .graph.model import LeafCheck
@@ -333,6 +333,7 @@ class Recorder(TorchFunctionMode):
         elif isinstance(out, tuple | list | dict):
             made = [leaf for leaf in tree_flatten(out)[0] if isinstance(leaf, torch.Tensor)]
         else:
+            note_value_read(func, args)  # `.item()` inside a custom Function's forward: not replayable
             return out
         self._count_new_elements(func, args, kwargs, made)
         for leaf in made:

@@ -262,6 +262,27 @@ def function_forward_tape(ctx: Any, inputs: tuple[Any, ...]) -> Iterator[Callabl
         outer.append(InnerOp(Op(_nested_function, (), {}, None), made))
 
 
+# Reads of a tensor's value into Python (`.item()`, `float(t)`, `if t > 0:`): inside a Function's
+# forward the number they give is fixed in the record, so a replay that moves the inputs would
+# keep it and compute something the program does not (a false ✗).
+_VALUE_READS = frozenset({"item", "tolist", "__float__", "__int__", "__bool__", "__index__", "__complex__"})
+
+
+def note_value_read(func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Mark the running Function forward (if any) as not replayable when `func` read the value of
+    a tensor that depends on the forward's inputs into Python."""
+    inner, known = _FUNCTION_OPS.get(), _INNER_IDS.get()
+    if inner is None or known is None or getattr(func, "__name__", "") not in _VALUE_READS:
+        return
+    if any(isinstance(a, torch.Tensor) and id(a) in known for a in args):
+        inner.append(InnerOp(Op(_value_read_into_python, (), {}, None), ()))
+
+
+def _value_read_into_python() -> None:
+    """Stands for a value read into Python inside a custom Function's forward: not replayed."""
+    raise NotImplementedError("a custom Function's forward reads a tensor's value into Python (.item(), float(), if)")
+
+
 def _nested_function() -> None:
     """Stands for a Function called inside another Function's forward: not replayed."""
     raise NotImplementedError("a custom Function called inside another custom Function's forward")

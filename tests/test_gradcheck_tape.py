@@ -94,3 +94,37 @@ def test_casts_the_replay_widens_stay_checked() -> None:
     )
     (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
+
+
+FUNCTION_READING_ITS_INPUT = """scale = torch.tensor(2.0)
+class Scaled(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        s = {read}
+        return x * s
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return {backward}
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+Scaled.apply(x).sum().backward()
+print(x.grad)
+"""
+
+
+def test_a_functions_forward_reading_its_input_into_python_is_not_checked_rather_than_a_false_cross() -> None:
+    # The backward is right (d/dx of x * sum(x), summed, is sum(x) + sum(x)): a replay that kept the
+    # recorded .item() fixed would call it wrong.
+    source = FUNCTION_READING_ITS_INPUT.format(read="x.sum().item()", backward="g * x.sum() + (g * x).sum()")
+    result = run(source)
+    assert result.stdout == "tensor([12., 12., 12.])\n"
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
+    assert leaf.gradcheck.note is not None and "reads a tensor's value into Python" in leaf.gradcheck.note
+
+
+def test_a_functions_forward_reading_a_constant_into_python_stays_checked() -> None:
+    source = FUNCTION_READING_ITS_INPUT.format(read="scale.item()", backward="g * 2")
+    (leaf,) = [n for n in run(source).graphs[0].graph.nodes if n.kind == "leaf"]
+    assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
