@@ -92,7 +92,7 @@ class SQLiteSnippetStore:
             finally:
                 connection.close()
         except sqlite3.Error as exc:
-            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the cap, or a disk that is full
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:  # the cap, or a full disk
                 raise store_full(self.max_bytes) from None
             raise store_unavailable(exc) from None
         except OSError as exc:
