@@ -10,12 +10,12 @@ broadcasts and matrix products name what their backward does (`÷4`, `sums over 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 
-from .model import LocalDerivative, TensorData
+from .model import LocalDerivative, TensorData, listed_elements
 from .tensors import to_tensor_data
 
 AutogradNode = Any
@@ -117,21 +117,13 @@ def format_number(value: float) -> str:
     return text.replace("-", "−")
 
 
-def _elements(values: Any) -> Iterator[Any]:
-    if isinstance(values, list):
-        for value in values:
-            yield from _elements(value)
-    else:
-        yield values
-
-
 def _factor_local(rule: str, factor: torch.Tensor | float, max_elements: int) -> LocalDerivative:
     # Read through the copied-out elements, not torch ops: a long chain has thousands of edges.
     if isinstance(factor, torch.Tensor):
         data = to_tensor_data(factor, max_elements)
     else:
         data = TensorData((), "float32", float(factor))
-    listed = [] if data.values is None or data.dtype.startswith("complex") else list(_elements(data.values))
+    listed = [] if data.values is None or data.dtype.startswith("complex") else list(listed_elements(data.values))
     if listed and all(value == listed[0] for value in listed):
         number = float(listed[0])  # one number, or the same at every element: `×3`
         if rule.startswith("÷") and number != 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,6 +11,15 @@ NodeKind = Literal["op", "leaf", "tensor", "saved"]
 
 # A tensor's elements as nested Python lists (or a bare number for a 0-d tensor).
 Values = Any
+
+
+def listed_elements(values: Values) -> Iterator[Any]:
+    """The numbers of nested lists (a tensor's listed values), in order."""
+    if isinstance(values, list):
+        for value in values:
+            yield from listed_elements(value)
+    else:
+        yield values
 
 
 @dataclass(frozen=True)

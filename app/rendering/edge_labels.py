@@ -6,10 +6,9 @@ that flowed back along the edge (`← [36, 81]`): what the target passed to the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from ..graph.model import Edge, Node, TensorData
+from ..graph.model import Edge, Node, TensorData, listed_elements
 from .drawing_text import drawing_text
 from .numbers import format_number, format_one_line
 from .options import RenderOptions
@@ -23,18 +22,10 @@ def labels_drawn(options: RenderOptions, boxes: int) -> bool:
     return options.edge_labels if options.edge_labels is not None else boxes <= EDGE_LABEL_BOXES
 
 
-def _elements(values: Any) -> Iterator[Any]:
-    if isinstance(values, list):
-        for value in values:
-            yield from _elements(value)
-    else:
-        yield values
-
-
 def _one_line(data: TensorData, precision: int) -> str:
     """A gradient in one short line: `0.25 each` when every element is the same, else as boxes show it."""
     if data.values is not None and data.numel > 1 and not data.dtype.startswith("complex"):
-        first, *rest = _elements(data.values)
+        first, *rest = listed_elements(data.values)
         if all(value == first for value in rest):
             return f"{format_number(first, precision)} each"
     return format_one_line(data, precision)
