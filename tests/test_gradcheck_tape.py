@@ -7,7 +7,16 @@ from dataclasses import replace
 
 import pytest
 from gradtrace.config import Limits
+from gradtrace.graph.model import Node
 from gradtrace.pipeline import run
+from gradtrace.result import Result
+
+
+def only_leaf(result: Result) -> Node:
+    """The one leaf of the first graph."""
+    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    return leaf
+
 
 # A view made under no_grad and then changed in place: reading its grad_fn raises in torch.
 NO_GRAD_VIEWS = [
@@ -22,7 +31,7 @@ NO_GRAD_VIEWS = [
 def test_views_changed_under_no_grad_run_and_are_checked(source: str) -> None:
     result = run(source)
     assert "2., 2., 2." in result.stdout
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
 
 
@@ -34,14 +43,14 @@ def test_large_constants_a_loop_frees_are_not_kept_alive_by_the_tape() -> None:
     )
     result = run(source)
     assert result.stdout == "tensor([1., 1., 1.])\n"
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "freed" in leaf.gradcheck.note
 
 
 def test_small_constants_stay_checkable() -> None:
     result = run("x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = ((x + torch.tensor([1.0, 2.0])) ** 2).sum()")
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
 
 
@@ -53,7 +62,7 @@ def test_a_replay_that_would_hold_too_much_is_not_checked() -> None:
         "for i in range(150):\n    y = y + 1\ny.sum().backward()"
     )
     result = run(source)
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "would hold more than" in leaf.gradcheck.note
 
@@ -74,7 +83,7 @@ def test_a_check_past_its_time_says_so_inside_a_custom_functions_forward() -> No
         "Many.apply(x).sum().backward()\n"
     )
     result = run(source, limits=replace(Limits(), gradcheck_seconds=0.05))
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "time limit" in leaf.gradcheck.note
 
@@ -83,7 +92,7 @@ def test_a_check_past_its_time_says_so_inside_a_custom_functions_forward() -> No
 def test_a_cast_the_replay_cannot_widen_is_not_checked_rather_than_a_false_cross(cast: str) -> None:
     source = f"x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)\ny = ({cast} * 3).sum()"
     result = run(source)
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "even when replayed in float64" in leaf.gradcheck.note
 
@@ -92,7 +101,7 @@ def test_casts_the_replay_widens_stay_checked() -> None:
     result = run(
         "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x.half().float() * 3 + x.to(torch.bfloat16)).sum()"
     )
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
 
 
@@ -119,12 +128,12 @@ def test_a_functions_forward_reading_its_input_into_python_is_not_checked_rather
     source = FUNCTION_READING_ITS_INPUT.format(read="x.sum().item()", backward="g * x.sum() + (g * x).sum()")
     result = run(source)
     assert result.stdout == "tensor([12., 12., 12.])\n"
-    (leaf,) = [n for n in result.graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(result)
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is None
     assert leaf.gradcheck.note is not None and "reads a tensor's value into Python" in leaf.gradcheck.note
 
 
 def test_a_functions_forward_reading_a_constant_into_python_stays_checked() -> None:
     source = FUNCTION_READING_ITS_INPUT.format(read="scale.item()", backward="g * 2")
-    (leaf,) = [n for n in run(source).graphs[0].graph.nodes if n.kind == "leaf"]
+    leaf = only_leaf(run(source))
     assert leaf.gradcheck is not None and leaf.gradcheck.ok is True
