@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 # Root runs apt-get directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps assets serve test test-fast lint bench bench-http fuzz load clean
+.PHONY: install system-deps assets messages serve test test-fast lint bench bench-http fuzz load clean
 
-install: $(STAMP) assets
+install: $(STAMP) assets catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,20 @@ $(ASSET_BUNDLE): $(ASSET_SOURCES)
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nodejs npm; }
 	npm ci --no-audit --no-fund --loglevel=error
 	node scripts/build-assets.mjs
+
+# Message catalogues (English msgids in the code, Simplified Chinese in app/i18n/locale/zh_CN): `make messages`
+# extracts the msgids and merges them into the .po files (then translate the new entries); the .mo files the
+# service reads are compiled from the .po files here and by every package build (setup.py).
+CATALOGUES := $(wildcard app/i18n/locale/*/LC_MESSAGES/*.po)
+
+catalogues: $(CATALOGUES:.po=.mo)
+
+app/i18n/locale/%.mo: app/i18n/locale/%.po $(STAMP)
+	$(PY) scripts/messages.py compile
+
+messages: $(STAMP)
+	$(PY) scripts/messages.py update
+	$(PY) scripts/messages.py check || true
 
 serve: install
 	$(VENV)/bin/gradtrace serve

@@ -8,9 +8,11 @@ without the bundle would serve a page with no playground.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -92,6 +94,7 @@ def gradtrace_packages() -> dict[str, str]:
 
 PACKAGE_DATA = {
     "gradtrace": ["py.typed"],
+    "gradtrace.i18n": ["locale/*/LC_MESSAGES/*.mo"],
     "gradtrace.examples": ["*.py"],
     "gradtrace.templates": ["*.html"],
 }
@@ -103,6 +106,9 @@ class BuildPyWithBundle(build_py):  # type: ignore[misc]  # setuptools' commands
     until this step (a clean checkout, an sdist), and setuptools wants package folders at sdist time."""
 
     def run(self) -> None:
+        # The message catalogues are compiled (.po -> .mo, with Babel) before the package data is collected, so
+        # a wheel and an editable checkout both speak every language.
+        compile_catalogues()
         # An editable install serves the checkout's own static/build (`make assets` builds it).
         if not self.editable_mode:
             if not bundle_is_current():
@@ -116,6 +122,18 @@ class BuildPyWithBundle(build_py):  # type: ignore[misc]  # setuptools' commands
         files = sorted(str(p.relative_to(source)) for p in source.rglob("*") if p.is_file())
         target = str(Path(self.build_lib, "gradtrace", "static", "build"))
         return ("gradtrace", str(source.relative_to(ROOT)), target, files)
+
+
+def compile_catalogues() -> None:
+    """scripts/messages.py compile: every app/i18n/locale/*/LC_MESSAGES/*.po to its .mo beside it."""
+    spec = importlib.util.spec_from_file_location("gradtrace_messages", ROOT / "scripts" / "messages.py")
+    if spec is None or spec.loader is None:
+        raise SetupError("scripts/messages.py is missing: the source tree is incomplete.")
+    messages = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = messages  # dataclasses look their module up there
+    spec.loader.exec_module(messages)
+    for compiled in messages.compile_catalogues():
+        print(f"gradtrace: compiled {compiled.relative_to(ROOT)}", flush=True)
 
 
 PACKAGES = gradtrace_packages()

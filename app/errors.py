@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal
 
+from .i18n import DEFAULT_LANGUAGE, Language, Message, Text, render
+
 ErrorKind = Literal["syntax", "forbidden", "limit", "timeout", "runtime", "render", "request"]
 
 # HTTP status per kind; the web layer and the CLI read this table and nothing else.
@@ -35,22 +37,32 @@ CLI_EXIT: Mapping[str, int] = MappingProxyType(
 
 
 class GradtraceError(Exception):
-    """A failure with a kind, a learner-readable message and, when known, a position."""
+    """A failure with a kind, a stable code, a learner-readable message and, when known, a position.
+
+    `code` (`forbidden.import`, `limit.tensor_elements` ...) never changes with the wording or the language, so API
+    clients can branch on it. The message is translatable text (i18n.Message) shown in the request's language;
+    `message` is its English form, for logs and the CLI.
+    """
 
     def __init__(
         self,
         kind: ErrorKind,
-        message: str,
+        message: Text,
         line: int | None = None,
         col: int | None = None,
         status: int | None = None,
         partial: object = None,
+        *,
+        code: str | None = None,
     ) -> None:
-        # Messages can quote user text; lone surrogates in it would make every response encoder fail.
-        message = message.encode("utf-8", "replace").decode("utf-8")
-        super().__init__(message)
+        if isinstance(message, str):
+            message = _valid_utf8(message)
+        english = _valid_utf8(str(message))
+        super().__init__(english)
         self.kind: ErrorKind = kind
-        self.message = message
+        self.text: Text = message
+        self.message = english
+        self.code = code or kind
         self.line = line
         self.col = col
         self.status = status if status is not None else HTTP_STATUS[kind]
@@ -60,7 +72,8 @@ class GradtraceError(Exception):
 
     def __reduce__(self) -> tuple[object, ...]:
         # Errors cross the worker pipe; keep every field when pickled.
-        return (type(self), (self.kind, self.message, self.line, self.col, self.status, self.partial))
+        fields = (self.kind, self.text, self.line, self.col, self.status, self.partial, self.code)
+        return (_rebuild_error, (type(self), fields))
 
     def at(self, line: int | None, col: int | None = None) -> GradtraceError:
         """Fill in a position if none is known yet; return self for `raise err.at(...)`."""
@@ -68,27 +81,50 @@ class GradtraceError(Exception):
             self.line, self.col = line, col
         return self
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, object]:
         """The JSON shape every error answer carries under `error`."""
-        return {"type": self.kind, "message": self.display_message(), "line": self.line, "col": self.col}
+        return {
+            "type": self.kind,
+            "code": self.code,
+            "message": self.display_message(language),
+            "line": self.line,
+            "col": self.col,
+        }
 
-    def display_message(self) -> str:
-        """The message, prefixed with its line when there is one."""
+    def display_message(self, language: Language = DEFAULT_LANGUAGE) -> str:
+        """The message in `language`, prefixed with its line when there is one."""
+        shown = _valid_utf8(render(self.text, language))
         if self.line is not None and not self.message.startswith("line "):
-            return f"line {self.line}: {self.message}"
-        return self.message
+            return Message("line {line}: {message}", line=self.line, message=shown).render(language)
+        return shown
 
     def __str__(self) -> str:
         return self.display_message()
+
+
+def _valid_utf8(text: str) -> str:
+    # Messages can quote user text; lone surrogates in it would make every response encoder fail.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _rebuild_error(cls: type[GradtraceError], fields: tuple[object, ...]) -> GradtraceError:
+    kind, text, line, col, status, partial, code = fields
+    error = cls.__new__(cls)
+    GradtraceError.__init__(error, kind, text, line, col, status, partial, code=code)  # type: ignore[arg-type]
+    return error
 
 
 class RetryLater(GradtraceError):
     """A request refused for now, not for what it asks (a 429 or 503): `retry_after` whole seconds is
     a fair wait, sent as the Retry-After header."""
 
-    def __init__(self, message: str, retry_after: int, status: int = 429) -> None:
-        super().__init__("limit", message, status=status)
+    def __init__(self, message: Text, retry_after: int, status: int = 429, *, code: str = "limit.busy") -> None:
+        super().__init__("limit", message, status=status, code=code)
         self.retry_after = max(1, retry_after)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.message, self.retry_after, self.status))
+        return (_rebuild_retry_later, (self.text, self.retry_after, self.status, self.code))
+
+
+def _rebuild_retry_later(text: Text, retry_after: int, status: int, code: str) -> RetryLater:
+    return RetryLater(text, retry_after, status, code=code)

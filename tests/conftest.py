@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +21,24 @@ from tests.deploy.servers import MissingServer, PostgresServer, start_postgres
 TEST_LIMITS = Limits(timeout_seconds=5.0)
 # Tests send requests back to back from one client; the rates have their own tests (test_fairness.py).
 NO_RATE_LIMITS = {"client_rate_limit": "", "snippet_rate_limit": ""}
+
+
+def load_messages_script() -> ModuleType:
+    """scripts/messages.py (the catalogue tooling; not part of the package)."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / "messages.py"
+    spec = importlib.util.spec_from_file_location("gradtrace_messages", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Answers are translated from the compiled catalogues: compile any .po edited since its .mo was made."""
+    messages = load_messages_script()
+    if messages.stale():
+        messages.compile_catalogues()
 
 
 @pytest.fixture(scope="session")
