@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..i18n import DEFAULT_LANGUAGE, Language
+
 Theme = Literal["light", "dark", "auto"]
 Direction = Literal["TB", "LR", "BT", "RL"]
 ColorBy = Literal["none", "grad"]
@@ -25,6 +27,7 @@ class RenderOptions:
     gradcheck: bool = False  # a ✓/✗ row in each leaf box: its numeric gradient check (app/gradcheck.py)
     edge_labels: bool | None = None  # chain rule on the edges; None: on while the drawing stays readable
     step: int | None = None  # draw the stepper's step k: forward values first, then gradients (graph/steps.py)
+    lang: Language = DEFAULT_LANGUAGE  # the words in the drawing and in the answer's messages (app/i18n)
 
     def __post_init__(self) -> None:
         if not 1 <= self.precision <= 10:
