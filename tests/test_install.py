@@ -148,6 +148,10 @@ def test_sdist_carries_what_building_the_bundle_needs(built: Built) -> None:
         "templates/index.html",
         "app/__init__.py",
         "app/py.typed",
+        # the message catalogues' sources and the script that compiles them while the wheel is built
+        "scripts/messages.py",
+        "app/i18n/locale/zh_CN/LC_MESSAGES/gradtrace.po",
+        "app/i18n/locale/zh_CN/LC_MESSAGES/playground.po",
     }
     assert needed <= names
     assert not any(name.startswith(("static/build/", "node_modules/", ".venv/")) for name in names)
@@ -167,6 +171,9 @@ def test_wheel_carries_the_bundle_and_one_import_name(built: Built) -> None:
         "gradtrace/py.typed",
         "gradtrace/examples/01_autograd_basics.py",
         "gradtrace/__main__.py",
+        # compiled while the wheel was built (setup.py): the service reads these, never the .po files
+        "gradtrace/i18n/locale/zh_CN/LC_MESSAGES/gradtrace.mo",
+        "gradtrace/i18n/locale/zh_CN/LC_MESSAGES/playground.mo",
     ]
     assert set(required) <= names
     assert not any("static/src" in name or "node_modules" in name for name in names)
