@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import unicodedata
 import warnings as pywarnings
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -16,6 +17,7 @@ from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import to_tensor_data
 from .graph.walk import walk_graph
+from .i18n import Message
 from .listing import within_listing_budget
 from .rendering.dot import drawn_folds, graph_to_dot, title_and_description
 from .rendering.options import RenderOptions
@@ -155,6 +157,7 @@ def make_inputs(
     """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0.
     `typos`: free name -> the assigned name it is probably a misspelling of (said in its warning)."""
     check_inputs(inputs)
+    inputs = _as_python_names(inputs)
     for name in inputs:
         if name not in free_names:
             warnings.append(f"input `{name}` is not used: the code assigns it or never reads it")
@@ -189,13 +192,31 @@ def check_inputs(inputs: Mapping[str, Any]) -> None:
     The web layer calls this before it builds a worker Job: a value nested hundreds deep makes
     pickling it for the worker raise RecursionError."""
     for name, value in inputs.items():
-        if not (isinstance(name, str) and name.isascii() and name.isidentifier()):  # echoed in warnings
+        # Any Python name, Chinese too (PEP 3131): isidentifier() admits no control or bidi character,
+        # so a name is safe to echo in warnings.
+        if not (isinstance(name, str) and name.isidentifier()):
             raise GradtraceError("request", "input names must be plain Python names such as `x` or `w1`")
         if not is_numeric_nest(value):
             raise GradtraceError(
                 "request",
                 f"input `{name}` must be a number or lists of numbers nested at most {MAX_INPUT_DEPTH} deep",
             )
+
+
+def _as_python_names(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Input names as the program's names are: Python reads identifiers in NFKC form, so the program's
+    `ｘ` is `x`, and an input named `ｘ` must be that `x` too."""
+    named: dict[str, Any] = {}
+    for name, value in inputs.items():
+        python_name = unicodedata.normalize("NFKC", name)
+        if python_name in named:
+            raise GradtraceError(
+                "request",
+                Message("input `{name}` is given twice; give each input once", name=python_name),
+                code="request.input_twice",
+            )
+        named[python_name] = value
+    return named
 
 
 def _input_tensor(name: str, value: Any) -> torch.Tensor:
@@ -242,7 +263,7 @@ def _render(
     graph = walk_graph(capture, recorder.seen, limits.json_value_elements)
     folds = drawn_folds(graph, options)
     dot = graph_to_dot(graph, options, folds)
-    title, description = title_and_description(graph, folds)
+    title, description = title_and_description(graph, folds, options.lang)
     with guard():
         svg = layout_svg(dot, title, description, options.theme == "auto")
     return RenderedGraph(graph, dot, svg, folds)
