@@ -16,7 +16,13 @@ from gradtrace import pipeline
 from gradtrace.result import result_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
-PROGRAMS = sorted((ROOT / "tests" / "programs").glob("*.py")) + sorted((ROOT / "app" / "examples").glob("[0-9]*.py"))
+EXAMPLES = ROOT / "app" / "examples"
+# The English examples and their Chinese versions (zh_NN_slug.py), which Chinese pages list.
+PROGRAMS = [
+    *sorted((ROOT / "tests" / "programs").glob("*.py")),
+    *sorted(EXAMPLES.glob("[0-9]*.py")),
+    *sorted(EXAMPLES.glob("zh_[0-9]*.py")),
+]
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -84,4 +90,4 @@ def test_a_view_pytorch_cannot_describe_is_left_out_with_a_warning() -> None:
     """`first` below is fine to use, but PyTorch raises on reading its grad_fn or is_leaf."""
     result = pipeline.run((ROOT / "tests" / "programs" / "61_view_changed_under_no_grad.py").read_text())
     assert "first" not in result.variables
-    assert any("`first` is not listed" in w for w in result.warnings)
+    assert any("`first` is not listed" in w for w in map(str, result.warnings))

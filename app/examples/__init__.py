@@ -1,5 +1,8 @@
 """Example programs for the playground, one plain PyTorch file each (`NN_slug.py`, first line `# Title`).
 
+Chinese pages list the Chinese examples (`zh_NN_slug.py`: the course 神经网络基础's own cells, with Chinese
+comments and title); an English example without a Chinese version of the same slug follows them.
+
 An example may choose how it is drawn with a comment line `# gradtrace options: color_by=grad`
 (key=value pairs, keys from EXAMPLE_OPTIONS); every other example sets those keys to their defaults,
 so picking the next example turns them off again."""
@@ -10,8 +13,12 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
+from ..i18n import DEFAULT_LANGUAGE, Language
+
 # Only files named like `01_autograd_basics.py` are examples; this module itself is not.
 _EXAMPLE_NAME = re.compile(r"^(\d+)_([a-z0-9_]+)\.py$")
+# The Chinese version of an example: `zh_01_autograd_basics.py`.
+_CHINESE_EXAMPLE_NAME = re.compile(r"^zh_(\d+)_([a-z0-9_]+)\.py$")
 _OPTIONS_LINE = re.compile(r"^# gradtrace options: (.+)$", re.MULTILINE)
 # The drawing options an example may set, with the values the others get, and the values allowed.
 EXAMPLE_OPTIONS: dict[str, tuple[str, ...]] = {"color_by": ("none", "grad")}
@@ -39,11 +46,22 @@ def example_options(code: str, file_name: str) -> dict[str, str]:
     return options
 
 
-def load_examples() -> list[Example]:
-    """Read every example file in this package, ordered by its number."""
+def load_examples(language: Language = DEFAULT_LANGUAGE) -> list[Example]:
+    """The examples a page in `language` lists: English ones by number; in Chinese, the Chinese ones by number,
+    then each English one that has no Chinese version."""
+    english = _read_examples(_EXAMPLE_NAME)
+    if language == "en":
+        return english
+    chinese = _read_examples(_CHINESE_EXAMPLE_NAME)
+    translated = {example.slug for example in chinese}
+    return chinese + [example for example in english if example.slug not in translated]
+
+
+def _read_examples(file_name: re.Pattern[str]) -> list[Example]:
+    """Read every example file in this package whose name matches `file_name`, ordered by its number."""
     found: list[tuple[int, Example]] = []
     for entry in files(__package__).iterdir():
-        match = _EXAMPLE_NAME.match(entry.name)
+        match = file_name.match(entry.name)
         if match is None:
             continue
         code = entry.read_text(encoding="utf-8")

@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app.state.image_cache = RenderedImageCache(settings.image_cache_bytes)
     app.state.quota = ClientQuota(settings)
     app.state.templates = Jinja2Templates(directory=str(resource_dir("templates")))
+    # Pages translate with `{% trans %}` and `_()`; app/web/pages.py passes each request's catalogue in.
+    app.state.templates.env.add_extension("jinja2.ext.i18n")
     app.add_exception_handler(GradtraceError, on_gradtrace_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)

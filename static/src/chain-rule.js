@@ -3,6 +3,7 @@
 // that flowed along an edge (the contribution to its source) and edges[].local the op's local
 // derivative; this module only lays them out as equations.
 
+import { t, tn } from "./i18n.js";
 import { formatNumber, valueElement } from "./values.js";
 
 /**
@@ -16,10 +17,10 @@ export function chainRuleSection(node, graph, precision, known = () => true) {
   const section = document.createElement("section");
   section.className = "chain-rule";
   const title = document.createElement("h4");
-  title.textContent = "Chain rule";
+  title.textContent = t("Chain rule");
   section.append(title);
   if (!known(node.id)) {
-    section.append(hint(`backward() has not reached ${labelOf(node)} yet at this step.`));
+    section.append(hint(t("backward() has not reached {name} yet at this step.", { name: labelOf(node) })));
     return section;
   }
   section.append(arrivingGradient(node, edges, byId, precision));
@@ -27,7 +28,13 @@ export function chainRuleSection(node, graph, precision, known = () => true) {
   if (node.op === "AccumulateGrad") {
     // Not an op with a derivative: it stores the gradient that arrived in its leaf's .grad.
     const leaf = inputs.map((edge) => byId.get(edge.source)).find(Boolean);
-    section.append(hint(`AccumulateGrad adds this gradient into ${leaf ? labelOf(leaf) : "the leaf"}.grad.`));
+    section.append(
+      hint(
+        leaf
+          ? t("AccumulateGrad adds this gradient into {leaf}.grad.", { leaf: labelOf(leaf) })
+          : t("AccumulateGrad adds this gradient into the leaf's .grad."),
+      ),
+    );
   } else if (inputs.length) {
     section.append(sentBack(node, inputs, byId, precision));
   }
@@ -40,22 +47,26 @@ function arrivingGradient(node, edges, byId, precision) {
   const wrapper = document.createElement("div");
   wrapper.className = "chain-arriving";
   if (!uses.length) {
-    wrapper.append(hint(`backward() starts here: ∂${labelOf(node)}/∂${labelOf(node)} = 1.`));
+    wrapper.append(hint(t("backward() starts here: ∂{name}/∂{name} = 1.", { name: labelOf(node) })));
     return wrapper;
   }
   const who = labelOf(node);
   wrapper.append(
     hint(
       uses.length === 1
-        ? `${who}'s gradient is what its one use sent back:`
-        : `${who} is used ${uses.length} times, so its gradient is the sum of what each use sent back:`,
+        ? t("{name}'s gradient is what its one use sent back:", { name: who })
+        : t("{name} is used {count} times, so its gradient is the sum of what each use sent back:", {
+            name: who,
+            count: uses.length,
+          }),
     ),
   );
   const terms = [term(node.grad, node.grad_stats, node.dtype, precision, `${who}.grad`)];
   uses.forEach((edge, index) => {
     const user = byId.get(edge.target);
     terms.push(index === 0 ? "=" : "+");
-    terms.push(term(edge.grad, edge.grad_stats, node.dtype, precision, `from ${user ? labelOf(user) : edge.target}`));
+    const from = t("from {name}", { name: user ? labelOf(user) : edge.target });
+    terms.push(term(edge.grad, edge.grad_stats, node.dtype, precision, from));
   });
   wrapper.append(equation(terms, "chain-sum"));
   const first = firstElement(node.grad);
@@ -63,7 +74,8 @@ function arrivingGradient(node, edges, byId, precision) {
     const parts = uses.map((edge) => firstElement(edge.grad));
     if (parts.every(Boolean)) {
       const numbers = parts.map((part) => formatNumber(part.value, precision)).join(" + ");
-      wrapper.append(hint(`${first.where}${formatNumber(first.value, precision)} = ${numbers}`));
+      const sum = `${formatNumber(first.value, precision)} = ${numbers}`;
+      wrapper.append(hint(first.where === null ? sum : t("each element, e.g. at [{index}]: {sum}", { index: first.where, sum })));
     }
   }
   return wrapper;
@@ -73,7 +85,7 @@ function arrivingGradient(node, edges, byId, precision) {
 function sentBack(node, inputs, byId, precision) {
   const wrapper = document.createElement("div");
   wrapper.className = "chain-sent";
-  wrapper.append(hint(`${labelOf(node)} sends back to each input: grad in = grad out × local`));
+  wrapper.append(hint(t("{name} sends back to each input: grad in = grad out × local", { name: labelOf(node) })));
   for (const edge of inputs) {
     const input = byId.get(edge.source);
     const inputName = input ? labelOf(input) : edge.source;
@@ -81,13 +93,13 @@ function sentBack(node, inputs, byId, precision) {
     row.className = "chain-edge";
     const to = document.createElement("div");
     to.className = "chain-to";
-    to.textContent = `to ${inputName}`;
+    to.textContent = t("to {name}", { name: inputName });
     const terms = [
-      term(edge.grad, edge.grad_stats, input?.dtype ?? node.dtype, precision, "grad in"),
+      term(edge.grad, edge.grad_stats, input?.dtype ?? node.dtype, precision, t("grad in")),
       "=",
-      term(node.grad, node.grad_stats, node.dtype, precision, "grad out"),
+      term(node.grad, node.grad_stats, node.dtype, precision, t("grad out")),
       "×",
-      localTerm(edge.local, precision, `local ∂${labelOf(node)}/∂${inputName}`),
+      localTerm(edge.local, precision, t("local ∂{out}/∂{input}", { out: labelOf(node), input: inputName })),
     ];
     row.append(to, equation(terms, "chain-product"));
     wrapper.append(row);
@@ -130,7 +142,7 @@ function localTerm(local, precision, caption) {
   const body = document.createElement("div");
   body.className = "value-scroll";
   if (!local) {
-    body.append(muted("no simple factor: PyTorch's rule for this op"));
+    body.append(muted(t("no simple factor: PyTorch's rule for this op")));
   } else if (local.value !== null && local.value !== undefined && Array.isArray(local.value)) {
     body.append(valueElement(local.value, precision, null));
     if (local.text) body.append(muted(` (${local.text})`));
@@ -153,26 +165,30 @@ export function gradcheckLine(graph, node) {
   const line = document.createElement("p");
   line.className = `gradcheck ${check.ok ? "gradcheck-ok" : "gradcheck-bad"}`;
   const mark = document.createElement("strong");
-  mark.textContent = check.ok ? "✓ gradient check passed" : "✗ gradient check failed";
-  const elements = Number(check.checked_elements ?? 0).toLocaleString("en-US");
+  mark.textContent = check.ok ? t("✓ gradient check passed") : t("✗ gradient check failed");
+  const checked = Number(check.checked_elements ?? 0);
   line.append(
     mark,
-    `: largest relative error ${formatNumber(check.max_rel_error, 2)} (absolute ${formatNumber(check.max_abs_error, 2)})` +
-      ` against central finite differences in float64, over ${elements} element${check.checked_elements === 1 ? "" : "s"}.`,
+    tn(
+      ": largest relative error {rel} (absolute {abs}) against central finite differences in float64, over {n} element.",
+      ": largest relative error {rel} (absolute {abs}) against central finite differences in float64, over {n} elements.",
+      checked,
+      { rel: formatNumber(check.max_rel_error, 2), abs: formatNumber(check.max_abs_error, 2) },
+    ),
   );
   return line;
 }
 
 /** The first entry of a listed tensor, with where it sits ("at [0, 0]: "); a scalar as itself. */
 function firstElement(value) {
-  if (typeof value === "number") return { value, where: "" };
+  if (typeof value === "number") return { value, where: null };
   const index = [];
   let entry = value;
   while (Array.isArray(entry) && entry.length) {
     index.push(0);
     entry = entry[0];
   }
-  return typeof entry === "number" ? { value: entry, where: `each element, e.g. at [${index.join(", ")}]: ` } : null;
+  return typeof entry === "number" ? { value: entry, where: index.join(", ") } : null;
 }
 
 export function labelOf(node) {

@@ -2,6 +2,7 @@
 // downloads and the embed dialog. Each handler changes state and lets the caller re-render.
 
 import { copyText, downloadPng, downloadText, embedSnippets, embedUrl } from "./downloads.js";
+import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,9 +16,9 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
 
   const themeButton = $("theme-toggle");
   const showTheme = () => {
-    const label = { auto: "Theme: system", light: "Theme: light", dark: "Theme: dark" }[theme.choice()];
+    const label = { auto: t("Theme: system"), light: t("Theme: light"), dark: t("Theme: dark") }[theme.choice()];
     themeButton.textContent = label;
-    themeButton.setAttribute("aria-label", `${label} (activate to change)`);
+    themeButton.setAttribute("aria-label", t("{theme} (activate to change)", { theme: label }));
   };
   themeButton.addEventListener("click", () => {
     theme.cycle();
@@ -32,7 +33,7 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
 
   $("share").addEventListener("click", async () => {
     const ok = await copyText(window.location.href, $("share-fallback"));
-    flash($("status"), ok ? "Link copied: it reproduces this view" : "Copy the address bar to share");
+    flash($("status"), ok ? t("Link copied: it reproduces this view") : t("Copy the address bar to share"));
   });
 
   setUpDisplayOptions(state, on.onOptionsChange);
@@ -61,7 +62,10 @@ export function setUpControls({ state, theme, editor, graphView, examples, ...on
     showGraphPicker(graphs) {
       const picker = $("graph-picker");
       picker.replaceChildren(
-        ...graphs.map((graph, index) => new Option(`${index + 1}: ${graph.root ?? "graph"}.backward()`, String(index))),
+        ...graphs.map((graph, index) => {
+        const root = graph.root ?? t("graph");
+        return new Option(`${index + 1}: ${root}.backward()`, String(index));
+      }),
       );
       picker.value = String(Math.min(state.graphIndex, graphs.length - 1));
       // One backward() call means one graph: the picker would only be noise then.
@@ -142,7 +146,7 @@ function setUpExports(state, theme, editor) {
       graphIndex: state.graphIndex,
       step: state.step,
     });
-    const snippets = embedSnippets(url, `Autograd graph drawn by gradtrace`);
+    const snippets = embedSnippets(url, t("Autograd graph drawn by gradtrace"));
     $("embed-html").value = snippets.html;
     $("embed-markdown").value = snippets.markdown;
     dialog.showModal();
@@ -151,7 +155,7 @@ function setUpExports(state, theme, editor) {
     button.addEventListener("click", async () => {
       const field = $(button.dataset.copy);
       const ok = await copyText(field.value, field);
-      flash(button, ok ? "Copied" : "Press Ctrl+C");
+      flash(button, ok ? t("Copied") : t("Press Ctrl+C"));
     });
   }
   $("embed-close").addEventListener("click", () => dialog.close());

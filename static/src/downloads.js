@@ -1,5 +1,6 @@
 // Downloads (SVG, PNG, DOT) and the embed snippet. PNG is drawn in the browser so it needs no
 // extra request; the embed snippet points at the service's SVG endpoint so pages stay live.
+import { language, t } from "./i18n.js";
 import { deflate } from "./permalink.js";
 
 // Big enough to print sharply, small enough for every browser's canvas limit.
@@ -45,6 +46,8 @@ export async function embedUrl({ code, inputs, theme, options, graphIndex, step 
   if (options.color_by === "grad") params.set("color_by", "grad");
   if (options.gradcheck) params.set("gradcheck", "true");
   if (options.edge_labels !== "auto") params.set("edge_labels", options.edge_labels === "on" ? "true" : "false");
+  // The words inside the picture follow the page's language.
+  if (language !== "en") params.set("lang", language);
   params.set("graph", String(graphIndex));
   // The stepper's place, for slides: the picture of that step of forward-then-backward.
   if (Number.isInteger(step)) params.set("step", String(step));
@@ -86,7 +89,7 @@ function loadImage(url) {
   return new Promise((resolve, reject) => {
     const image = new Image();
     image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error("The graph could not be turned into a picture."));
+    image.onerror = () => reject(new Error(t("The graph could not be turned into a picture.")));
     image.src = url;
   });
 }

@@ -2,6 +2,8 @@
 // box's steps in `graph.folds`. Here a fold becomes something the inspector can show, and the
 // node count says how many nodes that box stands for.
 
+import { t, tn } from "./i18n.js";
+
 /** The inspector's view of one fold: its steps (data-flow order) and what they share. */
 export function foldItem(fold, nodesById) {
   const steps = fold.nodes.map((id) => nodesById.get(id)).filter(Boolean);
@@ -25,6 +27,6 @@ export function foldItem(fold, nodesById) {
 export function nodeCountText(graph) {
   const total = graph.nodes.length;
   const folded = (graph.folds ?? []).reduce((sum, fold) => sum + fold.nodes.length, 0);
-  const nodes = `${total.toLocaleString("en-US")} ${total === 1 ? "node" : "nodes"}`;
-  return folded ? `${nodes}, ${folded.toLocaleString("en-US")} drawn folded` : nodes;
+  const nodes = tn("{n} node", "{n} nodes", total);
+  return folded ? t("{nodes}, {folded} drawn folded", { nodes, folded: folded.toLocaleString("en-US") }) : nodes;
 }

@@ -3,6 +3,7 @@
 
 import createPanZoom from "panzoom";
 import { foldItem } from "./folds.js";
+import { formatCount, t } from "./i18n.js";
 import { drawStep, indexDrawing } from "./step-view.js";
 import { formatShape } from "./values.js";
 
@@ -90,8 +91,8 @@ export function createGraphView(container, { onInspect }) {
     zoomFitButton?.setAttribute("aria-pressed", String(wholeView));
     if (zoomFitButton) {
       zoomFitButton.title = overflowsWhenReadable && !wholeView
-        ? "Part of the graph is out of view at a readable size: press to see all of it"
-        : "Fit the graph to the screen";
+        ? t("Part of the graph is out of view at a readable size: press to see all of it")
+        : t("Fit the graph to the screen");
     }
     panzoom.zoomAbs(0, 0, scale);
     // Centred when it fits; otherwise from the top-left corner of the drawing, where the inputs are.
@@ -206,7 +207,7 @@ function parseSvg(text) {
   const doc = new DOMParser().parseFromString(text, "image/svg+xml");
   const svg = doc.documentElement;
   if (svg.nodeName !== "svg" || doc.querySelector("parsererror")) {
-    throw new Error("The service sent a graph picture the page cannot read.");
+    throw new Error(t("The service sent a graph picture the page cannot read."));
   }
   // The SVG is ours, but names inside it come from user code: keep only drawing elements.
   for (const bad of svg.querySelectorAll("script, foreignObject")) bad.remove();
@@ -241,7 +242,7 @@ function labelForScreenReaders(svg) {
     title.id ||= "gt-graph-title";
     svg.setAttribute("aria-labelledby", title.id);
   } else {
-    svg.setAttribute("aria-label", "Autograd graph");
+    svg.setAttribute("aria-label", t("Autograd graph"));
   }
   if (desc) {
     desc.id ||= "gt-graph-desc";
@@ -280,20 +281,20 @@ export function describeNode(node) {
   const parts = [];
   if (node.name) parts.push(node.name);
   if (node.kind === "fold" && node.period > 1) {
-    parts.push(`${node.ops.join(" → ")} ×${node.repeats.toLocaleString("en-US")}`);
-  } else if (node.kind === "fold") parts.push(`${node.op} ×${node.steps.length.toLocaleString("en-US")}`);
+    parts.push(`${node.ops.join(" → ")} ×${formatCount(node.repeats)}`);
+  } else if (node.kind === "fold") parts.push(`${node.op} ×${formatCount(node.steps.length)}`);
   else if (node.op) parts.push(node.op);
   parts.push(kindLabel(node.kind));
-  if (node.shape) parts.push(`shape ${formatShape(node.shape)}`);
-  return parts.join(", ");
+  if (node.shape) parts.push(t("shape {shape}", { shape: formatShape(node.shape) }));
+  return parts.join(t(", "));
 }
 
 export function kindLabel(kind) {
   return {
-    leaf: "leaf tensor",
-    op: "backward function",
-    tensor: "intermediate tensor",
-    saved: "saved tensor",
-    fold: "folded run",
+    leaf: t("leaf tensor"),
+    op: t("backward function"),
+    tensor: t("intermediate tensor"),
+    saved: t("saved tensor"),
+    fold: t("folded run"),
   }[kind] ?? kind;
 }

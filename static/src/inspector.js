@@ -3,6 +3,7 @@
 
 import { chainRuleSection, gradcheckLine } from "./chain-rule.js";
 import { kindLabel } from "./graph-view.js";
+import { formatCount, t, withElements } from "./i18n.js";
 import { sparklineFigure, stepSeries } from "./sparkline.js";
 import { formatShape, valueElement } from "./values.js";
 
@@ -16,7 +17,7 @@ export function renderInspector(panel, node, precision, { onDrawEveryStep, graph
   if (!node) {
     const hint = document.createElement("p");
     hint.className = "hint";
-    hint.textContent = "Hover, tap or focus a node to see its full value and gradient; click it to keep it here.";
+    hint.textContent = t("Hover, tap or focus a node to see its full value and gradient; click it to keep it here.");
     panel.append(hint);
     return;
   }
@@ -28,12 +29,16 @@ export function renderInspector(panel, node, precision, { onDrawEveryStep, graph
 
   const facts = document.createElement("dl");
   facts.className = "facts";
-  addFact(facts, "grad_fn", node.op ? code(node.op) : text(node.kind === "leaf" ? "None (leaf)" : "—"));
-  addFact(facts, "shape", text(formatShape(node.shape)));
+  addFact(facts, "grad_fn", node.op ? code(node.op) : text(node.kind === "leaf" ? t("None (leaf)") : "—"));
+  addFact(facts, t("shape"), text(formatShape(node.shape)));
   addFact(facts, "dtype", text(node.dtype ?? "—"));
-  addFact(facts, "line", text(node.line ? `line ${node.line}` : "—"));
-  if (Number.isFinite(node.forward_step)) addFact(facts, "ran", text(`forward step ${node.forward_step}`));
-  if (Number.isFinite(node.backward_step)) addFact(facts, "backward", text(`step ${node.backward_step} of backward()`));
+  addFact(facts, t("line"), text(node.line ? t("line {line}", { line: node.line }) : "—"));
+  if (Number.isFinite(node.forward_step)) {
+    addFact(facts, t("ran"), text(t("forward step {step}", { step: node.forward_step })));
+  }
+  if (Number.isFinite(node.backward_step)) {
+    addFact(facts, t("backward"), text(t("step {step} of backward()", { step: node.backward_step })));
+  }
   panel.append(facts);
 
   const check = graph ? gradcheckLine(graph, node) : null;
@@ -54,16 +59,16 @@ function notYet() {
   const wrapper = document.createElement("section");
   wrapper.className = "inspector-grad";
   const title = document.createElement("h4");
-  title.textContent = "gradient (.grad)";
+  title.textContent = t("gradient (.grad)");
   const note = document.createElement("p");
   note.className = "hint";
-  note.textContent = "Not computed yet at this step: backward() fills it in later.";
+  note.textContent = t("Not computed yet at this step: backward() fills it in later.");
   wrapper.append(title, note);
   return wrapper;
 }
 
 function renderFold(panel, fold, precision, onDrawEveryStep) {
-  const steps = fold.steps.length.toLocaleString("en-US");
+  const steps = formatCount(fold.steps.length);
   const head = document.createElement("div");
   head.className = "fold-head";
   head.append(heading(fold.name ?? fold.op, "fold"));
@@ -71,8 +76,8 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
     const unfold = document.createElement("button");
     unfold.type = "button";
     unfold.className = "fold-unfold";
-    unfold.textContent = "Draw every step";
-    unfold.title = "Turn off “Collapse long runs” and draw each of these steps as its own box";
+    unfold.textContent = t("Draw every step");
+    unfold.title = t("Turn off “Collapse long runs” and draw each of these steps as its own box");
     unfold.addEventListener("click", onDrawEveryStep);
     head.append(unfold);
   }
@@ -81,12 +86,17 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
   const periodic = fold.period > 1;
   // A repeated block: one point per repetition (its last op's output), ends are repetitions too.
   const points = periodic && fold.outputs.length ? fold.outputs : fold.steps;
-  const count = points.length.toLocaleString("en-US");
+  const count = formatCount(points.length);
   if (periodic) {
-    summary.append(`${fold.repeats.toLocaleString("en-US")} repetitions of a block of ${fold.period} ops, `);
-    summary.append(code(fold.ops.join(" → ")), `, drawn as this one box (${steps} steps).`);
+    const sentence = t("{repeats} repetitions of a block of {period} ops, {ops}, drawn as this one box ({steps} steps).", {
+      repeats: formatCount(fold.repeats),
+      period: fold.period,
+      steps,
+    });
+    summary.append(...withElements(sentence, { ops: code(fold.ops.join(" → ")) }));
   } else {
-    summary.append(`${steps} `, code(fold.op), " steps drawn as this one box.");
+    const sentence = t("{steps} {op} steps drawn as this one box.", { steps });
+    summary.append(...withElements(sentence, { op: code(fold.op) }));
   }
   panel.append(head, summary);
 
@@ -103,10 +113,10 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
   ends.className = "fold-ends";
   const first = points[0];
   const last = points[points.length - 1];
-  const unit = periodic ? "repetition" : "step";
+  const unit = periodic ? t("repetition") : t("step");
   for (const [title, step] of [
-    [`${unit} 1 (first)`, first],
-    [`${unit} ${count} (last)`, last],
+    [t("{unit} {k} (first)", { unit, k: 1 }), first],
+    [t("{unit} {k} (last)", { unit, k: count }), last],
   ]) {
     const column = document.createElement("section");
     const columnHeading = document.createElement("h4");
@@ -119,9 +129,9 @@ function renderFold(panel, fold, precision, onDrawEveryStep) {
   const facts = document.createElement("dl");
   facts.className = "facts";
   addFact(facts, "grad_fn", code(periodic ? `(${fold.ops.join(" → ")}) ×${count}` : `${fold.op} ×${steps}`));
-  addFact(facts, "shape", text(fold.shape ? formatShape(fold.shape) : "varies"));
-  addFact(facts, "dtype", text(fold.dtype ?? "varies"));
-  addFact(facts, "line", text(fold.line ? `line ${fold.line}` : "—"));
+  addFact(facts, t("shape"), text(fold.shape ? formatShape(fold.shape) : t("varies")));
+  addFact(facts, "dtype", text(fold.dtype ?? t("varies")));
+  addFact(facts, t("line"), text(fold.line ? t("line {line}", { line: fold.line }) : "—"));
   panel.append(facts);
 }
 
@@ -139,7 +149,7 @@ function section(field, node, precision, level = "h4") {
   const wrapper = document.createElement("section");
   wrapper.className = `inspector-${field}`;
   const title = document.createElement(level);
-  title.textContent = field === "grad" ? "gradient (.grad)" : "value";
+  title.textContent = field === "grad" ? t("gradient (.grad)") : t("value");
   const scroller = document.createElement("div");
   scroller.className = "value-scroll";
   scroller.append(valueElement(node[field], precision, node.dtype, node[`${field}_stats`] ?? null));

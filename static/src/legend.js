@@ -2,25 +2,32 @@
 // `<g class="node KIND ROLE">`); swatches are read from the drawn SVG so the legend cannot drift
 // from its palette, and the CSS colours are only the fallback when a role is not in the graph.
 
+import { t } from "./i18n.js";
+
 const ROLES = [
-  ["leaf", "Leaf tensor", "yours, with requires_grad=True; backward() fills its .grad"],
-  ["named", "Named result", "an operation whose output you kept in a variable"],
-  ["op", "Intermediate step", "an operation whose output has no name"],
-  ["root", "Root", "where backward() starts: its gradient is 1"],
+  ["leaf", t("Leaf tensor"), t("yours, with requires_grad=True; backward() fills its .grad")],
+  ["named", t("Named result"), t("an operation whose output you kept in a variable")],
+  ["op", t("Intermediate step"), t("an operation whose output has no name")],
+  ["root", t("Root"), t("where backward() starts: its gradient is 1")],
 ];
 
 // Shown with color_by=grad: the fill is the size of the gradient, on the ramp drawn in the graph.
-const RAMP = ["ramp", "Fill: gradient size", "mean |grad| on a logarithmic ramp, drawn with its numbers in the graph"];
+const RAMP = [
+  "ramp",
+  t("Fill: gradient size"),
+  t("mean |grad| on a logarithmic ramp, drawn with its numbers in the graph"),
+];
 
 // Shown only when the graph has one: a dashed box standing for many steps.
-const FOLD = ["fold", "Folded run", "many steps drawn as one dashed box; select it to see them"];
+const FOLD = ["fold", t("Folded run"), t("many steps drawn as one dashed box; select it to see them")];
 
 export function renderLegend(list, svg) {
   list.replaceChildren();
   const folded = svg?.querySelector("g.node.fold") ? [FOLD] : [];
   // Coloured by gradient size, boxes wear the ramp's colours: the role swatches keep the page's own.
   const ramp = Boolean(svg?.querySelector("g.node.legend"));
-  const shown = ramp ? [...ROLES.map(([role, title, why]) => [role, title, `${why} (outlined; the fill is the gradient's size)`]), RAMP] : ROLES;
+  const outlined = ([role, title, why]) => [role, title, t("{why} (outlined; the fill is the gradient's size)", { why })];
+  const shown = ramp ? [...ROLES.map(outlined), RAMP] : ROLES;
   for (const [role, title, explanation] of [...shown, ...folded]) {
     const item = document.createElement("li");
     const swatch = document.createElement("span");

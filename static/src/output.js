@@ -1,5 +1,7 @@
 // Printed output, shown like a notebook cell's output, and the service's warnings.
 
+import { t } from "./i18n.js";
+
 export function renderOutput(pre, warningsList, stdout, warnings, outputs = []) {
   pre.replaceChildren(...interleaved(stdout, outputs ?? []));
   pre.closest("section").classList.toggle("is-empty", !stdout && !outputs?.length);
@@ -29,7 +31,7 @@ function interleaved(stdout, outputs) {
     block.dataset.line = String(echo.line);
     const mark = document.createElement("span");
     mark.className = "echo-line";
-    mark.textContent = `[line ${echo.line}] `;
+    mark.textContent = t("[line {line}] ", { line: echo.line });
     block.append(mark, `${echo.text}\n`);
     parts.push(block);
   }
@@ -37,15 +39,16 @@ function interleaved(stdout, outputs) {
   return parts;
 }
 
-const ERROR_TITLES = {
-  syntax: "This is not valid Python",
-  forbidden: "gradtrace cannot run this",
-  limit: "This program is too big for the playground",
-  timeout: "This program took too long",
-  runtime: "The program stopped with an error",
-  render: "The graph could not be drawn",
-  request: "Something went wrong",
-};
+// A function, so the titles are looked up in the page's language when shown.
+const errorTitles = () => ({
+  syntax: t("This is not valid Python"),
+  forbidden: t("gradtrace cannot run this"),
+  limit: t("This program is too big for the playground"),
+  timeout: t("This program took too long"),
+  runtime: t("The program stopped with an error"),
+  render: t("The graph could not be drawn"),
+  request: t("Something went wrong"),
+});
 
 /** Show an API error next to the code; `null` hides the box. */
 export function renderError(box, error) {
@@ -53,14 +56,24 @@ export function renderError(box, error) {
   box.replaceChildren();
   if (!error) return;
   const title = document.createElement("strong");
-  title.textContent = ERROR_TITLES[error.type] ?? ERROR_TITLES.request;
+  const titles = errorTitles();
+  title.textContent = titles[error.type] ?? titles.request;
   const message = document.createElement("p");
   message.textContent = error.message;
   box.append(title, message);
+  if (error.code) {
+    // The stable code (forbidden.import): what to search for or quote when asking for help.
+    const code = document.createElement("code");
+    code.className = "error-code";
+    code.textContent = error.code;
+    box.append(code);
+  }
   if (error.line) {
     const where = document.createElement("p");
     where.className = "error-where";
-    where.textContent = `Marked in the editor: line ${error.line}${error.col ? `, column ${error.col}` : ""}.`;
+    where.textContent = error.col
+      ? t("Marked in the editor: line {line}, column {col}.", { line: error.line, col: error.col })
+      : t("Marked in the editor: line {line}.", { line: error.line });
     box.append(where);
   }
 }

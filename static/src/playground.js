@@ -7,8 +7,10 @@ import { createEditor } from "./editor.js";
 import { nodeCountText } from "./folds.js";
 import { createGraphView } from "./graph-view.js";
 import { createHistorySync } from "./history-sync.js";
+import { language, t } from "./i18n.js";
 import { readInputField, renderInputs } from "./inputs-panel.js";
 import { renderInspector } from "./inspector.js";
+import { setUpLanguageSwitch } from "./language-switch.js";
 import { renderLegend } from "./legend.js";
 import { renderError, renderOutput } from "./output.js";
 import { apiOptions, defaultOptions } from "./permalink.js";
@@ -72,7 +74,7 @@ function showStep(k) {
 const editor = createEditor({
   parent: $("editor"),
   doc: "",
-  label: "Python code",
+  label: t("Python code"),
   onChange: () => {
     if (applying) return;
     clearTimeout(typingTimer);
@@ -134,7 +136,11 @@ async function renderNow(historyMode = "none") {
   controls.matchExample(code);
   if (historyMode !== "none") historySync.record(viewState(), historyMode);
   if (code.length > pageData.maxSourceChars) {
-    showError({ type: "limit", message: `The code is longer than ${pageData.maxSourceChars} characters.` });
+    showError({
+      type: "limit",
+      code: "limit.source_chars",
+      message: t("The code is longer than {limit} characters.", { limit: pageData.maxSourceChars }),
+    });
     return;
   }
   setBusy(true);
@@ -142,7 +148,8 @@ async function renderNow(historyMode = "none") {
   let answer;
   try {
     answer = await fetchGraph(
-      { code, inputs: state.inputs, options: { ...apiOptions(state.options), theme: theme.resolved() } },
+      // The answer's messages (errors, warnings, notes) and the drawing's words in the page's language.
+      { code, inputs: state.inputs, options: { ...apiOptions(state.options), theme: theme.resolved(), lang: language } },
       controller.signal,
     );
   } catch {
@@ -171,7 +178,7 @@ function showResult(data, elapsedMs) {
   controls.showGraphPicker(data.graphs);
   showCurrentGraph();
   const count = data.graphs.length;
-  setStatus(count ? `Rendered in ${elapsedMs} ms` : "No backward() call, so no graph yet");
+  setStatus(count ? t("Rendered in {ms} ms", { ms: elapsedMs }) : t("No backward() call, so no graph yet"));
 }
 
 function showCurrentGraph() {
@@ -216,7 +223,7 @@ function showError(error, partial = false) {
   editor.markError(error.line ?? null);
   // The previous graph stays on screen, dimmed, so the learner keeps their bearings.
   document.body.classList.add("has-error");
-  setStatus("Error");
+  setStatus(t("Error"));
 }
 
 function onInputEdit(name, field) {
@@ -229,14 +236,21 @@ function onInputEdit(name, field) {
 
 function setBusy(busy) {
   document.body.classList.toggle("is-busy", busy);
-  if (busy) setStatus("Rendering…");
+  if (busy) setStatus(t("Rendering…"));
 }
 
 function setStatus(text) {
   $("status").textContent = text;
 }
 
+/** The view on screen as a permalink hash, written into the address now (not after the typing delay). */
+async function currentHash() {
+  await historySync.record(viewState(), "replace");
+  return window.location.hash;
+}
+
 async function start() {
+  setUpLanguageSwitch(currentHash);
   const fromLink = await historySync.initial();
   const first = pageData.examples[0];
   applyState(fromLink ?? { code: first ? first.code : "", inputs: {}, options: defaultOptions(), graphIndex: 0 }, {

@@ -2,6 +2,8 @@
 // per step, first step on the left. On a log scale of the size (|x|) once the numbers span more
 // than two decades, because that is when a vanishing (or exploding) gradient is the story.
 
+import { formatCount as count, joined, t } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 300;
 const HEIGHT = 64;
@@ -80,20 +82,23 @@ export function seriesScale(series) {
 
 /**
  * A <figure> with the line of `series` (one number or null per step), labelled for sight and
- * for screen readers. `what` names the quantity ("gradient", "mean |gradient|"); `unit` what one
- * point is ("step" of a run of one op, "repetition" of a repeated block).
+ * for screen readers. `what` names the quantity ("gradient" or "mean |gradient|", shown in the page's
+ * language); `unit` what one point is ("step" of a run of one op, "repetition" of a repeated block).
  */
 export function sparklineFigure(series, { what, subject, unit = "step" }) {
-  const units = `${unit}s`;
+  const words = unitWords(unit);
   const scale = seriesScale(series);
   const figure = element("figure", "sparkline");
   const caption = element("figcaption", "sparkline-caption");
-  const plotted = scale?.absolute ? `|${what}|` : what;
-  caption.textContent = `${plotted} along the ${count(series.length)} folded ${units}${scale?.log ? " · log scale" : ""}`;
+  const quantity = what === "gradient" ? t("gradient") : t("mean |gradient|");
+  const plotted = scale?.absolute ? `|${quantity}|` : quantity;
+  const along = t("{plotted} along the {count} folded {units}", { plotted, count: count(series.length), units: words.many });
+  const logScale = t("log scale");
+  caption.textContent = scale?.log ? `${along} · ${logScale}` : along;
   figure.append(caption);
   if (!scale) {
     const none = element("p", "hint");
-    none.textContent = `These ${units} kept no finite ${what} to plot.`;
+    none.textContent = t("These {units} kept no finite {what} to plot.", { units: words.many, what: quantity });
     figure.append(none);
     return figure;
   }
@@ -101,9 +106,12 @@ export function sparklineFigure(series, { what, subject, unit = "step" }) {
   const plot = element("div", "sparkline-plot");
   plot.append(
     axisLabels("sparkline-y", scaleEnds(scale)),
-    drawLine(series, scale, describeSeries(series, scale, plotted, subject, unit)),
+    drawLine(series, scale, describeSeries(series, scale, plotted, subject, words)),
     element("span"),
-    axisLabels("sparkline-x", [`${unit} 1 (first)`, `${unit} ${count(series.length)} (last)`]),
+    axisLabels("sparkline-x", [
+      t("{unit} {k} (first)", { unit: words.one, k: 1 }),
+      t("{unit} {k} (last)", { unit: words.one, k: count(series.length) }),
+    ]),
   );
   figure.append(plot);
   const lesson = gradientLesson(series, what);
@@ -177,18 +185,29 @@ function yMapping(scale) {
   return (v) => bottom - ((v - scale.low) / (scale.high - scale.low)) * (bottom - top);
 }
 
-function describeSeries(series, scale, plotted, subject, unit) {
+/** The words for one point of a sparkline, in the page's language. */
+function unitWords(unit) {
+  return unit === "repetition"
+    ? { one: t("repetition"), many: t("repetitions") }
+    : { one: t("step"), many: t("steps") };
+}
+
+function describeSeries(series, scale, plotted, subject, words) {
   const first = series[0];
   const last = series[series.length - 1];
-  const parts = [`${plotted} of ${subject} along ${count(series.length)} folded ${unit}s`];
+  const units = words.many;
+  const parts = [t("{plotted} of {subject} along {count} folded {units}", { plotted, subject, count: count(series.length), units })];
   const shown = (v) => formatSignificant(scale.absolute ? Math.abs(v) : v);
-  if (first !== null && last !== null) parts.push(`from ${shown(first)} at the first ${unit} to ${shown(last)} at the last`);
-  const range = `ranging from ${formatSignificant(scale.low)} to ${formatSignificant(scale.high)}`;
-  parts.push(scale.log ? `${range}, drawn on a log scale` : range);
+  if (first !== null && last !== null) {
+    parts.push(t("from {first} at the first {unit} to {last} at the last", { first: shown(first), last: shown(last), unit: words.one }));
+  }
+  const ends = { low: formatSignificant(scale.low), high: formatSignificant(scale.high) };
+  parts.push(scale.log ? t("ranging from {low} to {high}, drawn on a log scale", ends) : t("ranging from {low} to {high}", ends));
   const missing = series.filter((v) => v === null).length;
-  if (missing) parts.push(`${count(missing)} ${unit}s have no finite ${plotted} and are left out`);
-  if (scale.zeros) parts.push(`${count(scale.zeros)} ${unit}s are exactly 0, drawn at the bottom`);
-  return parts.join("; ") + ".";
+  if (missing) parts.push(t("{count} {units} have no finite {plotted} and are left out", { count: count(missing), units, plotted }));
+  if (scale.zeros) parts.push(t("{count} {units} are exactly 0, drawn at the bottom", { count: count(scale.zeros), units }));
+  const separator = t("; ");
+  return t("{parts}.", { parts: parts.join(separator) });
 }
 
 /** A sentence on vanishing or exploding gradients when the run's ends differ a hundredfold. */
@@ -197,19 +216,19 @@ export function gradientLesson(series, what) {
   const first = Math.abs(series[0] ?? 0);
   const last = Math.abs(series[series.length - 1] ?? 0);
   if (!first || !last) return null;
-  const flow = "Gradients flow backward, from the last step to the first";
-  if (last / first >= LESSON_RATIO) return `${flow}: here they shrink ${factor(last / first)} on the way, a vanishing gradient.`;
-  if (first / last >= LESSON_RATIO) return `${flow}: here they grow ${factor(first / last)} on the way, an exploding gradient.`;
+  const flow = t("Gradients flow backward, from the last step to the first.");
+  if (last / first >= LESSON_RATIO) {
+    return joined(flow, t("Here they shrink {factor} on the way: a vanishing gradient.", { factor: factor(last / first) }));
+  }
+  if (first / last >= LESSON_RATIO) {
+    return joined(flow, t("Here they grow {factor} on the way: an exploding gradient.", { factor: factor(first / last) }));
+  }
   return null;
 }
 
 function factor(ratio) {
-  if (ratio < 1e6) return `${Math.round(ratio).toLocaleString("en-US")}-fold`;
-  return `about 10^${Math.round(Math.log10(ratio))}-fold`;
-}
-
-function count(n) {
-  return n.toLocaleString("en-US");
+  if (ratio < 1e6) return t("{ratio}-fold", { ratio: Math.round(ratio).toLocaleString("en-US") });
+  return t("about 10^{power}-fold", { power: Math.round(Math.log10(ratio)) });
 }
 
 function element(tag, className) {

@@ -4,6 +4,8 @@
 // (backward_step <= k - F) appear too, with a numbered badge giving that order. Every number comes
 // from the API (forward_step and backward_step were recorded as the program ran); nothing is guessed here.
 
+import { t } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** The schedule of one graph, or null when the API gave no steps (an older answer, or none recorded). */
@@ -156,14 +158,18 @@ function addBadge(element, number) {
 
 /** What step k means, in words, for the label beside the scrubber. */
 export function describeStep(schedule, k, lineText) {
-  if (k === 0) return "Before the forward pass: nothing has run yet";
+  if (k === 0) return t("Before the forward pass: nothing has run yet");
   const node = schedule.nodeAt(k);
   if (k <= schedule.forward) {
     // The source line says what ran better than the op's name does.
-    const what = lineText || (node ? node.op ?? node.name ?? "a leaf" : "a step");
-    return `Forward ${k}/${schedule.forward}${node?.line ? ` · line ${node.line}` : ""}: ${what}`;
+    const what = lineText || (node ? node.op ?? node.name ?? t("a leaf") : t("a step"));
+    const step = { k, total: schedule.forward, what };
+    return node?.line
+      ? t("Forward {k}/{total} · line {line}: {what}", { ...step, line: node.line })
+      : t("Forward {k}/{total}: {what}", step);
   }
-  const j = k - schedule.forward;
-  const done = k === schedule.last ? " (done)" : "";
-  return `Backward ${j}/${schedule.backward}: ${node?.op ?? "a node"} passes the gradient back${done}`;
+  const step = { j: k - schedule.forward, total: schedule.backward, op: node?.op ?? t("a node") };
+  return k === schedule.last
+    ? t("Backward {j}/{total}: {op} passes the gradient back (done)", step)
+    : t("Backward {j}/{total}: {op} passes the gradient back", step);
 }

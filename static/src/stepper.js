@@ -1,6 +1,8 @@
 // The step control: buttons, a scrubber and the ←/→ keys walk a graph forward, then backward.
 // Until it is used the graph is drawn whole (step null); the first use starts the walk.
 
+import { t } from "./i18n.js";
+
 const $ = (id) => document.getElementById(id);
 
 /** Wire the stepper's controls; `onStep(k)` draws step k (null: the whole graph, unmarked). */
@@ -56,7 +58,7 @@ export function createStepper({ onStep }) {
       step = null;
       scrub.value = String(total);
       bar.classList.remove("is-stepping");
-      $("step-label").textContent = total ? "Step through: forward, then backward (← →)" : "";
+      $("step-label").textContent = total ? t("Step through: forward, then backward (← →)") : "";
     },
     current: () => step,
     setLabel: (text) => ($("step-label").textContent = text),

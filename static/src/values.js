@@ -1,5 +1,7 @@
 // Turning API values (numbers, nested lists, "NaN"/"Infinity" strings) into text and tables.
 
+import { t } from "./i18n.js";
+
 export function formatNumber(value, precision, isFloat = true) {
   if (typeof value === "string") return value; // non-finite numbers arrive as strings
   if (typeof value === "boolean") return value ? "True" : "False";
@@ -16,7 +18,7 @@ export function formatNumber(value, precision, isFloat = true) {
 
 export function formatShape(shape) {
   if (!Array.isArray(shape)) return "—";
-  return shape.length ? `(${shape.join(", ")})` : "scalar";
+  return shape.length ? `(${shape.join(", ")})` : t("scalar");
 }
 
 /**
@@ -55,8 +57,9 @@ export function valueElement(value, precision, dtype, stats = null) {
 function statsElement(stats, precision) {
   const line = document.createElement("code");
   line.className = "value-stats";
-  line.textContent = ["min", "max", "mean"].map((key) => `${key} ${formatNumber(stats[key], precision)}`).join("  ");
-  line.title = "Too many elements to list: the service sent only their min, max and mean";
+  const names = { min: t("min"), max: t("max"), mean: t("mean") };
+  line.textContent = ["min", "max", "mean"].map((key) => `${names[key]} ${formatNumber(stats[key], precision)}`).join("  ");
+  line.title = t("Too many elements to list: the service sent only their min, max and mean");
   return line;
 }
 
