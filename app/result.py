@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph.model import Edge, Graph, LocalDerivative, Node, TensorData
+from .i18n import DEFAULT_LANGUAGE, Language, Text, render
 from .rendering.folding import Fold
 from .sandbox.echo import Echo
 
@@ -41,7 +42,7 @@ class Result:
     variables: dict[str, Variable]
     inputs: dict[str, Any]  # the free names and the values they were given
     stdout: str
-    warnings: tuple[str, ...]
+    warnings: tuple[Text, ...]  # rendered in the request's language where the answer is encoded
     image: bytes | None = None  # the drawn graph, when the job asked for an image format
     outputs: tuple[Echo, ...] = ()  # what the top-level bare expression lines showed, in order
 
@@ -122,9 +123,9 @@ def fold_to_json(fold: Fold) -> dict[str, Any]:
     }
 
 
-def gradcheck_to_json(graph: Graph) -> dict[str, Any]:
+def gradcheck_to_json(graph: Graph, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Each leaf's numeric gradient check, by the leaf's name (its node id when unnamed or when two
-    leaves share a name); `node` is the leaf's node id, `note` says why it was not checked."""
+    leaves share a name); `node` is the leaf's node id, `note` (in `language`) says why it was not checked."""
     checked = [n for n in graph.nodes if n.kind == "leaf" and n.gradcheck is not None]
     names = Counter(n.name for n in checked)
     out: dict[str, Any] = {}
@@ -139,13 +140,13 @@ def gradcheck_to_json(graph: Graph) -> dict[str, Any]:
             "ok": check.ok,
             "elements": check.elements,
             "node": node.id,
-            "note": check.note,
+            "note": None if check.note is None else render(check.note, language),
         }
     return out
 
 
-def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
-    """A graph as the API shows it."""
+def graph_to_json(rendered: RenderedGraph, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A graph as the API shows it, its notes in `language`."""
     graph = rendered.graph
     return {
         "root": graph.root,
@@ -155,7 +156,7 @@ def graph_to_json(rendered: RenderedGraph) -> dict[str, Any]:
         "edges": [edge_to_json(e) for e in graph.edges],
         "steps": graph.steps,
         "folds": [fold_to_json(f) for f in rendered.folds],
-        "gradcheck": gradcheck_to_json(graph),
+        "gradcheck": gradcheck_to_json(graph, language),
     }
 
 
@@ -172,19 +173,20 @@ def variable_to_json(var: Variable) -> dict[str, Any]:
     return _with_stats(out, var.value, var.grad)
 
 
-def result_to_json(result: Result) -> dict[str, Any]:
-    """The JSON body of a successful `POST /api/graph`."""
+def result_to_json(result: Result, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The JSON body of a successful `POST /api/graph`, its warnings and notes in `language`."""
     return {
-        "graphs": [graph_to_json(g) for g in result.graphs],
+        "graphs": [graph_to_json(g, language) for g in result.graphs],
         "variables": {name: variable_to_json(v) for name, v in result.variables.items()},
         "inputs": {name: json_safe(v) for name, v in result.inputs.items()},
         "stdout": result.stdout,
         "outputs": [{"line": e.line, "text": e.text, "at": e.at} for e in result.outputs],
-        "warnings": list(result.warnings),
+        "warnings": [render(warning, language) for warning in result.warnings],
     }
 
 
-def result_json_bytes(result: Result) -> bytes:
-    """`result_to_json(result)` encoded as the API sends it (as Starlette's JSONResponse encodes)."""
-    body = json.dumps(result_to_json(result), ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+def result_json_bytes(result: Result, language: Language = DEFAULT_LANGUAGE) -> bytes:
+    """`result_to_json(result, language)` encoded as the API sends it (as Starlette's JSONResponse encodes)."""
+    answer = result_to_json(result, language)
+    body = json.dumps(answer, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
     return body.encode("utf-8")

@@ -25,7 +25,7 @@ UNLIMITED_BYTES = 0  # max_bytes meaning "no cap but the database's own"
 # Options added after snippet ids were first given out, with their defaults: they enter the
 # canonical text only when set otherwise, so a request keeps the id it always had.
 LATER_OPTIONS: Mapping[str, Any] = MappingProxyType(
-    {"collapse_runs": True, "color_by": "none", "gradcheck": False, "edge_labels": None, "step": None}
+    {"collapse_runs": True, "color_by": "none", "gradcheck": False, "edge_labels": None, "step": None, "lang": "en"}
 )
 
 
@@ -86,11 +86,13 @@ def _options_reader() -> Any:
 
 def stored_options(stored: Mapping[str, Any]) -> RenderOptions:
     """Options of a stored row: fields RenderOptions no longer has are dropped and new ones take
-    their defaults, so rows written by an older version still load."""
+    their defaults, so rows written by an older version still load. A `lang` the client sent is not the
+    snippet's: each image URL speaks its reader's language."""
     from pydantic import ValidationError
 
     try:
-        options: RenderOptions = _options_reader().validate_python(dict(stored))
+        kept = {name: value for name, value in stored.items() if name != "lang"}
+        options: RenderOptions = _options_reader().validate_python(kept)
     except ValidationError:  # a value an older version allowed and this one refuses
         return RenderOptions()
     return options

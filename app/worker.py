@@ -25,6 +25,7 @@ from typing import Any
 from .config import Limits
 from .errors import GradtraceError, RetryLater
 from .fair_queue import FairQueue, claimed
+from .i18n import Message
 from .result import Result
 from .worker_channel import ChannelClosed, FrameReader, nonblocking, read_outcome, send_message, settle
 from .worker_process import CLEAN, serve_jobs_niced
@@ -308,13 +309,14 @@ class WorkerPool:
         return self.limits.timeout_seconds + GRACE_SECONDS
 
     def _timeout_error(self) -> GradtraceError:
-        return GradtraceError(
-            "timeout", f"the program ran longer than {self.limits.timeout_seconds:g} s and was stopped"
-        )
+        seconds = f"{self.limits.timeout_seconds:g}"
+        message = Message("the program ran longer than {seconds} s and was stopped", seconds=seconds)
+        return GradtraceError("timeout", message, code="timeout.program")
 
     @staticmethod
     def _closing_error() -> RetryLater:
-        return RetryLater("gradtrace is shutting down; try again in a moment", 5, status=503)
+        message = Message("gradtrace is shutting down; try again in a moment")
+        return RetryLater(message, 5, status=503, code="limit.shutting_down")
 
     def _run_on(self, worker: _Worker, client: str, message: bytes) -> object:
         try:
@@ -397,15 +399,17 @@ class WorkerPool:
 
     def _death_error(self, exitcode: int | None) -> GradtraceError:
         if exitcode == -signal.SIGALRM:  # the layout deadline (layout_deadline above) ended the worker
-            return GradtraceError(
-                "timeout",
-                f"laying out the graph took longer than {self.limits.layout_timeout_seconds:g} s and was "
-                "stopped; draw a smaller part of it (fewer steps, a shorter loop)",
+            message = Message(
+                "laying out the graph took longer than {seconds} s and was stopped; "
+                "draw a smaller part of it (fewer steps, a shorter loop)",
+                seconds=f"{self.limits.layout_timeout_seconds:g}",
             )
+            return GradtraceError("timeout", message, code="timeout.layout")
         # RLIMIT_CPU (SIGXCPU) and the wall clock race for a busy loop: both are a timeout to the user.
         if exitcode == -signal.SIGXCPU:
             return self._timeout_error()
-        return GradtraceError("limit", "the program was stopped: it used more memory or CPU time than gradtrace allows")
+        message = Message("the program was stopped: it used more memory or CPU time than gradtrace allows")
+        return GradtraceError("limit", message, code="limit.resources")
 
     def close(self) -> None:
         """Stop every worker, and wait (bounded) for replacements being started; none is left behind."""
@@ -427,7 +431,7 @@ class WorkerPool:
 
 def busy_error() -> RetryLater:
     """The 429 of a request that found no worker for its whole wait."""
-    return RetryLater("gradtrace is busy; try again in a moment", BUSY_RETRY_SECONDS)
+    return RetryLater(Message("gradtrace is busy; try again in a moment"), BUSY_RETRY_SECONDS, code="limit.busy")
 
 
 def _pickled(job: Job) -> bytes:
@@ -436,7 +440,8 @@ def _pickled(job: Job) -> bytes:
         return bytes(ForkingPickler.dumps(job))
     except Exception as exc:  # RecursionError, PicklingError, TypeError...: all the request's doing
         reason = type(exc).__name__
-        raise GradtraceError("request", f"gradtrace cannot send this request to a worker ({reason})") from None
+        message = Message("gradtrace cannot send this request to a worker ({reason})", reason=reason)
+        raise GradtraceError("request", message, code="request.unsendable") from None
 
 
 def _as_result(answer: object) -> Result:
@@ -449,4 +454,5 @@ def _as_error(payload: object) -> BaseException:
     """A worker's error reply; anything else there is a bug of ours, said plainly."""
     if isinstance(payload, GradtraceError):
         return payload
-    return GradtraceError("runtime", "gradtrace could not run this program (the worker answered no error)")
+    message = Message("gradtrace could not run this program (the worker answered no error)")
+    return GradtraceError("runtime", message, code="runtime.internal")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Limits
 from .errors import GradtraceError
+from .i18n import Message
 from .rendering.options import RenderOptions
 from .rendering.svg import ImageFormat
 from .result import result_json_bytes
@@ -127,16 +128,19 @@ def _answer(job: Job, limits: Limits) -> tuple[str, Any]:
             # Drawn here, not in the web process: Graphviz is neither thread-safe nor time-bounded.
             image = pipeline.draw_image(result, job.options.graph, job.image_format, layout_guard=guard)
             result = replace(result, image=image)
-        return "ok", result_json_bytes(result) if job.json_answer else result
+        # The JSON answer is encoded here, so its warnings and notes are rendered here, in the job's language.
+        return "ok", result_json_bytes(result, job.options.lang) if job.json_answer else result
     except GradtraceError as exc:
         return "error", exc
     except MemoryError:
-        return "error", GradtraceError("limit", "the program needs more memory than gradtrace allows")
+        message = Message("the program needs more memory than gradtrace allows")
+        return "error", GradtraceError("limit", message, code="limit.memory")
     except RecursionError:
-        return "error", GradtraceError("limit", "the program nests too deeply")
+        return "error", GradtraceError("limit", Message("the program nests too deeply"), code="limit.nesting")
     except Exception as exc:  # a bug of ours: say so plainly, keep the worker alive
         print(f"gradtrace worker: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
-        return "error", GradtraceError("runtime", f"gradtrace could not run this program ({type(exc).__name__})")
+        message = Message("gradtrace could not run this program ({error})", error=type(exc).__name__)
+        return "error", GradtraceError("runtime", message, code="runtime.internal")
 
 
 def serve_jobs(conn: Connection, limits: Limits) -> None:

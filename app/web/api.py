@@ -8,18 +8,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from ..pipeline import check_inputs
 from ..result import Result
 from ..worker import Job
 from .image_query import ImageQuery, image_query
 from .image_response import ImageRequest, answer_image
 from .jobs import pool_of, quota_of, run_admitted, run_admitted_json
+from .language import header_language, resolve_language
 from .schemas import GraphRequest
 
 router = APIRouter()
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": 'error: {"error": {type, message, line, col}}'}
+    code: {"description": 'error: {"error": {type, code, message, line, col}} (message in the request\'s language)'}
     for code in (400, 403, 408, 413, 414, 422, 429)
 }
 
@@ -40,8 +42,9 @@ async def run_job(request: Request, job: Job) -> Result:
 @router.post("/api/graph", responses=ERROR_RESPONSES, response_class=JSONResponse)
 async def post_graph(body: GraphRequest, request: Request) -> Response:
     """Run the code; answer every graph, the named tensors, what it printed and warnings."""
+    options = body.options.to_options(resolve_language(request, body.options.lang))
     check_inputs(body.inputs)
-    job = Job(body.code, body.inputs, body.options.to_options())
+    job = Job(body.code, body.inputs, options)
     # The worker encodes the answer (result_json_bytes): a large one costs the event loop every other
     # request waits on nothing, and needs no thread hand-off either.
     answer = await run_admitted_json(request, charged_client(request), job)
@@ -58,8 +61,12 @@ async def get_graph_svg(
 
     async def load() -> ImageRequest:
         if code is None:
-            raise GradtraceError("request", "give the PyTorch code as ?code=... (or use /svg/{encoded})")
-        return ImageRequest(code, query.input_values(), query.options(), "svg")
+            raise GradtraceError(
+                "request",
+                Message("give the PyTorch code as ?code=... (or use /svg/{{encoded}})"),
+                code="request.no_code",
+            )
+        return ImageRequest(code, query.input_values(), query.options(accepted=header_language(request)), "svg")
 
     return await answer_image(request, "svg", load)
 

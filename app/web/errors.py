@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from unicodedata import east_asian_width
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ..errors import GradtraceError, RetryLater
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, Text, render
 from ..rendering.drawing_text import drawing_text
 from ..result import Result, result_to_json
+from .language import answer_language
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -21,20 +25,38 @@ def error_headers(error: GradtraceError) -> dict[str, str]:
     return dict(NO_STORE)
 
 
-def error_json(error: GradtraceError) -> JSONResponse:
-    """`{"error": {...}}` with the error's status; never cached. A program that failed part-way also
-    answers what ran before the failing line under `partial` (the shape of a successful answer)."""
-    body: dict[str, object] = {"error": error.to_dict()}
+def error_json(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> JSONResponse:
+    """`{"error": {...}}` in `language` with the error's status; never cached. A program that failed part-way
+    also answers what ran before the failing line under `partial` (the shape of a successful answer)."""
+    body: dict[str, object] = {"error": error.to_dict(language)}
     if isinstance(error.partial, Result):
-        body["partial"] = result_to_json(error.partial)
+        body["partial"] = result_to_json(error.partial, language)
     return JSONResponse(body, status_code=error.status, headers=error_headers(error))
 
 
-def error_svg(error: GradtraceError) -> Response:
-    """A small SVG that shows the error where the graph would have been (for <img> tags)."""
-    text = error.display_message()
+def error_heading(error: GradtraceError, language: Language) -> str:
+    """The picture's first line: which kind of error this is."""
+    title = ERROR_TITLES.get(error.kind) or Message("gradtrace: {kind} error", kind=error.kind)
+    return render(title, language)
+
+
+# One literal msgid per kind, so each heading is translated as a whole.
+ERROR_TITLES: dict[str, Text] = {
+    "syntax": Message("gradtrace: syntax error"),
+    "forbidden": Message("gradtrace: forbidden error"),
+    "limit": Message("gradtrace: limit error"),
+    "timeout": Message("gradtrace: timeout error"),
+    "runtime": Message("gradtrace: runtime error"),
+    "render": Message("gradtrace: render error"),
+    "request": Message("gradtrace: request error"),
+}
+
+
+def error_svg(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> Response:
+    """A small SVG that shows the error, in `language`, where the graph would have been (for <img> tags)."""
+    text = error.display_message(language)
     lines = wrap_lines(text, 70)[:8]
-    width = 40 + 8 * max(len(line) for line in lines)  # 13px monospace: ~7.8px per character
+    width = 40 + 8 * max(text_columns(line) for line in lines)  # 13px monospace: ~7.8px per column
     height = 46 + 18 * len(lines)
     rows = "".join(
         f'<text x="16" y="{52 + 18 * i}" font-family="monospace" font-size="13" fill="#7f1d1d">'
@@ -47,41 +69,63 @@ def error_svg(error: GradtraceError) -> Response:
         f"<title>gradtrace error</title>"
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" rx="6" fill="#fef2f2" stroke="#dc2626"/>'
         f'<text x="16" y="28" font-family="sans-serif" font-size="14" font-weight="bold" fill="#991b1b">'
-        f"gradtrace: {drawing_text(error.kind)} error</text>{rows}</svg>"
+        f"{drawing_text(error_heading(error, language))}</text>{rows}</svg>"
     )
     return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=error_headers(error))
 
 
+def text_columns(text: str) -> int:
+    """How many monospace columns `text` takes: a CJK character (East Asian wide or full-width) takes two."""
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def wrap_lines(text: str, width: int) -> list[str]:
-    """`text` broken at spaces into lines of at most `width` characters."""
+    """`text` broken into lines of at most `width` columns: at spaces, or anywhere in Chinese, which has none."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        while len(paragraph) > width:
-            cut = paragraph.rfind(" ", 0, width)
-            cut = cut if cut > 0 else width
+        while text_columns(paragraph) > width:
+            fits = _fitting_chars(paragraph, width)
+            cut = paragraph.rfind(" ", 0, fits)
+            cut = cut if cut > 0 else fits
             lines.append(paragraph[:cut])
             paragraph = paragraph[cut:].lstrip()
         lines.append(paragraph)
     return lines
 
 
+def _fitting_chars(text: str, width: int) -> int:
+    """How many leading characters of `text` fit in `width` columns (at least one)."""
+    columns = 0
+    for index, char in enumerate(text):
+        columns += 2 if east_asian_width(char) in "WF" else 1
+        if columns > width:
+            return max(1, index)
+    return len(text)
+
+
 async def on_gradtrace_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GradtraceError)
-    return error_json(exc)
+    return error_json(exc, answer_language(request))
 
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:
+    """A body or query FastAPI could not read: pydantic's own words for each problem, framed in the language."""
     assert isinstance(exc, RequestValidationError)
     problems = []
     for item in exc.errors()[:5]:
         where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
         problems.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
-    message = "the request is not valid: " + "; ".join(problems)
-    return error_json(GradtraceError("request", message))
+    message = Message("the request is not valid: {problems}", problems="; ".join(problems))
+    return error_json(GradtraceError("request", message, code="request.invalid"), answer_language(request))
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    kind_message = {404: "no such page", 405: "that method is not allowed here"}
-    message = kind_message.get(exc.status_code, str(exc.detail))
-    return error_json(GradtraceError("request", message, status=exc.status_code))
+    language = answer_language(request)
+    if exc.status_code == 404:
+        error = GradtraceError("request", Message("no such page"), status=404, code="request.not_found")
+    elif exc.status_code == 405:
+        error = GradtraceError("request", Message("that method is not allowed here"), status=405, code="request.method")
+    else:
+        error = GradtraceError("request", str(exc.detail), status=exc.status_code, code="request.http")
+    return error_json(error, language)

@@ -25,6 +25,7 @@ from .fairness import ClientQuota
 from .guards import BodyTooLarge, RequestSizeGuard, body_too_large
 from .headers import CommonHeaders
 from .image_cache import RenderedImageCache
+from .language import answer_language
 from .resources import resource_dir
 
 
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
 
     async def on_body_too_large(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, BodyTooLarge)
-        return error_json(body_too_large(exc.limit))
+        return error_json(body_too_large(exc.limit), answer_language(request))
 
     app.add_exception_handler(BodyTooLarge, on_body_too_large)
     app.include_router(api.router)

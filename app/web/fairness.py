@@ -22,6 +22,7 @@ from starlette.types import Scope
 
 from ..config import Settings
 from ..errors import RetryLater
+from ..i18n import Message, Plural
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Charge = Literal["compute", "snippet"]
@@ -92,8 +93,11 @@ class ClientQuota:
             if not self._limiter.test(item, client):
                 reset = self._limiter.get_window_stats(item, client).reset_time
                 raise RetryLater(
-                    f"too many requests from your address (at most {item}); try again in a moment",
+                    Message(
+                        "too many requests from your address (at most {rate}); try again in a moment", rate=str(item)
+                    ),
                     math.ceil(reset - time.time()),
+                    code="limit.rate",
                 )
         for item in items:
             self._limiter.hit(item, client)
@@ -103,8 +107,13 @@ class ClientQuota:
         """Hold one of `client`'s concurrent jobs (waiting or running) while the block runs."""
         if self._jobs[client] >= self.max_jobs:
             raise RetryLater(
-                f"you already have {self.max_jobs} programs running or waiting; wait for their answers first",
+                Plural(
+                    "you already have {n} program running or waiting; wait for its answer first",
+                    "you already have {n} programs running or waiting; wait for their answers first",
+                    n=self.max_jobs,
+                ),
                 1,
+                code="limit.client_jobs",
             )
         self._jobs[client] += 1
         try:

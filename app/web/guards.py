@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from ..errors import GradtraceError
+from ..i18n import Language, Message
 from ..rendering.svg import ImageFormat
+from .language import scope_language
 
 
 class RequestSizeGuard:
@@ -23,34 +26,31 @@ class RequestSizeGuard:
             await self.app(scope, receive, send)
             return
         url_length = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        language = scope_language(scope)
         if url_length > self.max_url:
-            message = (
-                f"the URL is {url_length} characters; the limit is {self.max_url}. "
-                "Use the compressed /svg/{encoded} form or store the snippet with POST /api/snippets"
-            )
-            error = GradtraceError("limit", message, status=414)
+            error = url_too_long(url_length, self.max_url)
             picture = image_format_of(scope.get("path", ""))
             if picture is None:
-                await _refuse(send, error)
+                await _refuse(send, error, language)
             else:  # an <img> shows the message instead of a broken-image icon
                 from .error_pictures import error_picture
 
-                await (await error_picture(error, picture))(scope, receive, send)
+                await (await error_picture(error, picture, language))(scope, receive, send)
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
-            await _refuse(send, body_too_large(self.max_body))
+            await _refuse(send, body_too_large(self.max_body), language)
             return
         messages = await self._read_body(receive)
         if messages is None:
-            await _refuse(send, body_too_large(self.max_body))
+            await _refuse(send, body_too_large(self.max_body), language)
             return
         await self.app(scope, _replay(messages, receive), send)
 
-    async def _read_body(self, receive: Receive) -> list[Message] | None:
+    async def _read_body(self, receive: Receive) -> list[ASGIMessage] | None:
         """The body's messages, or None once it passes max_body. A chunked body has no Content-Length
         to check first; reading it here (at most max_body bytes) answers 413 rather than a parse error."""
-        messages: list[Message] = []
+        messages: list[ASGIMessage] = []
         seen = 0
         while True:
             message = await receive()
@@ -64,11 +64,11 @@ class RequestSizeGuard:
                 return messages
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def _replay(messages: list[ASGIMessage], receive: Receive) -> Receive:
     """A receive that hands out the body read already, then listens on (for disconnects)."""
     pending = list(messages)
 
-    async def replayed() -> Message:
+    async def replayed() -> ASGIMessage:
         return pending.pop(0) if pending else await receive()
 
     return replayed
@@ -90,8 +90,25 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+def url_too_long(length: int | None, limit: int) -> GradtraceError:
+    """The 414 of a URL past the limit (`length` None: its length is not known, only that it is too long)."""
+    advice = Message("Use the compressed /svg/{{encoded}} form or store the snippet with POST /api/snippets")
+    if length is None:
+        message = Message("the URL is longer than {limit} characters. {advice}", limit=limit, advice=advice)
+    else:
+        message = Message(
+            "the URL is {length} characters; the limit is {limit}. {advice}", length=length, limit=limit, advice=advice
+        )
+    return GradtraceError("limit", message, status=414, code="limit.url_length")
+
+
 def body_too_large(limit: int) -> GradtraceError:
-    return GradtraceError("limit", f"the request body is larger than {limit} bytes", status=413)
+    return GradtraceError(
+        "limit",
+        Message("the request body is larger than {limit} bytes", limit=limit),
+        status=413,
+        code="limit.body_size",
+    )
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -104,8 +121,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, error: GradtraceError) -> None:
-    body = json.dumps({"error": error.to_dict()}).encode()
+async def _refuse(send: Send, error: GradtraceError, language: Language) -> None:
+    body = json.dumps({"error": error.to_dict(language)}).encode()
     await send(
         {
             "type": "http.response.start",

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from ..errors import GradtraceError
+from ..i18n import DEFAULT_LANGUAGE, Language, Message
 from ..pipeline import parse_inputs
 from ..rendering.options import RenderOptions
+from .language import named_language
 from .schemas import GRAPH_INDEX_LIMIT, STEP_LIMIT
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -33,10 +35,12 @@ class ImageQuery:
     gradcheck: str | None = None
     edge_labels: str | None = None
     step: str | None = None
+    lang: str | None = None
 
-    def options(self, base: RenderOptions | None = None) -> RenderOptions:
-        """`base` with every option this query sets; a bad value is a `request` error."""
-        changes: dict[str, Any] = {}
+    def options(self, base: RenderOptions | None = None, accepted: Language = DEFAULT_LANGUAGE) -> RenderOptions:
+        """`base` with every option this query sets, speaking `lang` or else `accepted` (the Accept-Language
+        header's choice); a bad value is a `request` error."""
+        changes: dict[str, Any] = {"lang": named_language(self.lang) if self.lang is not None else accepted}
         for name in ("theme", "direction", "color_by"):
             raw = getattr(self, name)
             if raw is not None:
@@ -79,6 +83,9 @@ def image_query(
     gradcheck: Annotated[str | None, Query(description="true draws each leaf's numeric gradient check (✓/✗)")] = None,
     edge_labels: Annotated[str | None, Query(description="true/false: the chain rule on each edge; auto")] = None,
     step: Annotated[str | None, Query(description="draw the stepper's step k (forward, then backward steps)")] = None,
+    lang: Annotated[
+        str | None, Query(description="en or zh-CN: the drawing's words and error text; else Accept-Language")
+    ] = None,
 ) -> ImageQuery:
     """FastAPI dependency: the query as plain strings, checked later so errors can be pictures."""
     return ImageQuery(
@@ -94,13 +101,18 @@ def image_query(
         gradcheck=gradcheck,
         edge_labels=edge_labels,
         step=step,
+        lang=lang,
     )
 
 
 def _choice(name: str, raw: str) -> str:
     allowed = _CHOICES[name]
     if raw not in allowed:
-        raise GradtraceError("request", f"{name}={raw!r} is not one of {', '.join(allowed)}")
+        raise GradtraceError(
+            "request",
+            Message("{name}={value!r} is not one of {choices}", name=name, value=raw, choices=", ".join(allowed)),
+            code="request.option",
+        )
     return raw
 
 
@@ -110,7 +122,13 @@ def _integer(name: str, raw: str, low: int, high: int) -> int:
     except ValueError:
         number = low - 1
     if not low <= number <= high:
-        raise GradtraceError("request", f"{name}={raw!r} must be a whole number from {low} to {high}")
+        raise GradtraceError(
+            "request",
+            Message(
+                "{name}={value!r} must be a whole number from {low} to {high}", name=name, value=raw, low=low, high=high
+            ),
+            code="request.option",
+        )
     return number
 
 
@@ -120,4 +138,6 @@ def _flag(name: str, raw: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise GradtraceError("request", f"{name}={raw!r} must be true or false")
+    raise GradtraceError(
+        "request", Message("{name}={value!r} must be true or false", name=name, value=raw), code="request.option"
+    )

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from ..pipeline import output_version
 from ..rendering.options import RenderOptions
 from ..rendering.svg import ImageFormat
@@ -21,6 +22,7 @@ from ..worker import Job, WorkerPool
 from .error_pictures import MEDIA_TYPES, error_picture
 from .image_cache import RenderedImageCache
 from .jobs import quota_of, run_admitted
+from .language import answer_language
 
 CACHEABLE = "public, max-age=31536000, immutable"
 
@@ -72,17 +74,26 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Awaitable[ImageRequest]]) -> Response:
-    """Draw what `load` names, from the cache when possible; any GradtraceError is a picture of it."""
+    """Draw what `load` names, from the cache when possible; any GradtraceError is a picture of it, in the
+    request's language (the drawing's, once `load` has read the options)."""
+    language = answer_language(request)
     try:
         image = await load()
+        language = image.options.lang
         etag = image_etag(image, _drawing_limits(request))
-        headers = {"ETag": etag, "Cache-Control": CACHEABLE}
+        headers = {"ETag": etag, "Cache-Control": CACHEABLE, **language_vary(request)}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         body = await _image_bytes(request, image, etag)
     except GradtraceError as exc:
-        return await error_picture(exc, fmt)
+        return await error_picture(exc, fmt, language)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def language_vary(request: Request) -> dict[str, str]:
+    """`Vary: Accept-Language` when the URL names no `lang`: the same URL then draws another language's words
+    for another reader, and a shared cache (nginx, a CDN) must keep one copy per language."""
+    return {} if "lang" in request.query_params else {"Vary": "Accept-Language"}
 
 
 async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> bytes:
@@ -104,7 +115,9 @@ async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> byte
         except Exception as exc:
             error = exc
         except BaseException:  # cancelled: the waiters must still wake up
-            error = GradtraceError("timeout", "drawing this image was interrupted; load it again")
+            error = GradtraceError(
+                "timeout", Message("drawing this image was interrupted; load it again"), code="timeout.interrupted"
+            )
             raise
         finally:
             image_cache.land(etag, flight, body, error)
@@ -116,7 +129,7 @@ async def _draw(request: Request, client: str, image: ImageRequest) -> bytes:
     job = Job(image.code, image.inputs, image.options, image_format=image.fmt)
     result = await run_admitted(request, client, job)
     if result.image is None:
-        raise GradtraceError("render", "the worker returned no image")
+        raise GradtraceError("render", Message("the worker returned no image"), code="render.no_image")
     return result.image
 
 

@@ -23,6 +23,7 @@ from .embed import IMAGE_CONTENT, QueryOptions
 from .error_pictures import error_picture
 from .image_query import ImageQuery
 from .image_response import ImageRequest, answer_image
+from .language import answer_language, header_language
 from .source_encoding import decode_source
 
 router = APIRouter(tags=["kroki"])
@@ -123,7 +124,7 @@ async def get_kroki_image(
         _check_type(diagram_type)
         fmt = _format(output_format)
         source = decode_source(encoded, request.app.state.settings.limits.max_source_chars)
-        return ImageRequest(source, query.input_values(), query.options(), fmt)
+        return ImageRequest(source, query.input_values(), query.options(accepted=header_language(request)), fmt)
 
     return await answer_image(request, _picture_format(output_format), load)
 
@@ -138,14 +139,15 @@ async def post_kroki_json(request: Request) -> Response:
     try:
         body = await _json_body(request)
     except GradtraceError as exc:
-        return await error_picture(exc, "svg")
+        return await error_picture(exc, "svg", answer_language(request))
     output_format = body.get("output_format", "svg")
 
     async def load() -> ImageRequest:
         _check_type(body.get("diagram_type"))
         fmt = _format(output_format)
         query = _options_query(body.get("diagram_options"))
-        return ImageRequest(_source(body.get("diagram_source")), query.input_values(), query.options(), fmt)
+        options = query.options(accepted=header_language(request))
+        return ImageRequest(_source(body.get("diagram_source")), query.input_values(), options, fmt)
 
     return await answer_image(request, _picture_format(output_format), load)
 
@@ -169,7 +171,7 @@ async def post_kroki_typed(request: Request, output_format: str, query: QueryOpt
             source = _source(body.get("diagram_source"))
         else:
             chosen, source = query, await _text_body(request)
-        return ImageRequest(source, chosen.input_values(), chosen.options(), fmt)
+        return ImageRequest(source, chosen.input_values(), chosen.options(accepted=header_language(request)), fmt)
 
     return await answer_image(request, _picture_format(output_format), load)
 

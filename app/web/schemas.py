@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..i18n import Language
 from ..rendering.options import RenderOptions
 
 # `graph` (which backward() call an image draws) is bounded alike in JSON bodies and query strings.
@@ -49,9 +50,16 @@ class OptionsBody(BaseModel):
         "then gradients of the first k - F backward steps, numbered; past the end: the whole graph",
     )
 
-    def to_options(self) -> RenderOptions:
-        """The renderer's own options value."""
-        return RenderOptions(**self.model_dump())
+    lang: str | None = Field(
+        default=None,
+        description="the language of the answer's messages and the drawing's words: en or zh-CN (also zh, "
+        "zh-Hans, en-US...); null: the Accept-Language header's, else English",
+        examples=["zh-CN"],
+    )
+
+    def to_options(self, language: Language) -> RenderOptions:
+        """The renderer's own options value, speaking `language` (the request's, see web/language.py)."""
+        return RenderOptions(**self.model_dump(exclude={"lang"}), lang=language)
 
 
 class GraphRequest(BaseModel):

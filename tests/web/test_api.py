@@ -103,8 +103,8 @@ def test_errors_have_one_shape(
     response = client.post("/api/graph", json=body)
     assert response.status_code == status
     error = response.json()["error"]
-    assert set(error) == {"type", "message", "line", "col"}
-    assert error["type"] == kind
+    assert set(error) == {"type", "code", "message", "line", "col"}
+    assert error["type"] == kind == error["code"].split(".")[0]
     if line is not None:
         assert error["line"] == line
     assert "Traceback" not in error["message"]

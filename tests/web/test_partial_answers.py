@@ -22,7 +22,7 @@ def test_runtime_error_answers_the_error_and_what_ran(client: TestClient) -> Non
     assert response.status_code == 422
     body = response.json()
     assert set(body) == {"error", "partial"}
-    assert set(body["error"]) == {"type", "message", "line", "col"}  # the one error shape, unchanged
+    assert set(body["error"]) == {"type", "code", "message", "line", "col"}  # the one error shape
     assert body["error"]["type"] == "runtime" and body["error"]["line"] == 6
     partial = body["partial"]
     assert set(partial) >= {"graphs", "variables", "stdout", "outputs", "warnings"}
