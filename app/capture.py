@@ -21,6 +21,7 @@ from .gradcheck import CheckClock, check_call, overruled, watching_gradients
 from .graph.local_derivatives import Locals, local_derivatives
 from .graph.model import LeafCheck
 from .graph.tensors import Snapshot, snapshot
+from .i18n import Message, Text
 from .leaf_names import LeafNamer, binding_rank
 from .live_objects import RUN_ELEMENTS, LiveElements, LiveLeafTable, LiveNodes, NodeField, NodeRecord
 from .op_sizes import op_output_elements
@@ -222,7 +223,7 @@ class Recorder(TorchFunctionMode):
         self.captures: list[Capture] = []
         self.line: int | None = None
         self.last_root: torch.Tensor | None = None
-        self.warnings: list[str] = []
+        self.warnings: list[Text] = []
         self.nodes_drawn = 0  # autograd nodes of every capture so far, all to be laid out
         self.undrawn = 0  # backward() calls past max_graphs / max_drawn_nodes, run but not captured
         self.made = 0  # tensors made so far (ops' outputs and leaves): each one's forward step
@@ -280,7 +281,7 @@ class Recorder(TorchFunctionMode):
         (app/leaf_names.py); call once the run is over, before walking the graphs."""
         self.leaf_namer.resolve(self.seen.pinned, self.seen.leaf_names, self.seen.leaf_lines)
 
-    def warn(self, text: str) -> None:
+    def warn(self, text: Text) -> None:
         """A warning for the answer, once."""
         if text not in self.warnings:
             self.warnings.append(text)
@@ -323,9 +324,13 @@ class Recorder(TorchFunctionMode):
         if planned is not None and planned > self.limits.max_tensor_elements:
             raise GradtraceError(
                 "limit",
-                f"an operation would make a tensor of {planned} elements; "
-                f"the limit is {self.limits.max_tensor_elements}",
+                Message(
+                    "an operation would make a tensor of {count} elements; the limit is {limit}",
+                    count=planned,
+                    limit=self.limits.max_tensor_elements,
+                ),
                 self.line,
+                code="limit.tensor_elements",
             )
         out = func(*args, **kwargs)
         if isinstance(out, torch.Tensor):  # the common case, without flattening
@@ -367,8 +372,12 @@ class Recorder(TorchFunctionMode):
         if self.live_elements.count > self.limits.max_live_elements:
             raise GradtraceError(
                 "limit",
-                f"the program holds more than {self.limits.max_live_elements} tensor elements alive at once",
+                Message(
+                    "the program holds more than {limit} tensor elements alive at once",
+                    limit=self.limits.max_live_elements,
+                ),
                 self.line,
+                code="limit.live_elements",
             )
 
     def _record(self, tensor: torch.Tensor) -> None:
@@ -376,8 +385,13 @@ class Recorder(TorchFunctionMode):
         if numel > self.limits.max_tensor_elements:
             raise GradtraceError(
                 "limit",
-                f"an operation made a tensor of {numel} elements; the limit is {self.limits.max_tensor_elements}",
+                Message(
+                    "an operation made a tensor of {count} elements; the limit is {limit}",
+                    count=numel,
+                    limit=self.limits.max_tensor_elements,
+                ),
                 self.line,
+                code="limit.tensor_elements",
             )
         try:
             node = tensor.grad_fn
@@ -401,8 +415,12 @@ class Recorder(TorchFunctionMode):
             # no longer count.
             raise GradtraceError(
                 "limit",
-                f"the program holds more than {self.limits.max_live_autograd_nodes} autograd nodes alive at once",
+                Message(
+                    "the program holds more than {limit} autograd nodes alive at once",
+                    limit=self.limits.max_live_autograd_nodes,
+                ),
                 self.line,
+                code="limit.live_nodes",
             )
         if self.drawing_done():  # a training loop's later steps: no graph they make is drawn
             return
@@ -493,9 +511,12 @@ class Recorder(TorchFunctionMode):
         if len(nodes) > self.limits.max_graph_nodes:
             raise GradtraceError(
                 "limit",
-                f"the graph has more than {self.limits.max_graph_nodes} autograd nodes, the limit; "
-                "draw a smaller part of it",
+                Message(
+                    "the graph has more than {limit} autograd nodes, the limit; draw a smaller part of it",
+                    limit=self.limits.max_graph_nodes,
+                ),
                 self.line,
+                code="limit.graph_nodes",
             )
         self._check_drawing_size(nodes)
         self.nodes_drawn += len(nodes)
@@ -528,20 +549,22 @@ class Recorder(TorchFunctionMode):
     def _check_drawing_size(self, nodes: list[AutogradNode]) -> None:
         edges, segments = drawing_size(nodes)
         limits = self.limits
+        smaller = Message("Draw a smaller part of it: fewer steps, or combine fewer earlier tensors per step")
         if edges > limits.max_graph_edges:
-            what = f"the graph has {edges} edges; the limit is {limits.max_graph_edges}"
-        elif segments > limits.max_graph_segments:
-            what = (
-                f"the graph's edges cross {segments} levels in all (an edge from a tensor made many steps "
-                f"earlier counts once per step it skips); the limit is {limits.max_graph_segments}"
+            what = Message(
+                "the graph has {edges} edges; the limit is {limit}", edges=edges, limit=limits.max_graph_edges
             )
-        else:
-            return
-        raise GradtraceError(
-            "limit",
-            f"{what}. Draw a smaller part of it: fewer steps, or combine fewer earlier tensors per step",
-            self.line,
-        )
+            text = Message("{what}. {smaller}", what=what, smaller=smaller)
+            raise GradtraceError("limit", text, self.line, code="limit.graph_edges")
+        if segments > limits.max_graph_segments:
+            what = Message(
+                "the graph's edges cross {segments} levels in all (an edge from a tensor made many steps "
+                "earlier counts once per step it skips); the limit is {limit}",
+                segments=segments,
+                limit=limits.max_graph_segments,
+            )
+            text = Message("{what}. {smaller}", what=what, smaller=smaller)
+            raise GradtraceError("limit", text, self.line, code="limit.graph_segments")
 
     def capture_without_backward(self) -> Capture | None:
         """For a program that never calls backward(): back-propagate from the last bound tensor

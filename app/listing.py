@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from .graph.model import Edge, Graph, Node, TensorData
 from .graph.tensors import summarise
+from .i18n import Message, Text
 from .result import RenderedGraph, Variable
 
 
@@ -35,7 +36,7 @@ class ListingBudget:
 
 
 def within_listing_budget(
-    graphs: tuple[RenderedGraph, ...], variables: dict[str, Variable], elements: int, warnings: list[str]
+    graphs: tuple[RenderedGraph, ...], variables: dict[str, Variable], elements: int, warnings: list[Text]
 ) -> tuple[tuple[RenderedGraph, ...], dict[str, Variable]]:
     """The graphs and variables with at most `elements` numbers listed: named variables first,
     then the nodes in graph order. Only the JSON form changes: DOT and SVG are already drawn."""
@@ -47,8 +48,12 @@ def within_listing_budget(
     drawn = tuple(replace(g, graph=_graph_within(g.graph, budget)) for g in graphs)
     if budget.summarised:
         warnings.append(
-            f"this answer lists at most {elements} numbers: {budget.summarised} more tensor values "
-            "and gradients show only their min, max and mean (value_stats, grad_stats)"
+            Message(
+                "this answer lists at most {elements} numbers: {count} more tensor values "
+                "and gradients show only their min, max and mean (value_stats, grad_stats)",
+                elements=elements,
+                count=budget.summarised,
+            )
         )
     return drawn, listed
 

@@ -17,7 +17,7 @@ from .config import Limits
 from .errors import GradtraceError
 from .graph.tensors import to_tensor_data
 from .graph.walk import walk_graph
-from .i18n import Message
+from .i18n import Message, Plural, Text
 from .listing import within_listing_budget
 from .rendering.dot import drawn_folds, graph_to_dot, title_and_description
 from .rendering.options import RenderOptions
@@ -25,7 +25,7 @@ from .rendering.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import Execution, run_program
 from .sandbox.parse import parse_program
-from .sandbox.suggestions import called_name_hint, called_only, typo_names
+from .sandbox.suggestions import called_name_guess, called_only, typo_names
 from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 from .sandbox.torch_surface import printoptions_restored
 
@@ -52,7 +52,7 @@ def run(
     guard = layout_guard or nullcontext
     options = options or RenderOptions()
     program = parse_program(source, limits)
-    warnings: list[str] = []
+    warnings: list[Text] = []
     uncallable = called_only(program.tree, program.free_names)  # `prnt(x)`: a NameError, never an input
     free_names = tuple(name for name in program.free_names if name not in uncallable)
     typos = typo_names(program.tree, free_names)
@@ -80,7 +80,7 @@ def run(
     except (RuntimeError, ValueError, TypeError, IndexError) as exc:
         # The capture's own backward pass can fail where the program did not (e.g. a dtype
         # torch cannot differentiate); say what torch said.
-        raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
+        raise GradtraceError("runtime", pytorch_error(exc), code="runtime.pytorch") from None
     finally:
         torch.set_grad_enabled(grad_mode)
 
@@ -88,8 +88,16 @@ def run(
 def _hint_at_misspelt_call(error: GradtraceError, uncallable: set[str], tree: ast.Module) -> None:
     """`NameError: name 'prnt' is not defined` gets Python's `. Did you mean: 'print'?`."""
     for name in uncallable:
-        if error.message.endswith(f"NameError: name '{name}' is not defined"):
-            error.message += called_name_hint(name, tree)
+        guess = called_name_guess(name, tree)
+        if guess is not None and error.message.endswith(f"NameError: name '{name}' is not defined"):
+            error.text = Message("{error}. Did you mean: '{guess}'?", error=error.text, guess=guess)
+            error.message = str(error.text)
+
+
+def pytorch_error(exc: BaseException) -> Message:
+    """PyTorch's own error text as PyTorch wrote it (`RuntimeError: ...`), introduced in the learner's language."""
+    # Translators: {exception} and {error} are PyTorch's own words (RuntimeError, its message): keep them as they are.
+    return Message("{exception}: {error}", exception=type(exc).__name__, error=str(exc))
 
 
 def _finish(
@@ -100,15 +108,18 @@ def _finish(
     options: RenderOptions,
     limits: Limits,
     guard: LayoutGuard,
-    warnings: list[str],
+    warnings: list[Text],
 ) -> Result:
     """Captures -> Graphs -> SVG, and the named tensors, of a program that ran (or ran part-way)."""
     warnings.extend(execution.warnings + recorder.warnings)
     captures = list(recorder.captures)
     if recorder.undrawn:
         warnings.append(
-            f"only the first {len(captures)} backward() calls are drawn; "
-            f"{recorder.undrawn} later ones ran but are not drawn"
+            Message(
+                "only the first {drawn} backward() calls are drawn; {undrawn} later ones ran but are not drawn",
+                drawn=len(captures),
+                undrawn=recorder.undrawn,
+            )
         )
     if not captures:
         captures = _automatic_capture(recorder, warnings)
@@ -128,7 +139,7 @@ def _what_ran(
     options: RenderOptions,
     limits: Limits,
     guard: LayoutGuard,
-    warnings: list[str],
+    warnings: list[Text],
 ) -> Result | None:
     """The result of the lines that ran before a runtime error, or None when even that fails (the
     error itself is the answer then)."""
@@ -138,10 +149,10 @@ def _what_ran(
         return None
 
 
-def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[str]:
-    texts: list[str] = []
+def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[Text]:
+    texts: list[Text] = []
     for item in caught:
-        text = f"PyTorch warned: {item.message}"
+        text = Message("PyTorch warned: {warning}", warning=str(item.message))
         if text not in texts and not is_determinism_notice(str(item.message)):
             texts.append(text)
     return texts
@@ -151,7 +162,7 @@ def make_inputs(
     free_names: tuple[str, ...],
     inputs: Mapping[str, Any],
     limits: Limits,
-    warnings: list[str],
+    warnings: list[Text],
     typos: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0.
@@ -160,7 +171,7 @@ def make_inputs(
     inputs = _as_python_names(inputs)
     for name in inputs:
         if name not in free_names:
-            warnings.append(f"input `{name}` is not used: the code assigns it or never reads it")
+            warnings.append(Message("input `{name}` is not used: the code assigns it or never reads it", name=name))
     given: dict[str, Any] = {}
     tensors: dict[str, torch.Tensor] = {}
     total = 0
@@ -168,18 +179,29 @@ def make_inputs(
         value = inputs.get(name, 1.0)
         if name not in inputs and name in (typos or {}):
             warnings.append(
-                f"`{name}` is never assigned; did you mean `{(typos or {})[name]}`? As written it is an input: "
-                "a scalar tensor 1.0 with requires_grad=True"
+                Message(
+                    "`{name}` is never assigned; did you mean `{guess}`? As written it is an input: "
+                    "a scalar tensor 1.0 with requires_grad=True",
+                    name=name,
+                    guess=(typos or {})[name],
+                )
             )
         elif name not in inputs:
             warnings.append(
-                f"`{name}` is never assigned, so it is an input: a scalar tensor 1.0 with "
-                "requires_grad=True (give it another value in the inputs)"
+                Message(
+                    "`{name}` is never assigned, so it is an input: a scalar tensor 1.0 with "
+                    "requires_grad=True (give it another value in the inputs)",
+                    name=name,
+                )
             )
         tensor = _input_tensor(name, value)
         total += tensor.numel()
         if total > limits.max_inputs_elements:
-            raise GradtraceError("limit", f"inputs hold more than {limits.max_inputs_elements} numbers")
+            raise GradtraceError(
+                "limit",
+                Message("inputs hold more than {limit} numbers", limit=limits.max_inputs_elements),
+                code="limit.inputs_elements",
+            )
         given[name] = value
         tensors[name] = tensor
     return given, tensors
@@ -195,11 +217,20 @@ def check_inputs(inputs: Mapping[str, Any]) -> None:
         # Any Python name, Chinese too (PEP 3131): isidentifier() admits no control or bidi character,
         # so a name is safe to echo in warnings.
         if not (isinstance(name, str) and name.isidentifier()):
-            raise GradtraceError("request", "input names must be plain Python names such as `x` or `w1`")
+            raise GradtraceError(
+                "request",
+                Message("input names must be plain Python names such as `x` or `w1`"),
+                code="request.input_name",
+            )
         if not is_numeric_nest(value):
             raise GradtraceError(
                 "request",
-                f"input `{name}` must be a number or lists of numbers nested at most {MAX_INPUT_DEPTH} deep",
+                Message(
+                    "input `{name}` must be a number or lists of numbers nested at most {depth} deep",
+                    name=name,
+                    depth=MAX_INPUT_DEPTH,
+                ),
+                code="request.input_value",
             )
 
 
@@ -223,7 +254,11 @@ def _input_tensor(name: str, value: Any) -> torch.Tensor:
     try:
         return torch.tensor(value, dtype=torch.float32, requires_grad=True)
     except (ValueError, TypeError, RuntimeError) as exc:
-        raise GradtraceError("request", f"input `{name}` is not a rectangular array of numbers: {exc}") from None
+        raise GradtraceError(
+            "request",
+            Message("input `{name}` is not a rectangular array of numbers: {error}", name=name, error=str(exc)),
+            code="request.input_value",
+        ) from None
 
 
 def is_numeric_nest(value: Any, depth: int = 0) -> bool:
@@ -236,23 +271,31 @@ def is_numeric_nest(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _automatic_capture(recorder: Recorder, warnings: list[str]) -> list[Capture]:
+def _automatic_capture(recorder: Recorder, warnings: list[Text]) -> list[Capture]:
     capture = recorder.capture_without_backward()
     if capture is None:
         warnings.append(
-            "nothing to draw: no tensor with a grad_fn was assigned (make a leaf with "
-            "requires_grad=True and compute something from it)"
+            Message(
+                "nothing to draw: no tensor with a grad_fn was assigned (make a leaf with "
+                "requires_grad=True and compute something from it)"
+            )
         )
         return []
-    name = recorder.seen.node_names.get(capture.root_node, "the last result")
+    name: Text = recorder.seen.node_names.get(capture.root_node) or Message("the last result")
     warnings.append(
-        f"the code never calls backward(), so gradtrace back-propagated from `{name}`, the last "
-        "tensor with a grad_fn, leaving every .grad as it was"
+        Message(
+            "the code never calls backward(), so gradtrace back-propagated from `{name}`, the last "
+            "tensor with a grad_fn, leaving every .grad as it was",
+            name=name,
+        )
     )
     if capture.root.numel() != 1:
         warnings.append(
-            f"`{name}` is not a scalar, so the gradient started as ones of its shape, "
-            f"as {name}.backward(torch.ones_like({name})) would"
+            Message(
+                "`{name}` is not a scalar, so the gradient started as ones of its shape, "
+                "as {name}.backward(torch.ones_like({name})) would",
+                name=name,
+            )
         )
     return [capture]
 
@@ -269,24 +312,38 @@ def _render(
     return RenderedGraph(graph, dot, svg, folds)
 
 
-def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[str]:
+def _fold_warnings(graphs: tuple[RenderedGraph, ...]) -> list[Text]:
     """One warning when drawings fold long runs: what the first fold stands for, and how to see every step."""
     folds = [fold for rendered in graphs for fold in rendered.folds]
     if not folds:
         return []
     first = folds[0]
-    more = f" (and {len(folds) - 1} more such boxes)" if len(folds) > 1 else ""
-    what = f"{len(first.nodes)} {first.op} steps of a long run"
+    what = Message("{count} {op} steps of a long run", count=len(first.nodes), op=first.op)
     if first.period > 1:
-        what = f"{first.repeats} repetitions of a block of {first.period} ops ({' → '.join(first.block_ops)})"
-    return [
-        f"{what} are drawn as one box (×{first.repeats}){more}; "
+        what = Message(
+            "{repeats} repetitions of a block of {period} ops ({ops})",
+            repeats=first.repeats,
+            period=first.period,
+            ops=" → ".join(first.block_ops),
+        )
+    if len(folds) == 1:
+        drawn = Message("{what} are drawn as one box (×{repeats})", what=what, repeats=first.repeats)
+    else:
+        drawn = Plural(
+            "{what} are drawn as one box (×{repeats}) (and {n} more such box)",
+            "{what} are drawn as one box (×{repeats}) (and {n} more such boxes)",
+            n=len(folds) - 1,
+            what=what,
+            repeats=first.repeats,
+        )
+    how = Message(
         'every step is in the nodes list. To draw each: turn off "Collapse long runs", '
         "or set collapse_runs=false (collapse=0 in image URLs)"
-    ]
+    )
+    return [Message("{drawn}; {how}", drawn=drawn, how=how)]
 
 
-def describe_variables(names: Mapping[str, object], limits: Limits, warnings: list[str]) -> dict[str, Variable]:
+def describe_variables(names: Mapping[str, object], limits: Limits, warnings: list[Text]) -> dict[str, Variable]:
     """Every tensor bound to a name at the end (parameters of a bound nn.Module as `model.weight`)."""
     tensors: dict[str, torch.Tensor] = {}
     for name, value in names.items():
@@ -300,8 +357,11 @@ def describe_variables(names: Mapping[str, object], limits: Limits, warnings: li
             out[name] = _variable(tensor, limits)
         else:
             warnings.append(
-                f"`{name}` is not listed: it is a view made under no_grad and then changed in place, "
-                "so PyTorch refuses to read its grad_fn"
+                Message(
+                    "`{name}` is not listed: it is a view made under no_grad and then changed in place, "
+                    "so PyTorch refuses to read its grad_fn",
+                    name=name,
+                )
             )
     return out
 
@@ -332,11 +392,17 @@ def parse_inputs(raw: str | None) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise GradtraceError("request", f"`inputs` is not valid JSON: {exc}") from None
+        raise GradtraceError(
+            "request", Message("`inputs` is not valid JSON: {error}", error=str(exc)), code="request.inputs_json"
+        ) from None
     except RecursionError:  # json nests deeper than the interpreter's stack: not ours to draw either
-        raise GradtraceError("request", "`inputs` nests too deeply") from None
+        raise GradtraceError("request", Message("`inputs` nests too deeply"), code="request.inputs_json") from None
     if not isinstance(value, dict):
-        raise GradtraceError("request", '`inputs` must be a JSON object such as {"x": [1, 2]}')
+        raise GradtraceError(
+            "request",
+            Message("`inputs` must be a JSON object such as {example}", example='{"x": [1, 2]}'),
+            code="request.inputs_json",
+        )
     check_inputs(value)
     return value
 
@@ -344,10 +410,19 @@ def parse_inputs(raw: str | None) -> dict[str, Any]:
 def pick_graph_svg(result: Result, index: int) -> str:
     """The SVG of graph `index` (-1: the last one)."""
     if not result.graphs:
-        message = result.warnings[-1] if result.warnings else "the program builds no autograd graph"
-        raise GradtraceError("render", message)
+        message = result.warnings[-1] if result.warnings else Message("the program builds no autograd graph")
+        raise GradtraceError("render", message, code="render.no_graph")
     if not -len(result.graphs) <= index < len(result.graphs):
-        raise GradtraceError("request", f"there are {len(result.graphs)} graphs; graph={index} is not one of them")
+        raise GradtraceError(
+            "request",
+            Plural(
+                "there is {n} graph; graph={index} is not one of them",
+                "there are {n} graphs; graph={index} is not one of them",
+                n=len(result.graphs),
+                index=index,
+            ),
+            code="request.graph_index",
+        )
     return result.graphs[index].svg
 
 

@@ -48,7 +48,7 @@ def test_a_long_run_is_drawn_as_its_ends_and_one_fold() -> None:
     assert "1001 autograd nodes (994 of them drawn as 1 folded box)" in text  # the SVG's <desc>
     assert f"value {first.value.values:.4g} … {last.value.values:.4g}" in text  # type: ignore[union-attr]
     assert f"grad {first.grad.values:.4g} … {last.grad.values:.4g}" in text  # type: ignore[union-attr]
-    assert any("994 SinBackward0 steps" in w and "collapse_runs=false" in w for w in result.warnings)
+    assert any("994 SinBackward0 steps" in w and "collapse_runs=false" in w for w in map(str, result.warnings))
     # The JSON keeps every node and says which ones each fold stands for.
     body = result_to_json(result)["graphs"][0]
     assert len(body["nodes"]) == 1002
@@ -74,7 +74,7 @@ def test_collapse_off_draws_every_step() -> None:
     result = pipeline.run(chain(100), options=RenderOptions(collapse_runs=False))
     assert result.graphs[0].folds == ()
     assert len(drawn_ids(result.graphs[0].svg)) == 103  # 100 steps, SumBackward0, AccumulateGrad, x
-    assert not any("folds" in w for w in result.warnings)
+    assert not any("folds" in w for w in map(str, result.warnings))
     assert result_to_json(result)["graphs"][0]["folds"] == []
 
 
@@ -176,5 +176,5 @@ def test_one_warning_however_many_folds() -> None:
     )
     result = pipeline.run(code)
     assert [len(g.folds) for g in result.graphs] == [1, 1, 1]
-    (warning,) = [w for w in result.warnings if "drawn as one box" in w]
+    (warning,) = [w for w in map(str, result.warnings) if "drawn as one box" in w]
     assert "and 2 more such boxes" in warning

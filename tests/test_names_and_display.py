@@ -231,7 +231,7 @@ def test_bare_expressions_keep_their_place_among_printed_lines() -> None:
 def test_plotting_calls_show_nothing_but_their_warning() -> None:
     result = run("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n3 * 2\n")
     assert [(o.line, o.text) for o in result.outputs] == [(4, "6")]
-    assert any("plots are not drawn" in w for w in result.warnings)
+    assert any("plots are not drawn" in w for w in map(str, result.warnings))
 
 
 def test_bare_expression_text_counts_against_the_output_limit() -> None:
@@ -247,7 +247,7 @@ def test_bare_expression_text_counts_against_the_output_limit() -> None:
 
 def test_free_name_close_to_an_assigned_one_is_called_a_typo_and_stays_an_input() -> None:
     result = run("y = torch.tensor(2.0, requires_grad=True)\nz = yy * 3\nz.backward()")
-    assert "`yy` is never assigned; did you mean `y`?" in result.warnings[0]
+    assert "`yy` is never assigned; did you mean `y`?" in str(result.warnings[0])
     assert result.inputs == {"yy": 1.0}  # still an input, as the design card promises
     assert "yy" in leaf_names(result)
 
@@ -261,12 +261,12 @@ def test_free_name_close_to_an_assigned_one_is_called_a_typo_and_stays_an_input(
     ],
 )
 def test_a_plain_input_gets_no_typo_hint(source: str) -> None:
-    assert not any("did you mean" in w for w in run(source).warnings)
+    assert not any("did you mean" in w for w in map(str, run(source).warnings))
 
 
 def test_a_given_input_gets_no_typo_hint() -> None:
     result = run("y = torch.tensor(2.0)\nz = yy * 3\nz.backward()", {"yy": 2.0})
-    assert not any("yy" in w for w in result.warnings)
+    assert not any("yy" in w for w in map(str, result.warnings))
 
 
 @pytest.mark.parametrize(
@@ -363,7 +363,7 @@ def test_runtime_error_without_backward_draws_below_the_last_tensor_with_a_grad_
     partial = info.value.partial
     assert isinstance(partial, Result)
     assert [g.graph.root for g in partial.graphs] == ["b"]
-    assert any("back-propagated from `b`" in w for w in partial.warnings)
+    assert any("back-propagated from `b`" in w for w in map(str, partial.warnings))
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def test_the_fold_box_names_the_block_and_counts_its_repetitions() -> None:
         out = [e for e in edges if e.startswith(f"{shared} ->")]
         assert out.count(f"{shared} -> {fold.id};") == 1
         assert len(out) == 1 + (40 - fold.repeats)
-    warnings = " ".join(pipeline.run(loop("h = torch.sigmoid(w * h + b)", 40, SHARED)).warnings)
+    warnings = " ".join(map(str, pipeline.run(loop("h = torch.sigmoid(w * h + b)", 40, SHARED)).warnings))
     assert (
         f"{fold.repeats} repetitions of a block of 3 ops (MulBackward0 → AddBackward0 → SigmoidBackward0)" in warnings
     )

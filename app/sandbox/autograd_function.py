@@ -15,6 +15,7 @@ import torch
 
 from ..errors import GradtraceError
 from ..forward_tape import function_forward_tape
+from ..i18n import Message
 
 if TYPE_CHECKING:
     from .objects import UserClass
@@ -44,7 +45,13 @@ class FunctionContext:
 def _run(user_class: UserClass, name: str, ctx: Any, args: tuple[Any, ...]) -> Any:
     found, method = user_class.find(name)
     if not found:
-        raise GradtraceError("runtime", f"NotImplementedError: {user_class.name} must implement the {name} function")
+        raise GradtraceError(
+            "runtime",
+            Message(
+                "NotImplementedError: {cls} must implement the {function} function", cls=user_class.name, function=name
+            ),
+            code="runtime.not_implemented",
+        )
     function = getattr(method, "function", method)  # @staticmethod's function
     return user_class.caller.call_value(function, [FunctionContext(ctx), *args], {}, None)
 

@@ -14,6 +14,7 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
 from .objects import class_of
 from .values import HostFunction, Namespace, check_argument, is_tensor
@@ -26,7 +27,11 @@ LOADER_VALUES = frozenset({"dataset", "batch_size", "drop_last"})
 def make_dataset(*tensors: Any) -> TensorDataset:
     """TensorDataset(x, y): tensors with the same first dimension."""
     if not tensors or not all(is_tensor(t) for t in tensors):
-        raise GradtraceError("runtime", "TypeError: TensorDataset takes tensors, such as TensorDataset(x, y)")
+        raise GradtraceError(
+            "runtime",
+            Message("TypeError: TensorDataset takes tensors, such as TensorDataset(x, y)"),
+            code="runtime.type_error",
+        )
     return TensorDataset(*tensors)
 
 
@@ -45,8 +50,11 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **optio
     if unknown:
         raise GradtraceError(
             "forbidden",
-            f"DataLoader(..., {sorted(unknown)[0]}=...) is not available here; "
-            "use batch_size, shuffle, drop_last and generator",
+            Message(
+                "DataLoader(..., {option}=...) is not available here; use batch_size, shuffle, drop_last and generator",
+                option=sorted(unknown)[0],
+            ),
+            code="forbidden.argument",
         )
     if not isinstance(dataset, TensorDataset) and not is_user_dataset(dataset):
         check_argument(dataset, "DataLoader", allow_modules=False)
@@ -54,7 +62,9 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **optio
         check_argument(value, "DataLoader", allow_modules=False)
     generator = options.get("generator")
     if generator is not None and type(generator) is not torch.Generator:
-        raise GradtraceError("runtime", "TypeError: DataLoader's generator must be a torch.Generator")
+        raise GradtraceError(
+            "runtime", Message("TypeError: DataLoader's generator must be a torch.Generator"), code="runtime.type_error"
+        )
     # Workers would be processes of their own: batches are the same when loaded here.
     return DataLoader(
         dataset,
@@ -67,13 +77,19 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = False, **optio
 
 
 def _base_only(*args: Any, **kwargs: Any) -> None:
-    raise GradtraceError("forbidden", "`Dataset()` is used as a base class here: write `class MyData(Dataset):`")
+    raise GradtraceError(
+        "forbidden",
+        Message("`Dataset()` is used as a base class here: write `class MyData(Dataset):`"),
+        code="forbidden.dataset",
+    )
 
 
 def _read_attribute(obj: Any, name: str, shown: str, limits: Limits) -> object:
     allowed = DATASET_VALUES if isinstance(obj, TensorDataset) else LOADER_VALUES
     if name not in allowed:
-        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError(
+            "forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute"
+        )
     return getattr(obj, name)
 
 

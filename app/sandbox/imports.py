@@ -14,6 +14,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message, Text
 from . import extensions
 from .allowlist import names
 from .numpy_subset import build_numpy
@@ -30,8 +31,8 @@ TORCH_TOPS = frozenset({"torch", "math"})
 # Module tops offered in part; a name they lack is refused where it is used.
 OFFERED_TOPS = frozenset({"numpy", "random", "matplotlib", "collections", "pprint"})
 
-_SYSTEM = "gradtrace runs tensor code only: files, processes, the network and the system are out of reach"
-_HINTS: dict[str, str] = {
+_SYSTEM = Message("gradtrace runs tensor code only: files, processes, the network and the system are out of reach")
+_HINTS: dict[str, Message] = {
     **dict.fromkeys(
         names(
             """
@@ -41,23 +42,22 @@ _HINTS: dict[str, str] = {
         ),
         _SYSTEM,
     ),
-    "sklearn": "build the data with torch instead (torch.randn, torch.linspace, torch.randint)",
-    "pandas": "hold the data in tensors or lists instead",
-    "scipy": "use the torch function of the same name instead",
-    "torchvision": "make images with torch.rand(N, C, H, W) instead of loading a dataset",
-    "tqdm": "loop over the iterable itself instead (for batch in loader:)",
-    "IPython": "print the value instead",
-    "seaborn": "plots are not drawn; print the numbers instead",
-    "torch": "gradtrace offers torch's tensor, autograd, nn, optim and utils.data functions",
+    "sklearn": Message("build the data with torch instead (torch.randn, torch.linspace, torch.randint)"),
+    "pandas": Message("hold the data in tensors or lists instead"),
+    "scipy": Message("use the torch function of the same name instead"),
+    "torchvision": Message("make images with torch.rand(N, C, H, W) instead of loading a dataset"),
+    "tqdm": Message("loop over the iterable itself instead (for batch in loader:)"),
+    "IPython": Message("print the value instead"),
+    "seaborn": Message("plots are not drawn; print the numbers instead"),
+    "torch": Message("gradtrace offers torch's tensor, autograd, nn, optim and utils.data functions"),
 }
-_DEFAULT_HINT = (
+_DEFAULT_HINT = Message(
     "gradtrace offers torch, math, numpy (a small subset), random, collections (OrderedDict, defaultdict, "
-    "Counter), pprint and "
-    "matplotlib.pyplot (calls ignored)"
+    "Counter), pprint and matplotlib.pyplot (calls ignored)"
 )
 
 
-def hint_for(module: str) -> str:
+def hint_for(module: str) -> Message:
     """What the learner can write instead of using `module`."""
     return _HINTS.get(module.split(".")[0], _DEFAULT_HINT)
 
@@ -68,7 +68,13 @@ class UnofferedModule(Namespace):
     def member(self, name: str, shown: str) -> object:
         raise GradtraceError(
             "forbidden",
-            f"`{shown}` is not available: gradtrace does not offer the module `{self.name}`; {hint_for(self.name)}",
+            Message(
+                "`{name}` is not available: gradtrace does not offer the module `{module}`; {hint}",
+                name=shown,
+                module=self.name,
+                hint=hint_for(self.name),
+            ),
+            code="forbidden.import",
         )
 
 
@@ -80,7 +86,11 @@ def unoffered_name(dotted: str) -> HostFunction:
     module = dotted.rpartition(".")[0]
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise GradtraceError("forbidden", f"`{dotted}` is not available in gradtrace; {hint_for(module)}")
+        raise GradtraceError(
+            "forbidden",
+            Message("`{name}` is not available in gradtrace; {hint}", name=dotted, hint=hint_for(module)),
+            code="forbidden.import",
+        )
 
     return HostFunction(dotted, refuse, policy="builtin")
 
@@ -155,7 +165,7 @@ class ImportedModules:
             return submodule
         return unoffered_name(f"{module.name}.{name}")
 
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Text]:
         """Warnings about imported modules (plots that were not drawn)."""
         warning = self.plotting.warning() if self.plotting is not None else None
         return [] if warning is None else [warning]

@@ -12,6 +12,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Text
 from . import extensions, guards
 from .addresses import AddressMask
 from .builtins import build_builtins, materialise
@@ -60,7 +61,7 @@ class Execution:
 
     names: dict[str, object]
     stdout: str
-    warnings: list[str] = field(default_factory=list)  # about imported modules (plots not drawn)
+    warnings: list[Text] = field(default_factory=list)  # about imported modules (plots not drawn)
     outputs: list[Echo] = field(default_factory=list)  # what bare expression lines showed
 
 

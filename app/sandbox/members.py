@@ -13,7 +13,7 @@ from ..errors import GradtraceError
 from . import allowlist, extensions, guards
 from .builtins import materialise
 from .optimizer_steps import unwatched_method
-from .suggestions import value_refusal
+from .suggestions import not_available_here, value_refusal
 from .user_modules import ModuleTable
 from .values import HostFunction, Namespace, check_argument, check_result, kind_of, text_size
 
@@ -87,7 +87,7 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
         return value
     if obj is None:  # the common learner slip (`x.grad_fn` of a leaf): say it as Python does
         raise GradtraceError("runtime", f"AttributeError: 'NoneType' object has no attribute '{name}'")
-    raise GradtraceError("forbidden", f"`{shown}` is not available here" + value_refusal(kind, name))
+    raise GradtraceError("forbidden", not_available_here(shown, value_refusal(kind, name)), code="forbidden.attribute")
 
 
 def check_param_groups(optimizer: Any, callee: str) -> None:

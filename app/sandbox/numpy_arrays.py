@@ -17,6 +17,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from ..live_objects import RUN_ELEMENTS
 from . import extensions
 from .sizes import nested_length
@@ -63,7 +64,14 @@ def refuse_size(name: str, count: int, limits: Limits) -> None:
     """Refuse an array past max_tensor_elements before numpy allocates it."""
     if count > limits.max_tensor_elements:
         raise GradtraceError(
-            "limit", f"`{name}` would make an array of {count} elements; the limit is {limits.max_tensor_elements}"
+            "limit",
+            Message(
+                "`{name}` would make an array of {count} elements; the limit is {limit}",
+                name=name,
+                count=count,
+                limit=limits.max_tensor_elements,
+            ),
+            code="limit.tensor_elements",
         )
 
 
@@ -84,7 +92,11 @@ def as_dtype(value: Any) -> Any:
         return value.cls
     if isinstance(value, str) and value in (*DTYPE_CLASSES, "float", "int", "bool", "complex"):
         return value
-    raise GradtraceError("forbidden", "dtype must be a numpy number type such as np.float32, or float/int/bool")
+    raise GradtraceError(
+        "forbidden",
+        Message("dtype must be a numpy number type such as np.float32, or float/int/bool"),
+        code="forbidden.numpy_dtype",
+    )
 
 
 def clean_arguments(name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -93,8 +105,12 @@ def clean_arguments(name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> t
         # numpy leaves the unselected elements of a fresh output unset: bytes of earlier requests.
         raise GradtraceError(
             "forbidden",
-            f"`{name}(..., where=...)` needs `out=` here (numpy leaves the other elements unset); "
-            "write out=np.zeros_like(x), or np.where(mask, result, 0)",
+            Message(
+                "`{name}(..., where=...)` needs `out=` here (numpy leaves the other elements unset); "
+                "write out=np.zeros_like(x), or np.where(mask, result, 0)",
+                name=name,
+            ),
+            code="forbidden.numpy_where",
         )
     clean_args = [_clean(name, a) for a in args]
     clean_kwargs = {k: (as_dtype(v) if k == "dtype" else _clean(name, v)) for k, v in kwargs.items()}
@@ -110,7 +126,11 @@ def _clean(name: str, value: Any) -> Any:
     if isinstance(value, str) and value in (*DTYPE_CLASSES, "float", "int", "bool", "complex"):
         return value  # a.astype('float32')
     if isinstance(value, str):
-        raise GradtraceError("forbidden", f"`{name}` works on numbers here; gradtrace's numpy holds no text")
+        raise GradtraceError(
+            "forbidden",
+            Message("`{name}` works on numbers here; gradtrace's numpy holds no text", name=name),
+            code="forbidden.numpy_text",
+        )
     return value
 
 
@@ -128,7 +148,13 @@ def checked_result(name: str, value: Any, limits: Limits) -> Any:
     items = value if isinstance(value, tuple) else (value,)
     for item in items:
         if isinstance(item, np.ndarray) and item.dtype.kind not in NUMERIC_KINDS:
-            raise GradtraceError("forbidden", f"`{name}` made an array of {item.dtype}; gradtrace holds numbers only")
+            raise GradtraceError(
+                "forbidden",
+                Message(
+                    "`{name}` made an array of {dtype}; gradtrace holds numbers only", name=name, dtype=str(item.dtype)
+                ),
+                code="forbidden.numpy_text",
+            )
         if isinstance(item, np.ndarray):
             refuse_size(name, int(item.size), limits)
     return value
@@ -194,9 +220,15 @@ def check_operation(op: Callable[[Any, Any], Any], left: Any, right: Any, limits
         return  # 'loss=%.4f' % array: text formatting, checked as for any value
     for value in (left, right):
         if kind_of(value) not in ("plain", "ndarray", "tensor", "container", "size"):
-            raise GradtraceError("runtime", f"TypeError: unsupported operand type for numpy: '{type(value).__name__}'")
+            raise GradtraceError(
+                "runtime",
+                Message("TypeError: unsupported operand type for numpy: '{type}'", type=type(value).__name__),
+                code="runtime.type_error",
+            )
         if isinstance(value, str):
-            raise GradtraceError("forbidden", "gradtrace's numpy arrays hold numbers only")
+            raise GradtraceError(
+                "forbidden", Message("gradtrace's numpy arrays hold numbers only"), code="forbidden.numpy_text"
+            )
         if isinstance(value, (list, tuple)):
             check_data("this operation", value, limits)
     try:
@@ -220,7 +252,12 @@ def watch_array(value: Any, limits: Limits) -> None:
     live.add_array(value)
     if live.count > limits.max_live_elements:
         raise GradtraceError(
-            "limit", f"the program holds more than {limits.max_live_elements} tensor and array elements alive at once"
+            "limit",
+            Message(
+                "the program holds more than {limit} tensor and array elements alive at once",
+                limit=limits.max_live_elements,
+            ),
+            code="limit.live_elements",
         )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
 from .values import HostFunction
 
@@ -28,12 +29,22 @@ def _names(given: Any, offered: frozenset[str], what: str) -> list[str]:
     if given is None:
         return []
     if type(given) not in (list, tuple) or not all(type(flag) is str for flag in given):
-        raise GradtraceError("runtime", f"TypeError: np.nditer's {what} takes a list of names")
+        raise GradtraceError(
+            "runtime",
+            Message("TypeError: np.nditer's {option} takes a list of names", option=what),
+            code="runtime.type_error",
+        )
     for flag in given:
         if flag not in offered:
             raise GradtraceError(
                 "forbidden",
-                f"np.nditer's {what} `{flag}` is not available here; gradtrace offers {', '.join(sorted(offered))}",
+                Message(
+                    "np.nditer's {option} `{flag}` is not available here; gradtrace offers {offered}",
+                    option=what,
+                    flag=flag,
+                    offered=", ".join(sorted(offered)),
+                ),
+                code="forbidden.numpy_nditer",
             )
     return list(given)
 
@@ -41,9 +52,15 @@ def _names(given: Any, offered: frozenset[str], what: str) -> list[str]:
 def nditer(op: Any, flags: Any = None, op_flags: Any = None, order: Any = "K") -> np.nditer:
     """np.nditer(array, flags=[...], op_flags=[...], order=...) over one numpy array."""
     if type(op) is not np.ndarray:
-        raise GradtraceError("forbidden", "np.nditer takes one numpy array here; make it with np.array(...) first")
+        raise GradtraceError(
+            "forbidden",
+            Message("np.nditer takes one numpy array here; make it with np.array(...) first"),
+            code="forbidden.numpy_nditer",
+        )
     if order not in ORDERS:
-        raise GradtraceError("runtime", "ValueError: order must be one of 'C', 'F', 'A', or 'K'")
+        raise GradtraceError(
+            "runtime", Message("ValueError: order must be one of 'C', 'F', 'A', or 'K'"), code="runtime.value_error"
+        )
     options: dict[str, Any] = {"flags": _names(flags, FLAGS, "flag"), "order": order}
     if op_flags is not None:  # numpy's default (read-only) differs from an empty list (an error)
         options["op_flags"] = _names(op_flags, OP_FLAGS, "op_flag")
@@ -57,7 +74,11 @@ def read_iterator_attribute(obj: Any, name: str, shown: str, limits: Limits) -> 
     if name in ITERATOR_METHODS:
         return HostFunction(shown, getattr(obj, name), policy="builtin")
     offered = ", ".join(sorted(ITERATOR_VALUES | ITERATOR_METHODS))
-    raise GradtraceError("forbidden", f"`{shown}` is not available here; an np.nditer offers {offered}")
+    raise GradtraceError(
+        "forbidden",
+        Message("`{name}` is not available here; an np.nditer offers {offered}", name=shown, offered=offered),
+        code="forbidden.attribute",
+    )
 
 
 extensions.register_kind("nditer", np.nditer)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
 from .allowlist import names
 from .numpy_arrays import (
@@ -34,11 +35,20 @@ from .numpy_arrays import (
 from .numpy_iteration import nditer
 from .values import HostFunction, Namespace
 
-# Shown with every refusal of a numpy name this subset lacks.
-SUBSET_HINT = (
-    "gradtrace offers a small numpy subset (array, zeros, ones, arange, linspace, random.seed/randn/rand, "
-    "exp, log, dot, sum, mean, maximum, ...); the same work can be written with torch tensors"
-)
+
+def subset_refusal(shown: str) -> GradtraceError:
+    """The refusal of a numpy name this subset lacks, saying what it offers and what to write instead."""
+    return GradtraceError(
+        "forbidden",
+        Message(
+            "`{name}` is not available: gradtrace offers a small numpy subset (array, zeros, ones, arange, "
+            "linspace, random.seed/randn/rand, exp, log, dot, sum, mean, maximum, ...); the same work can be "
+            "written with torch tensors",
+            name=shown,
+        ),
+        code="forbidden.numpy",
+    )
+
 
 # Elementwise functions of one array: the result is as large as the input.
 UNARY = names(
@@ -118,7 +128,11 @@ def _array(limits: Limits) -> Callable[..., Any]:
 def _scalar(cls: type) -> Callable[..., Any]:
     def make(value: Any = 0) -> Any:
         if isinstance(value, (str, list, tuple)):
-            raise GradtraceError("forbidden", f"np.{cls.__name__}(...) takes one number here")
+            raise GradtraceError(
+                "forbidden",
+                Message("{function}(...) takes one number here", function="np." + cls.__name__),
+                code="forbidden.numpy_argument",
+            )
         return cls(value)
 
     return make
@@ -133,12 +147,18 @@ class RandomFunctions:
 
     def seed(self, value: Any = None) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
-            raise GradtraceError("runtime", "ValueError: np.random.seed takes an integer from 0 to 2**32 - 1 here")
+            raise GradtraceError(
+                "runtime",
+                Message("ValueError: np.random.seed takes an integer from 0 to 2**32 - 1 here"),
+                code="runtime.value_error",
+            )
         self.state.seed(value)
 
     def shuffle(self, values: Any) -> None:
         if not isinstance(values, (np.ndarray, list)):
-            raise GradtraceError("runtime", "TypeError: np.random.shuffle takes an array or a list")
+            raise GradtraceError(
+                "runtime", Message("TypeError: np.random.shuffle takes an array or a list"), code="runtime.type_error"
+            )
         self.state.shuffle(values)
 
     def namespace(self, limits: Limits) -> Namespace:
@@ -199,7 +219,11 @@ class RandomFunctions:
 
 def _seed_of(seed: Any) -> int:
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32):
-        raise GradtraceError("runtime", "ValueError: a numpy seed is an integer from 0 to 2**32 - 1 here")
+        raise GradtraceError(
+            "runtime",
+            Message("ValueError: a numpy seed is an integer from 0 to 2**32 - 1 here"),
+            code="runtime.value_error",
+        )
     return seed if seed is not None else 0  # unseeded: the request's seed, so answers stay the same
 
 
@@ -227,7 +251,7 @@ class SubsetNamespace(Namespace):
 
     def member(self, name: str, shown: str) -> object:
         if name not in self.members:
-            raise GradtraceError("forbidden", f"`{shown}` is not available: {SUBSET_HINT}")
+            raise subset_refusal(shown)
         return self.members[name]
 
 
@@ -279,7 +303,11 @@ def build_numpy(limits: Limits, seed: int) -> Namespace:
 
 
 def _not_constructible(*args: Any, **kwargs: Any) -> None:
-    raise GradtraceError("forbidden", "np.ndarray(...) is not available here; use np.zeros(shape) or np.array(data)")
+    raise GradtraceError(
+        "forbidden",
+        Message("np.ndarray(...) is not available here; use np.zeros(shape) or np.array(data)"),
+        code="forbidden.numpy",
+    )
 
 
 # --- attributes of arrays -------------------------------------------------------------------------
@@ -300,7 +328,7 @@ def read_array_attribute(obj: Any, name: str, shown: str, limits: Limits) -> obj
     if name in ARRAY_VALUES:
         return getattr(obj, name)
     if name not in ARRAY_METHODS:
-        raise GradtraceError("forbidden", f"`{shown}` is not available: {SUBSET_HINT}")
+        raise subset_refusal(shown)
     method = getattr(obj, name)
     if name == "tolist":
         return HostFunction(shown, _checked_tolist(obj, limits), policy="builtin")
@@ -314,7 +342,12 @@ def _checked_tolist(obj: Any, limits: Limits) -> Callable[[], Any]:
         if int(np.size(obj)) > limits.max_sequence_length:
             raise GradtraceError(
                 "limit",
-                f"`tolist()` would make a list of {np.size(obj)} elements; the limit is {limits.max_sequence_length}",
+                Message(
+                    "`tolist()` would make a list of {count} elements; the limit is {limit}",
+                    count=int(np.size(obj)),
+                    limit=limits.max_sequence_length,
+                ),
+                code="limit.sequence_length",
             )
         return obj.tolist()
 
@@ -326,7 +359,7 @@ extensions.ATTRIBUTES["npdtype"] = lambda obj, name, shown, limits: _no_attribut
 
 
 def _no_attribute(shown: str) -> object:
-    raise GradtraceError("forbidden", f"`{shown}` is not available here")
+    raise GradtraceError("forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute")
 
 
-__all__ = ["SUBSET_HINT", "build_numpy", "check_data", "checked_result", "refuse_size"]
+__all__ = ["build_numpy", "check_data", "checked_result", "refuse_size", "subset_refusal"]

@@ -22,6 +22,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from ..live_objects import RUN_ELEMENTS
 
 
@@ -49,5 +50,9 @@ def count_state(optimizer: torch.optim.Optimizer, limits: Limits) -> None:
                 live.add(value)
     if live.count > limits.max_live_elements:
         raise GradtraceError(
-            "limit", f"the program holds more than {limits.max_live_elements} tensor elements alive at once"
+            "limit",
+            Message(
+                "the program holds more than {limit} tensor elements alive at once", limit=limits.max_live_elements
+            ),
+            code="limit.live_elements",
         )

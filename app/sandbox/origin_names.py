@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from .imports import UnofferedModule
 from .objects import BoundMethod, SandboxException, UserClass, is_user_instance
 from .user_operators import type_name
@@ -35,17 +36,27 @@ def module_of(value: object, shown: str) -> str:
         named_as_is = isinstance(cls, type) and value.name.rsplit(".", 1)[-1] == cls.__name__
         if named_as_is and cls.__module__.split(".")[0] in _LIBRARY_TOPS:  # never gradtrace's own
             return cls.__module__
-        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError(
+            "forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute"
+        )
     if kind_of(value) in _TORCH_KINDS:
         for klass in type(value).__mro__:
             found = vars(klass).get("__module__")
             if isinstance(found, str):
                 return found
     if isinstance(value, Namespace):
-        raise GradtraceError("runtime", f"AttributeError: module '{value.name}' has no attribute '__module__'")
+        raise GradtraceError(
+            "runtime",
+            Message("AttributeError: module '{module}' has no attribute '__module__'", module=value.name),
+            code="runtime.attribute_error",
+        )
     if kind_of(value) in ("plain", "container", "ndarray", "size", "device") or isinstance(value, SandboxException):
-        raise GradtraceError("runtime", f"AttributeError: '{type_name(value)}' object has no attribute '__module__'")
-    raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError(
+            "runtime",
+            Message("AttributeError: '{type}' object has no attribute '__module__'", type=type_name(value)),
+            code="runtime.attribute_error",
+        )
+    raise GradtraceError("forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute")
 
 
 def module_name(value: Namespace, shown: str) -> str:
@@ -54,4 +65,4 @@ def module_name(value: Namespace, shown: str) -> str:
         value.member("__name__", shown)  # refuses, saying what gradtrace offers instead
     if isinstance(sys.modules.get(value.name), type(sys)):
         return value.name
-    raise GradtraceError("forbidden", f"`{shown}` is not available here")
+    raise GradtraceError("forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute")

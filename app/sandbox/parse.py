@@ -12,7 +12,7 @@ from ..config import Limits
 from ..errors import GradtraceError
 from . import allowlist
 from .objects import SPECIAL_READS, USER_DUNDERS
-from .suggestions import attribute_refusal
+from .suggestions import attribute_refusal, not_available_here
 
 # Node kinds the interpreter knows; anything else is refused by name.
 SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
@@ -261,10 +261,11 @@ def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
         if not public:
             _check_name(attr.attr, attr.lineno, shown, own=defined)
         if attr.attr not in known and attr.attr not in defined and not public:
-            why = "is not available here" + (
-                _INSTEAD.get(attr.attr) or attribute_refusal(dotted_name(attr).split("."), known | defined)
-            )
-            raise _forbid(shown, attr.lineno, why)
+            if attr.attr in _INSTEAD:
+                raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD[attr.attr])
+            why = attribute_refusal(dotted_name(attr).split("."), known | defined)
+            refusal = not_available_here(dotted_name(attr), why)
+            raise GradtraceError("forbidden", refusal, attr.lineno, code="forbidden.attribute")
 
 
 def dotted_name(node: ast.Attribute) -> str:

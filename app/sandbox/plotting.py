@@ -10,10 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import Limits
+from ..i18n import Message
 from . import extensions
 from .values import HostFunction, Namespace
-
-PLOT_WARNING = "plots are not drawn: gradtrace ran the matplotlib calls as no-ops (lines {lines})"
 
 
 class PlotStandIn:
@@ -48,12 +47,12 @@ class IgnoredPlotting:
 
         return HostFunction(f"plt.{name}", ignored, policy="builtin")
 
-    def warning(self) -> str | None:
+    def warning(self) -> Message | None:
         """The warning to give, or None when no plotting call ran."""
         if not self.lines:
             return None
         shown = ", ".join(map(str, self.lines[:10])) + (", ..." if len(self.lines) > 10 else "")
-        return PLOT_WARNING.format(lines=shown)
+        return Message("plots are not drawn: gradtrace ran the matplotlib calls as no-ops (lines {lines})", lines=shown)
 
 
 class PyplotNamespace(Namespace):

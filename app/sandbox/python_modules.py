@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions, guards
 from .builtins import materialise, to_text
 from .values import HostFunction, Namespace, check_result, kind_of
@@ -52,7 +53,14 @@ class PartialModule(Namespace):
         if name not in self.members:
             offered = ", ".join(sorted(self.members))
             raise GradtraceError(
-                "forbidden", f"`{shown}` is not available: gradtrace offers {offered} of `{self.name}`"
+                "forbidden",
+                Message(
+                    "`{name}` is not available: gradtrace offers {offered} of `{module}`",
+                    name=shown,
+                    offered=offered,
+                    module=self.name,
+                ),
+                code="forbidden.attribute",
             )
         return self.members[name]
 
@@ -80,7 +88,9 @@ def _factory(run: Printer, given: object) -> Callable[[], object] | None:
         return given.cls
     if kind_of(given) not in _FACTORY_KINDS:
         raise GradtraceError(
-            "forbidden", "defaultdict's factory is a type (list, int, float, dict, set) or a function of your program"
+            "forbidden",
+            Message("defaultdict's factory is a type (list, int, float, dict, set) or a function of your program"),
+            code="forbidden.argument",
         )
 
     def make() -> object:
@@ -148,18 +158,38 @@ def nesting_depth(value: object, most: int) -> int:
 def _formatter(limits: Limits, sort_default: bool) -> Callable[..., str]:
     def pformat(value: object, *args: Any, **options: Any) -> str:
         if args:
-            raise GradtraceError("runtime", "TypeError: give pprint's options by name (width=60)")
+            raise GradtraceError(
+                "runtime", Message("TypeError: give pprint's options by name (width=60)"), code="runtime.type_error"
+            )
         unknown = sorted(set(options) - _PPRINT_OPTIONS)
         if unknown:
-            where = "gradtrace prints to the output only" if unknown[0] == "stream" else "it is not offered"
-            raise GradtraceError("forbidden", f"pprint's `{unknown[0]}=` is not available here: {where}")
+            where = (
+                Message("gradtrace prints to the output only")
+                if unknown[0] == "stream"
+                else Message("it is not offered")
+            )
+            raise GradtraceError(
+                "forbidden",
+                Message("pprint's `{option}=` is not available here: {why}", option=unknown[0], why=where),
+                code="forbidden.argument",
+            )
         for key, option in options.items():
             if type(option) not in (int, bool) and not (key == "depth" and option is None):
-                raise GradtraceError("runtime", f"TypeError: pprint's {key}= takes a number here")
+                raise GradtraceError(
+                    "runtime",
+                    Message("TypeError: pprint's {option}= takes a number here", option=key),
+                    code="runtime.type_error",
+                )
         if options.get("indent", 1) > 1000 or options.get("width", 80) > 100_000:
-            raise GradtraceError("limit", "pprint's indent= or width= is larger than gradtrace prints")
+            raise GradtraceError(
+                "limit", Message("pprint's indent= or width= is larger than gradtrace prints"), code="limit.pprint"
+            )
         if nesting_depth(value, MAX_PPRINT_NESTING) > MAX_PPRINT_NESTING:
-            raise GradtraceError("limit", f"pprint prints values nested at most {MAX_PPRINT_NESTING} levels deep here")
+            raise GradtraceError(
+                "limit",
+                Message("pprint prints values nested at most {most} levels deep here", most=MAX_PPRINT_NESTING),
+                code="limit.pprint",
+            )
         to_text(value, limits)  # refuses values whose text would pass the output limits
         options.setdefault("sort_dicts", sort_default)
         text = py_pprint.pformat(value, **options)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import guards
 from .allowlist import names
 from .values import HostFunction, Namespace
@@ -34,12 +35,18 @@ class RunRandom:
 
     def seed(self, value: Any = None) -> None:
         if type(value) not in (int, float, str) or (isinstance(value, str) and len(value) > 1000):
-            raise GradtraceError("runtime", "TypeError: random.seed takes a number or a short string here")
+            raise GradtraceError(
+                "runtime",
+                Message("TypeError: random.seed takes a number or a short string here"),
+                code="runtime.type_error",
+            )
         self.generator.seed(value)
 
     def shuffle(self, values: Any) -> None:
         if type(values) is not list:
-            raise GradtraceError("runtime", "TypeError: random.shuffle takes a list here")
+            raise GradtraceError(
+                "runtime", Message("TypeError: random.shuffle takes a list here"), code="runtime.type_error"
+            )
         self.generator.shuffle(values)
 
     def choice(self, values: Any) -> Any:
@@ -47,7 +54,9 @@ class RunRandom:
 
     def sample(self, population: Any, k: Any) -> list[Any]:
         if type(k) is not int:
-            raise GradtraceError("runtime", "TypeError: random.sample's k must be an int")
+            raise GradtraceError(
+                "runtime", Message("TypeError: random.sample's k must be an int"), code="runtime.type_error"
+            )
         guards.check_length(k, self.limits)
         return self.generator.sample(_sequence(population), k)
 
@@ -56,7 +65,11 @@ class RunRandom:
 
         def call(*args: Any) -> Any:
             if not all(type(a) in (int, float, bool) for a in args):
-                raise GradtraceError("runtime", f"TypeError: random.{name} takes numbers")
+                raise GradtraceError(
+                    "runtime",
+                    Message("TypeError: {function} takes numbers", function="random." + name),
+                    code="runtime.type_error",
+                )
             for value in args:
                 guards.check_int(value, self.limits)
             return method(*args)
@@ -66,7 +79,9 @@ class RunRandom:
 
 def _sequence(values: Any) -> Any:
     if type(values) not in (list, tuple, str, range):
-        raise GradtraceError("runtime", "TypeError: random takes a list, tuple, string or range here")
+        raise GradtraceError(
+            "runtime", Message("TypeError: random takes a list, tuple, string or range here"), code="runtime.type_error"
+        )
     return values
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import torch
 
+from ..i18n import Message
 from . import allowlist
 
 # How alike an attribute must be to the one written to be offered (difflib's ratio):
@@ -56,27 +57,40 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     return found[0] if found and found[0] != name else None
 
 
-def attribute_refusal(chain: list[str], offered: Iterable[str]) -> str:
-    """Why `a.b.c` (the last name in `chain` refused) is not available, for after "is not available
-    here": whether PyTorch has it, and the offered name it is closest to."""
+def not_available_here(shown: str, why: Message | None = None) -> Message:
+    """ "`shown` is not available here", with the reason (`attribute_refusal` & co.) when there is one."""
+    if why is None:
+        return Message("`{name}` is not available here", name=shown)
+    return Message("`{name}` is not available here: {why}", name=shown, why=why)
+
+
+def attribute_refusal(chain: list[str], offered: Iterable[str]) -> Message:
+    """Why `a.b.c` (the last name in `chain` refused) is not available, for `not_available_here`:
+    whether PyTorch has it, and the offered name it is closest to."""
     *owner, attr = chain
     exists = _pytorch_has(owner, attr)
     root = owner[0] if len(owner) == 1 else None
     candidates = _ROOT_MEMBERS.get(root, offered) if root is not None else offered
-    reason = {
-        "pytorch": ": it exists in PyTorch but gradtrace does not run it",
-        "python": ": it exists in Python but gradtrace does not run it",
-        None: ": it does not exist in Python's math" if root == "math" else ": it does not exist in PyTorch",
-    }[exists]
-    guess = closest(attr, candidates)
-    return reason + (f"; did you mean `{guess}`?" if guess else "")
+    if exists == "pytorch":
+        reason = Message("it exists in PyTorch but gradtrace does not run it")
+    elif exists == "python":
+        reason = Message("it exists in Python but gradtrace does not run it")
+    elif root == "math":
+        reason = Message("it does not exist in Python's math")
+    else:
+        reason = Message("it does not exist in PyTorch")
+    return _with_guess(reason, closest(attr, candidates))
 
 
-def namespace_refusal(module_name: str, attr: str, offered: Iterable[str]) -> str:
+def _with_guess(reason: Message, guess: str | None) -> Message:
+    return reason if guess is None else Message("{reason}; did you mean `{guess}`?", reason=reason, guess=guess)
+
+
+def namespace_refusal(module_name: str, attr: str, offered: Iterable[str]) -> Message | None:
     """The same, for `torch.name` found missing at run time (`module_name`: the real module's name);
-    "" for modules that are not torch's."""
+    None for modules that are not torch's."""
     if module_name.split(".")[0] != "torch":
-        return ""
+        return None
     module = _real_module(module_name)
     return _reason(module is not None and _module_member(module, attr) is not None, attr, offered)
 
@@ -89,19 +103,21 @@ _KINDS: dict[str, tuple[type, frozenset[str]]] = {
 }
 
 
-def value_refusal(kind: str | None, attr: str) -> str:
-    """The same, for an attribute of a program's value refused at run time (`x.storage`); "" for
+def value_refusal(kind: str | None, attr: str) -> Message | None:
+    """The same, for an attribute of a program's value refused at run time (`x.storage`); None for
     kinds of values that are not torch's."""
     if kind not in _KINDS:
-        return ""
+        return None
     owner, offered = _KINDS[kind]
     return _reason(hasattr(owner, attr), attr, offered)
 
 
-def _reason(exists: bool, attr: str, offered: Iterable[str]) -> str:
-    reason = ": it exists in PyTorch but gradtrace does not run it" if exists else ": it does not exist in PyTorch"
-    guess = closest(attr, offered)
-    return reason + (f"; did you mean `{guess}`?" if guess else "")
+def _reason(exists: bool, attr: str, offered: Iterable[str]) -> Message:
+    if exists:
+        reason = Message("it exists in PyTorch but gradtrace does not run it")
+    else:
+        reason = Message("it does not exist in PyTorch")
+    return _with_guess(reason, closest(attr, offered))
 
 
 def _module_member(module: types.ModuleType, name: str) -> object:
@@ -198,16 +214,16 @@ def called_only(tree: ast.Module, free_names: Iterable[str]) -> set[str]:
     return {name for name, count in calls.items() if count and count == reads[name]}
 
 
-def called_name_hint(name: str, tree: ast.Module) -> str:
-    """What Python 3.12 adds to a NameError (`. Did you mean: 'print'?`), also offering torch's
-    functions (`sigmod(x)` -> `torch.sigmoid`); "" when nothing is close."""
+def called_name_guess(name: str, tree: ast.Module) -> str | None:
+    """The name Python 3.12 offers after a NameError (`. Did you mean: 'print'?`), also offering torch's
+    functions (`sigmod(x)` -> `torch.sigmoid`); None when nothing is close."""
     guess = misspelt_name(name, assigned_names(tree)) if len(name) > 1 else None
     if guess is None:
         guess = next((b for b in sorted(allowlist.BUILTINS) if edit_distance(name, b) == 1 and len(name) > 2), None)
     if guess is None:
         close = closest(name, allowlist.TORCH_FUNCTIONS)
         guess = f"torch.{close}" if close is not None else None
-    return f". Did you mean: '{guess}'?" if guess else ""
+    return guess
 
 
 def typo_names(tree: ast.Module, free_names: Iterable[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from torch import nn
 from ..capture import undrawn_backward_calls
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
 from .allowlist import names
 from .data_loading import build_data_namespace
@@ -44,7 +45,9 @@ extensions.register_kind("scheduler", *_SCHEDULER_TYPES)
 
 def _read_generator(obj: Any, name: str, shown: str, limits: Limits) -> object:
     if name not in GENERATOR_METHODS:
-        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError(
+            "forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute"
+        )
     return HostFunction(shown, getattr(obj, name))
 
 
@@ -52,7 +55,9 @@ def _read_scheduler(obj: Any, name: str, shown: str, limits: Limits) -> object:
     if name in SCHEDULER_VALUES:
         return getattr(obj, name)
     if name not in SCHEDULER_METHODS:
-        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError(
+            "forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute"
+        )
     return HostFunction(shown, after_param_groups_check(obj.optimizer, getattr(obj, name), shown))
 
 
@@ -63,7 +68,11 @@ extensions.ATTRIBUTES["scheduler"] = _read_scheduler
 def _scheduler(cls: type) -> HostFunction:
     def make(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
         if kind_of(optimizer) != "optimizer":
-            raise GradtraceError("runtime", f"TypeError: {cls.__name__} takes an optimizer first")
+            raise GradtraceError(
+                "runtime",
+                Message("TypeError: {function} takes an optimizer first", function=cls.__name__),
+                code="runtime.type_error",
+            )
         for value in (*args, *kwargs.values()):
             check_argument(value, cls.__name__, allow_modules=False)
         return cls(optimizer, *args, **kwargs)
@@ -82,15 +91,24 @@ def _legacy_tensor(name: str, dtype: torch.dtype, limits: Limits) -> HostFunctio
             if count > limits.max_tensor_elements:
                 raise GradtraceError(
                     "limit",
-                    f"`torch.{name}` would make a tensor of {count} elements; "
-                    f"the limit is {limits.max_tensor_elements}",
+                    Message(
+                        "`{name}` would make a tensor of {count} elements; the limit is {limit}",
+                        name="torch." + name,
+                        count=count,
+                        limit=limits.max_tensor_elements,
+                    ),
+                    code="limit.tensor_elements",
                 )
             return torch.zeros(args, dtype=dtype)
         if len(args) == 1:
             return torch.tensor(args[0], dtype=dtype)
         if not args:
             return torch.zeros(0, dtype=dtype)
-        raise GradtraceError("runtime", f"TypeError: torch.{name} takes sizes or one list of numbers")
+        raise GradtraceError(
+            "runtime",
+            Message("TypeError: {function} takes sizes or one list of numbers", function="torch." + name),
+            code="runtime.type_error",
+        )
 
     return HostFunction(f"torch.{name}", make, cls=getattr(torch, name), sized="data")
 
@@ -102,16 +120,31 @@ def _set_printoptions(**options: Any) -> None:
     unknown = set(options) - PRINT_OPTIONS
     if unknown:
         raise GradtraceError(
-            "runtime", f"TypeError: set_printoptions() got an unexpected keyword argument '{sorted(unknown)[0]}'"
+            "runtime",
+            Message(
+                "TypeError: set_printoptions() got an unexpected keyword argument '{name}'", name=sorted(unknown)[0]
+            ),
+            code="runtime.type_error",
         )
     for value in options.values():
         if type(value) not in (int, bool, str, type(None)):
-            raise GradtraceError("runtime", "TypeError: set_printoptions takes numbers, booleans or a profile name")
+            raise GradtraceError(
+                "runtime",
+                Message("TypeError: set_printoptions takes numbers, booleans or a profile name"),
+                code="runtime.type_error",
+            )
     for key, most in _PRINT_OPTION_BOUNDS.items():
         value = options.get(key)
         if type(value) is int and value > most:  # formatting millions of elements takes the run's time
             raise GradtraceError(
-                "limit", f"set_printoptions({key}={value}) asks for more than gradtrace prints; at most {most}"
+                "limit",
+                Message(
+                    "set_printoptions({key}={value}) asks for more than gradtrace prints; at most {most}",
+                    key=key,
+                    value=value,
+                    most=most,
+                ),
+                code="limit.print_options",
             )
     torch.set_printoptions(**options)  # type: ignore[no-untyped-call]
 
@@ -140,7 +173,7 @@ def _device_count() -> int:
 def _variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> torch.Tensor:
     """torch.autograd.Variable(t, requires_grad=...): today a plain tensor, as in PyTorch."""
     if not isinstance(data, torch.Tensor):
-        raise GradtraceError("runtime", "TypeError: Variable takes a tensor")
+        raise GradtraceError("runtime", Message("TypeError: Variable takes a tensor"), code="runtime.type_error")
     return torch.autograd.Variable(data, requires_grad=requires_grad)
 
 
@@ -182,7 +215,11 @@ extensions.register_kind("GradMode", InferenceMode)
 
 def _inference_mode(mode: bool = True) -> GradMode:
     if mode is not True:
-        raise GradtraceError("forbidden", "torch.inference_mode(False) is not available here; use torch.enable_grad()")
+        raise GradtraceError(
+            "forbidden",
+            Message("torch.inference_mode(False) is not available here; use torch.enable_grad()"),
+            code="forbidden.argument",
+        )
     return InferenceMode()
 
 
@@ -190,7 +227,11 @@ def _set_default_device(device: Any) -> None:
     """Only the CPU exists here, so only setting it is accepted (and changes nothing)."""
     if str(device) != "cpu":
         raise GradtraceError(
-            "forbidden", f"gradtrace runs on the CPU: torch.set_default_device({device!r}) is not available"
+            "forbidden",
+            Message(
+                "gradtrace runs on the CPU: torch.set_default_device({device}) is not available", device=repr(device)
+            ),
+            code="forbidden.device",
         )
 
 
@@ -204,7 +245,11 @@ def _tensor_type(tensor: torch.Tensor, shown: str) -> HostFunction:
         if isinstance(dtype, HostFunction) and dtype.cls in _LEGACY_TYPES:
             dtype = dtype.cls
         elif dtype is not None and not isinstance(dtype, str | torch.dtype):
-            raise GradtraceError("runtime", "TypeError: type() takes a dtype, a type name or a tensor type")
+            raise GradtraceError(
+                "runtime",
+                Message("TypeError: type() takes a dtype, a type name or a tensor type"),
+                code="runtime.type_error",
+            )
         return tensor.type() if dtype is None else tensor.type(dtype, non_blocking)
 
     return HostFunction(shown, call, policy="builtin")

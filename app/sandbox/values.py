@@ -26,7 +26,7 @@ from .objects import (
     UserClass,
     UserInstance,
 )
-from .suggestions import namespace_refusal
+from .suggestions import namespace_refusal, not_available_here
 from .user_modules import ModuleTable, SandboxModule
 
 _PLAIN_TYPES: tuple[type, ...] = (bool, int, float, complex, str, slice, range, type(None), type(Ellipsis))
@@ -46,7 +46,7 @@ class Namespace:
         """`self.name`, or the error that says it is not available (modules offered in part say more)."""
         if name not in self.members:
             why = namespace_refusal(self.name, name, self.members)
-            raise GradtraceError("forbidden", f"`{shown}` is not available here{why}")
+            raise GradtraceError("forbidden", not_available_here(shown, why), code="forbidden.attribute")
         return self.members[name]
 
     def __repr__(self) -> str:

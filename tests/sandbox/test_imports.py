@@ -101,10 +101,10 @@ def test_plots_are_ignored_with_one_warning_naming_their_lines() -> None:
     )
     result = pipeline.run(source)
     assert result.stdout == "0.5\n"
-    plot_warnings = [w for w in result.warnings if "plots are not drawn" in w]
+    plot_warnings = [w for w in map(str, result.warnings) if "plots are not drawn" in w]
     assert plot_warnings == ["plots are not drawn: gradtrace ran the matplotlib calls as no-ops (lines 3, 4, 5, 6, 7)"]
 
 
 def test_no_warning_when_pyplot_is_imported_but_not_called() -> None:
     result = pipeline.run("import matplotlib.pyplot as plt\nprint(1)")
-    assert not [w for w in result.warnings if "plots" in w]
+    assert not [w for w in map(str, result.warnings) if "plots" in w]
