@@ -28,7 +28,7 @@ class GraphPicture:
     def svg(self, id_prefix: str = "") -> str:
         """The SVG text; `id_prefix` keeps ids unique when several SVGs are inlined in one page."""
         if self._svg is None:
-            title, description = title_and_description(self.graph, self.folds)
+            title, description = title_and_description(self.graph, self.folds, self.options.lang)
             self._svg = layout_svg(self.dot, title, description, auto_dark=self.options.theme == "auto")
         return prefix_svg_ids(self._svg, id_prefix)
 

@@ -7,7 +7,8 @@ from types import MappingProxyType
 
 from ..graph.model import Graph, Node, TensorData
 from ..graph.steps import graph_at_step
-from .drawing_text import drawing_text
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, Plural, Text, render
+from .drawing_text import caption_pad, drawing_text
 from .edge_labels import contribution_sums, edge_statements, labels_drawn, with_sum_row
 from .fold_box import fold_statement
 from .folding import Fold, find_folds, folded_view
@@ -54,17 +55,28 @@ def drawn_folds(graph: Graph, options: RenderOptions) -> tuple[Fold, ...]:
     return find_folds(graph) if options.collapse_runs else ()
 
 
-def title_and_description(graph: Graph, folds: Sequence[Fold]) -> tuple[str, str]:
-    """The SVG's accessible <title> and <desc>: whose graph it is, how many autograd nodes (and
-    how many of them are drawn folded), and the leaf tensors."""
-    ops = sum(1 for n in graph.nodes if n.kind == "op")
-    leaves = [n.name or "unnamed" for n in graph.nodes if n.kind == "leaf"]
-    folded = ""
+def title_and_description(
+    graph: Graph, folds: Sequence[Fold], language: Language = DEFAULT_LANGUAGE
+) -> tuple[str, str]:
+    """The SVG's accessible <title> and <desc> in `language`: whose graph it is, how many autograd
+    nodes (and how many of them are drawn folded), and the leaf tensors."""
+    ops = Plural("{n} autograd node", "{n} autograd nodes", n=sum(1 for n in graph.nodes if n.kind == "op"))
+    unnamed = render(Message("unnamed"), language)
+    # Translators: what separates the names in a list of leaf tensors.
+    leaves = render(Message(", "), language).join(n.name or unnamed for n in graph.nodes if n.kind == "leaf")
+    leaf_list: Text = leaves or Message("none")
+    description = Message("{nodes}; leaf tensors: {leaves}", nodes=ops, leaves=leaf_list)
     if folds:
-        boxes = f"{len(folds)} folded box" + ("es" if len(folds) > 1 else "")
-        folded = f" ({sum(len(f.nodes) for f in folds)} of them drawn as {boxes})"
-    title = f"Autograd graph of {graph.root or 'the result'}"
-    return title, f"{ops} autograd nodes{folded}; leaf tensors: {', '.join(leaves) or 'none'}"
+        boxes = Plural("{n} folded box", "{n} folded boxes", n=len(folds))
+        folded = sum(len(f.nodes) for f in folds)
+        description = Message(
+            "{nodes} ({folded} of them drawn as {boxes}); leaf tensors: {leaves}",
+            nodes=ops, folded=folded, boxes=boxes, leaves=leaf_list,
+        )  # fmt: skip
+    title = (
+        Message("Autograd graph of {root}", root=graph.root) if graph.root else Message("Autograd graph of the result")
+    )
+    return render(title, language), render(description, language)
 
 
 def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | None = None) -> str:
@@ -79,7 +91,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         graph, pending = at_step.graph, at_step.pending
     drawn, edges = folded_view(graph, folds)
     labelled = options.show_grads and labels_drawn(options, len(drawn))
-    sums = contribution_sums(graph.edges, options.precision) if labelled else {}
+    sums = contribution_sums(graph.edges, options.precision, options.lang) if labelled else {}
     sums = {node_id: text for node_id, text in sums.items() if graph.node(node_id).grad is not None}
     by_id = {node.id: node for node in graph.nodes} if len(drawn) < len(graph.nodes) else {}
     big = len(drawn) > BIG_GRAPH
@@ -103,7 +115,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
         else:
             lines.append(_node_statement(item, options, palette, ramp))
     if ramp is not None:
-        lines.append(legend_statement(ramp, palette, options.precision))
+        lines.append(legend_statement(ramp, palette, options))
     boxes = {item.id: item for item in drawn}
     lines.extend(edge_statements(edges, boxes, options, palette))
     lines.append("}")
@@ -124,7 +136,7 @@ def _node_statement(node: Node, options: RenderOptions, palette: Mapping[str, st
     shaded = node_palette(palette, ramp, size)
     label = _label(node, options, shaded)
     if not options.show_grads or node.grad is None or node.grad.shape:  # a scalar's grad row says it already
-        label += size_row(size, options.precision, shaded["text"]) + '<BR ALIGN="LEFT"/>'
+        label += size_row(size, options, shaded["text"]) + '<BR ALIGN="LEFT"/>'
     return (
         f'  {node.id} [id="{node.id}" class="{node.kind} {role} ramp" fontcolor="{shaded["text"]}" '
         f'fillcolor="{shaded["fill"]}" color="{palette[role + "_line"]}" label=<{label}>];'
@@ -146,11 +158,11 @@ def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> st
     if options.step is not None and node.backward_step is not None:  # the stepper's backward order
         rows[0] = f'<B><FONT COLOR="{palette["grad"]}">#{node.backward_step}</FONT></B>  ' + rows[0]
     if options.show_values and node.value is not None:
-        rows.extend(_tensor_rows("value", node.value, options.precision, palette["text"]))
+        rows.extend(_tensor_rows(Message("value"), node.value, options, palette["text"]))
     if options.show_grads and node.grad is not None:
-        rows.extend(_tensor_rows("grad", node.grad, options.precision, palette["grad"]))
+        rows.extend(_tensor_rows(Message("grad"), node.grad, options, palette["grad"]))
     if options.gradcheck and node.gradcheck is not None:
-        rows.append(gradcheck_row(node.gradcheck, palette))
+        rows.append(gradcheck_row(node.gradcheck, palette, options.lang))
     return "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
 
 
@@ -163,11 +175,12 @@ def _title_row(node: Node, palette: Mapping[str, str]) -> str:
     return f'{name}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>'
 
 
-def _tensor_rows(caption: str, data: TensorData, precision: int, colour: str) -> list[str]:
-    lines = format_tensor_lines(data, precision)
-    pad = " " * len(caption)
+def _tensor_rows(caption: Message, data: TensorData, options: RenderOptions, colour: str) -> list[str]:
+    lines = format_tensor_lines(data, options.precision)
+    first_lead = render(caption, options.lang)
+    pad = caption_pad(first_lead)
     rows = []
     for i, text in enumerate(lines):
-        lead = caption if i == 0 else pad
+        lead = first_lead if i == 0 else pad
         rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(lead)} {drawing_text(text)}</FONT>')
     return rows

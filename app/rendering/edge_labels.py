@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..graph.model import Edge, Node, TensorData, listed_elements
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, render
 from .drawing_text import drawing_text
 from .numbers import format_number, format_one_line
 from .options import RenderOptions
@@ -22,13 +23,20 @@ def labels_drawn(options: RenderOptions, boxes: int) -> bool:
     return options.edge_labels if options.edge_labels is not None else boxes <= EDGE_LABEL_BOXES
 
 
-def _one_line(data: TensorData, precision: int) -> str:
-    """A gradient in one short line: `0.25 each` when every element is the same, else as boxes show it."""
+def _one_line(data: TensorData, precision: int) -> tuple[str, bool]:
+    """A gradient in one short line (`0.25` when every element is the same, else as boxes show it), and
+    whether it is one number standing for every element."""
     if data.values is not None and data.numel > 1 and not data.dtype.startswith("complex"):
         first, *rest = listed_elements(data.values)
         if all(value == first for value in rest):
-            return f"{format_number(first, precision)} each"
-    return format_one_line(data, precision)
+            return format_number(first, precision), True
+    return format_one_line(data, precision), False
+
+
+def _flowed_text(data: TensorData, precision: int, language: Language) -> str:
+    """`0.25 each` when every element is the same, else the gradient as boxes show it."""
+    text, each = _one_line(data, precision)
+    return render(Message("{value} each", value=text), language) if each else text
 
 
 def _label(edge: Edge, options: RenderOptions, palette: Mapping[str, str]) -> str | None:
@@ -36,7 +44,7 @@ def _label(edge: Edge, options: RenderOptions, palette: Mapping[str, str]) -> st
     if edge.local is not None:
         rows.append(f'<FONT COLOR="{palette["muted"]}">{drawing_text(edge.local.text)}</FONT>')
     if edge.grad is not None and options.show_grads:
-        flowed = "← " + _one_line(edge.grad, options.precision)
+        flowed = "← " + _flowed_text(edge.grad, options.precision, options.lang)
         rows.append(f'<FONT COLOR="{palette["grad"]}" FACE="Courier">{drawing_text(flowed)}</FONT>')
     return "<BR/>".join(rows) if rows else None
 
@@ -64,7 +72,7 @@ def edge_statements(
     return statements
 
 
-def contribution_sums(edges: Iterable[Edge], precision: int) -> dict[str, str]:
+def contribution_sums(edges: Iterable[Edge], precision: int, language: Language = DEFAULT_LANGUAGE) -> dict[str, str]:
     """For each node whose gradient arrived along several edges, the sum its box shows under its
     gradient (`= 2.25 + 2.25`): a tensor used twice gets both contributions."""
     arrived: dict[str, list[TensorData]] = {}
@@ -78,11 +86,11 @@ def contribution_sums(edges: Iterable[Edge], precision: int) -> dict[str, str]:
         if len(grads) < 2 or len(outputs[node_id]) > 1:  # several outputs (unbind) have a gradient each
             continue
         parts = [_one_line(grad, precision) for grad in grads]
-        if all(part.endswith(" each") for part in parts):
-            parts = [part.removesuffix(" each") for part in parts]
-            sums[node_id] = "= " + " + ".join(parts) + " each"
+        terms = " + ".join(text for text, _ in parts)
+        if all(each for _, each in parts):
+            sums[node_id] = render(Message("= {terms} each", terms=terms), language)
         else:
-            sums[node_id] = "= " + " + ".join(parts)
+            sums[node_id] = "= " + terms
     return sums
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..graph.model import Node
+from ..i18n import Language, Message, Plural, render
 from .drawing_text import drawing_text
 from .folding import Fold
 from .gradient_ramp import mean_abs, sparkline_text
@@ -23,20 +24,22 @@ def fold_statement(fold: Fold, by_id: Mapping[str, Node], options: RenderOptions
     role = "named" if name else "op"
     shapes = {node.value.shape if node.value is not None else None for node in outputs}
     shape = shapes.pop() if len(shapes) == 1 else None
-    detail = fold_heading(fold) + (f"  {format_shape(shape)}" if shape is not None else "")
+    detail = fold_heading(fold, options.lang) + (f"  {format_shape(shape)}" if shape is not None else "")
     heading = f'<B><FONT POINT-SIZE="13">{drawing_text(name)}</FONT></B>  ' if name else ""
     rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>']
     if fold.period > 1:
         rows.append(f'<FONT COLOR="{palette["muted"]}">{drawing_text(" → ".join(fold.block_ops))}</FONT>')
     for caption, shown, colour, start, end in (
-        ("value", options.show_values, palette["text"], first.value, last.value),
-        ("grad", options.show_grads, palette["grad"], first.grad, last.grad),
+        (Message("value"), options.show_values, palette["text"], first.value, last.value),
+        (Message("grad"), options.show_grads, palette["grad"], first.grad, last.grad),
     ):
         if shown and start is not None and end is not None:
-            text = f"{caption} {format_one_line(start, options.precision)} … {format_one_line(end, options.precision)}"
+            shown_caption = render(caption, options.lang)
+            start_text, end_text = format_one_line(start, options.precision), format_one_line(end, options.precision)
+            text = f"{shown_caption} {start_text} … {end_text}"
             rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(text)}</FONT>')
     if options.show_grads:
-        rows.extend(_sparkline_row(outputs, palette))
+        rows.extend(_sparkline_row(outputs, palette, options.lang))
     label = "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
     return (
         f'  {fold.id} [id="{fold.id}" class="fold {role}" style="rounded,filled,dashed" '
@@ -44,18 +47,21 @@ def fold_statement(fold: Fold, by_id: Mapping[str, Node], options: RenderOptions
     )
 
 
-def fold_heading(fold: Fold) -> str:
+def fold_heading(fold: Fold, language: Language) -> str:
     """`SinBackward0 ×994` for a run of one op; `3 ops ×997` for a repeated block of three."""
     if fold.period == 1:
         return f"{fold.op} ×{len(fold.nodes)}"
-    return f"{fold.period} ops ×{fold.repeats}"
+    return render(Plural("{n} op ×{repeats}", "{n} ops ×{repeats}", n=fold.period, repeats=fold.repeats), language)
 
 
-def _sparkline_row(outputs: Sequence[Node], palette: Mapping[str, str]) -> list[str]:
+def _sparkline_row(outputs: Sequence[Node], palette: Mapping[str, str], language: Language) -> list[str]:
     # Only for gradients that change: a flat line says nothing the two numbers above do not.
     sizes = [mean_abs(node.grad) for node in outputs]
     known = [size for size in sizes if size is not None and size > 0]
     if len(known) < 2 or max(known) <= min(known) * 1.01:
         return []
     line = sparkline_text(sizes)
-    return [f'<FONT COLOR="{palette["grad"]}" FACE="Courier">{drawing_text("|grad| " + line)}</FONT>'] if line else []
+    if not line:
+        return []
+    text = render(Message("|grad| {sparkline}", sparkline=line), language)
+    return [f'<FONT COLOR="{palette["grad"]}" FACE="Courier">{drawing_text(text)}</FONT>']

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph.model import TensorData
+from ..i18n import Message, render
 from .drawing_text import drawing_text
 from .numbers import format_number
+from .options import RenderOptions
 
 # Viridis sampled at nine even stops (matplotlib's table): dark purple (small) to yellow (large).
 VIRIDIS = (
@@ -121,20 +123,21 @@ def node_palette(palette: Mapping[str, str], ramp: GradientRamp, size: float) ->
     return {**palette, "fill": fill, "text": text, "muted": text, "grad": text}
 
 
-def size_row(size: float, precision: int, colour: str) -> str:
+def size_row(size: float, options: RenderOptions, colour: str) -> str:
     """The label row that states the coloured quantity, so the colour is never the only clue."""
-    text = drawing_text(f"|grad| {format_number(size, precision)}")
+    shown = render(Message("|grad| {size}", size=format_number(size, options.precision)), options.lang)
+    text = drawing_text(shown)
     return f'<FONT COLOR="{colour}" FACE="Courier">{text}</FONT>'
 
 
-def legend_statement(ramp: GradientRamp, palette: Mapping[str, str], precision: int) -> str:
+def legend_statement(ramp: GradientRamp, palette: Mapping[str, str], options: RenderOptions) -> str:
     """A DOT node drawing the ramp: its colours from the smallest to the largest gradient size,
     with both numbers, as a small table placed with the graph."""
     cells = "".join(
         f'<TD WIDTH="14" HEIGHT="12" BGCOLOR="{ramp_colour(i / (LEGEND_STOPS - 1))}"></TD>' for i in range(LEGEND_STOPS)
     )
-    low, high = (drawing_text(format_number(v, precision)) for v in (ramp.low, ramp.high))
-    caption = drawing_text("mean |grad|, log scale")
+    low, high = (drawing_text(format_number(v, options.precision)) for v in (ramp.low, ramp.high))
+    caption = drawing_text(render(Message("mean |grad|, log scale"), options.lang))
     text = palette["text"]
     label = (
         f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pygraphviz
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from .native_stderr import native_stderr_to_log
 
 POINTS_PER_INCH = 72.0
@@ -175,7 +176,9 @@ def _graphviz_plain(dot: str) -> tuple[float, float, dict[str, Placed], list[tup
         with native_stderr_to_log():
             text = pygraphviz.AGraph(string=dot).draw(format="plain", prog="dot").decode("utf-8")
     except (OSError, ValueError, pygraphviz.agraph.DotError) as exc:
-        raise GradtraceError("render", f"Graphviz could not lay out this graph: {exc}") from None
+        raise GradtraceError(
+            "render", Message("Graphviz could not lay out this graph: {error}", error=str(exc)), code="render.graphviz"
+        ) from None
     width = height = 0.0
     units: dict[str, Placed] = {}
     splines: list[tuple[tuple[str, str], list[Point]]] = []

@@ -4,8 +4,10 @@ Measuring every text span through Pango is most of what Graphviz spends on a big
 widths below were measured once through the Graphviz that pygraphviz bundles (Pango picks
 Liberation Sans and Liberation Mono for Helvetica and Courier, the metrics of Helvetica and
 Courier): each printable ASCII character's advance in half pixels at 96 dpi, at the sizes labels
-use. Other sizes scale the nearest table; characters past ASCII take a generous em fraction, so a
-box is at worst a little wider than its text, never narrower.
+use. Other sizes scale the nearest table. Chinese (and every full-width character) is drawn from the
+CJK font fontconfig falls back to (WenQuanYi Micro Hei, Debian's fonts-wqy-microhei: see the Makefile's
+system-deps): one em, hinted to whole pixels, a pixel more in bold, in both faces. Other characters past
+ASCII take a generous em fraction, so a box is at worst a little wider than its text, never narrower.
 """
 
 from __future__ import annotations
@@ -32,8 +34,16 @@ _SANS_ADVANCES: dict[tuple[bool, int], str] = {
     "24 14 24 24 12 12 22 12 36 24 24 24 24 16 20 16 24 22 32 22 22 20 24 12 24 28",
 }  # fmt: skip
 _TABLE_SIZES = (11, 13)
-WIDE_EM = 1.2  # CJK and other full-width characters
 OTHER_EM = 0.9  # any other character past ASCII in the proportional face (× → ≈ µ are 0.8–0.9 em)
+# The families Graphviz names in an SVG, and what gradtrace's SVGs name instead (big_drawing writes these
+# itself): the Latin faces first, so Latin text keeps the metrics it was laid out with (Arial and Liberation are
+# Helvetica's and Courier's metric twins), then faces that draw Chinese in an <img> on macOS, Windows, Linux and
+# Android, then the generic family.
+_CJK_FAMILIES = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei'"
+FONT_FAMILIES = {
+    "Helvetica,sans-Serif": f"Helvetica,Arial,'Liberation Sans',{_CJK_FAMILIES},sans-serif",
+    "Courier,monospace": f"Courier,'Courier New','Liberation Mono',{_CJK_FAMILIES},monospace",
+}
 # Baseline below the top of a line, in points, as Pango places it (font ascent, hinted).
 _BASELINES = {11: 9.45, 13: 11.35}
 
@@ -64,6 +74,13 @@ def _cell(font: Font) -> float:
     return round(font.size * 0.8) * 0.75
 
 
+def wide_width(font: Font) -> float:
+    """The advance of one full-width character (汉字, full-width punctuation, U+3000), in points: measured
+    through Graphviz and Pango with WenQuanYi Micro Hei at 9-13 pt, regular and bold, in both faces."""
+    pixels = round(font.size / POINTS_PER_HALF_PIXEL / 2) + (1 if font.bold else 0)  # bold is emboldened by 1 px
+    return pixels * 2 * POINTS_PER_HALF_PIXEL
+
+
 @lru_cache(maxsize=4096)  # names, op titles and short numbers recur from box to box
 def text_width(text: str, font: Font) -> float:
     """The drawn width of `text` in `font`, in points."""
@@ -84,7 +101,7 @@ def _slow_width(text: str, font: Font) -> float:
         elif unicodedata.combining(char):
             continue
         elif unicodedata.east_asian_width(char) in ("W", "F"):
-            width += font.size * WIDE_EM
+            width += wide_width(font)
         else:
             width += _cell(font) if advances is None else font.size * OTHER_EM
     return width
