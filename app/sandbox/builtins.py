@@ -11,7 +11,9 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import guards
+from .python_errors import type_error
 from .values import HostFunction, is_tensor, text_size
 
 
@@ -40,7 +42,11 @@ def to_text(value: object, limits: Limits) -> str:
     """str(value), refusing values whose text would pass the size limits."""
     budget = max(limits.max_stdout_chars, limits.max_sequence_length)
     if text_size(value, budget) > budget:
-        raise GradtraceError("limit", f"the text of this value would be longer than {budget} characters")
+        raise GradtraceError(
+            "limit",
+            Message("the text of this value would be longer than {limit} characters", limit=budget),
+            code="limit.text_length",
+        )
     return py.str(value)
 
 
@@ -49,7 +55,7 @@ def _isinstance(value: object, kinds: object) -> bool:
     classes: list[type] = []
     for token in tokens:
         if not isinstance(token, HostFunction) or token.cls is None:
-            raise GradtraceError("runtime", "TypeError: isinstance() arg 2 must be a type or tuple of types")
+            raise type_error("isinstance() arg 2 must be a type or tuple of types")
         classes.extend(token.cls if isinstance(token.cls, tuple) else (token.cls,))
     return py.isinstance(value, tuple(classes))
 
@@ -57,7 +63,12 @@ def _isinstance(value: object, kinds: object) -> bool:
 def _no_key(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
         if kwargs.get("key") is not None:
-            raise GradtraceError("forbidden", f"`{name}(..., key=...)` is not available here")
+            refusal = Message(
+                "`{call}` is not available here; put the value to compare first in each item, as in `{example}`",
+                call=f"{name}(..., key=...)",
+                example=f"{name}((loss, name) for name, loss in pairs)",
+            )
+            raise GradtraceError("forbidden", refusal, code="forbidden.key_function")
         kwargs.pop("key", None)
         return fn(*args, **kwargs)
 

@@ -12,7 +12,9 @@ import torch
 from torch.utils.hooks import RemovableHandle
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
+from .suggestions import not_available_here
 from .values import check_argument, check_result, kind_of
 
 # Values user code may pass where torch expects a function (a def, a lambda, a bound method, print...).
@@ -37,7 +39,8 @@ def host_callable(caller: Caller, value: object, callee: str, node: Any) -> Any:
         result = caller.call_value(value, list(args), {}, node)
         check_result(result, callee)
         if result is not None and not isinstance(result, torch.Tensor | tuple | list | float | int):
-            raise GradtraceError("runtime", f"TypeError: the function given to `{callee}` must return tensors")
+            message = Message("TypeError: the function given to `{name}` must return tensors", name=callee)
+            raise GradtraceError("runtime", message, code="runtime.type_error")
         return result
 
     return call
@@ -45,7 +48,7 @@ def host_callable(caller: Caller, value: object, callee: str, node: Any) -> Any:
 
 def _read_handle(obj: RemovableHandle, name: str, shown: str, limits: Any) -> object:
     if name != "remove":
-        raise GradtraceError("forbidden", f"`{shown}` is not available here")
+        raise GradtraceError("forbidden", not_available_here(shown), code="forbidden.attribute")
     from .values import HostFunction
 
     return HostFunction(shown, obj.remove)

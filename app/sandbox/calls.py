@@ -13,6 +13,7 @@ from .builtins import materialise
 from .expressions import runtime_error
 from .functions import local_names
 from .objects import BoundMethod, UserClass, UserInstance
+from .python_errors import syntax_error, type_error
 from .user_modules import SandboxModule
 from .user_operators import type_name
 from .values import GradMode, GradModeFunction, HostFunction, Scope, UserFunction, check_result, kind_of
@@ -84,7 +85,7 @@ class CallSupport:
                 return self.call_value(func.function, args, kwargs, node)
             finally:
                 mode.exit()
-        raise GradtraceError("runtime", f"TypeError: '{type_name(func)}' object is not callable")
+        raise type_error(f"'{type_name(func)}' object is not callable")
 
     def call_module(self, module: SandboxModule, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> Any:
         """`model(x)` for a user nn.Module: torch's own __call__, whose forward runs the user's."""
@@ -114,13 +115,13 @@ class CallSupport:
 
     def eval_Yield(self, node: ast.Yield, scope: Scope) -> None:
         if not self.yielded:
-            raise GradtraceError("syntax", "SyntaxError: 'yield' outside function")
+            raise syntax_error("'yield' outside function")
         self.yielded[-1].append(None if node.value is None else self.evaluate(node.value, scope))
         guards.check_length(len(self.yielded[-1]), self.limits)
 
     def eval_YieldFrom(self, node: ast.YieldFrom, scope: Scope) -> None:
         if not self.yielded:
-            raise GradtraceError("syntax", "SyntaxError: 'yield' outside function")
+            raise syntax_error("'yield' outside function")
         self.yielded[-1].extend(materialise(self.evaluate(node.value, scope), self.limits))
         guards.check_length(len(self.yielded[-1]), self.limits)
 

@@ -18,10 +18,11 @@ from torch.utils.data import Dataset
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import allowlist
 from .autograd_function import CONTEXT_ATTRIBUTES, CONTEXT_METHODS, FunctionContext, function_host
 from .builtins import materialise
-from .members import get_attribute, set_attribute
+from .members import get_attribute, set_attribute, unavailable_assignment
 from .objects import (
     EXCEPTION_TYPES,
     USER_DUNDERS,
@@ -36,6 +37,8 @@ from .objects import (
     class_of,
 )
 from .origin_names import module_name, module_of
+from .python_errors import python_exception
+from .suggestions import not_available_here
 from .user_modules import SandboxModule
 from .user_operators import is_user_object, type_name
 from .values import (
@@ -54,7 +57,6 @@ _HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "f
 # Objects of the program (not instances) whose attributes user_attribute answers.
 _PROGRAM_OBJECTS: frozenset[type] = frozenset({UserClass, SuperProxy, SandboxException, Property})
 _PLAIN_BASES: frozenset[type] = frozenset({object, Dataset})
-_BASES_HELP = "a class may derive from your own classes, nn.Module, torch.autograd.Function, object or an exception"
 
 
 def linearise(name: str, bases: list[UserClass]) -> tuple[UserClass, ...]:
@@ -69,7 +71,8 @@ def linearise(name: str, bases: list[UserClass]) -> tuple[UserClass, ...]:
             if not any(head in s[1:] for s in sequences):
                 break
         else:
-            raise GradtraceError("runtime", f"TypeError: Cannot create a consistent method resolution order for {name}")
+            text = f"Cannot create a consistent method resolution order for {name}"
+            raise GradtraceError("runtime", python_exception("TypeError", text), code="runtime.type_error")
         order.append(head)
         sequences = [s[1:] if s and s[0] is head else s for s in sequences]
     return tuple(order)
@@ -95,7 +98,8 @@ class ClassSupport:
 
     def exec_ClassDef(self, stmt: ast.ClassDef, scope: Scope) -> None:
         if stmt.keywords:
-            raise GradtraceError("forbidden", "class keywords such as `metaclass=` are not supported here")
+            refusal = Message("class keywords such as `metaclass=` are not supported here")
+            raise GradtraceError("forbidden", refusal, code="forbidden.class_keyword")
         decorators = [self.evaluate(d, scope) for d in stmt.decorator_list]
         bases = [self.evaluate(b, scope) for b in stmt.bases]
         body = Scope({}, None, scope, is_class=True)
@@ -121,9 +125,20 @@ class ClassSupport:
             elif isinstance(base, HostFunction) and base.cls in _PLAIN_BASES:
                 continue  # object, and torch's Dataset (DataLoader reads it through __getitem__)
             else:
-                raise GradtraceError("forbidden", f"`class {name}({base!r})`: {_BASES_HELP}")
+                refusal = Message(
+                    "`{statement}`: a class may derive from your own classes, nn.Module, torch.autograd.Function, "
+                    "object or an exception",
+                    statement=f"class {name}({base!r})",
+                )
+                raise GradtraceError("forbidden", refusal, code="forbidden.class_base")
             if base_host is not None and host is not None and base_host != host:
-                raise GradtraceError("forbidden", f"`class {name}` mixes {host} and {base_host} bases")
+                refusal = Message(
+                    "`class {name}` mixes {host} and {other} bases; derive from one of them",
+                    name=name,
+                    host=host,
+                    other=base_host,
+                )
+                raise GradtraceError("forbidden", refusal, code="forbidden.class_base")
             host = base_host or host
             host_class = host_class or base_class
         cls = UserClass(name, tuple(bases), attributes, self, host=host, host_class=host_class)
@@ -140,7 +155,8 @@ class ClassSupport:
     def instantiate(self, cls: UserClass, args: list[Any], kwargs: dict[str, Any], node: ast.AST | None) -> object:
         """`Cls(...)`: a new instance, initialised by the class's __init__ as Python does."""
         if cls.host == "function":
-            raise GradtraceError("runtime", f"TypeError: call `{cls.name}.apply(...)`, not `{cls.name}(...)`")
+            message = Message("TypeError: call `{name}.apply(...)`, not `{name}(...)`", name=cls.name)
+            raise GradtraceError("runtime", message, code="runtime.type_error")
         instance: object = SandboxModule.make(cls) if cls.host == "module" else UserInstance(cls)
         found, init = cls.find("__init__")
         if not found:
@@ -149,13 +165,15 @@ class ClassSupport:
             if cls.host == "exception":
                 instance.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
             elif args or kwargs:
-                raise GradtraceError("runtime", f"TypeError: {cls.name}() takes no arguments")
+                error = python_exception("TypeError", f"{cls.name}() takes no arguments")
+                raise GradtraceError("runtime", error, code="runtime.type_error")
             return instance
         if cls.host == "exception":
             instance.sandbox_attrs["args"] = tuple(args)  # type: ignore[attr-defined]
         result = self.call_value(self.bind_found(init, instance, cls), args, kwargs, node)
         if result is not None:
-            raise GradtraceError("runtime", f"TypeError: __init__() should return None, not '{type_name(result)}'")
+            error = python_exception("TypeError", f"__init__() should return None, not '{type_name(result)}'")
+            raise GradtraceError("runtime", error, code="runtime.type_error")
         return instance
 
     @staticmethod
@@ -176,7 +194,7 @@ class ClassSupport:
         if name.startswith("__") and name not in USER_DUNDERS:
             special = self.special_attribute(obj, name)
             if special is None:
-                raise GradtraceError("forbidden", f"`{shown}` is not available here")
+                raise GradtraceError("forbidden", not_available_here(shown), code="forbidden.attribute")
             return special
         if isinstance(obj, UserClass):
             return self.class_attribute(obj, name, shown)
@@ -185,10 +203,12 @@ class ClassSupport:
         if isinstance(obj, SandboxException):
             if name == "args":
                 return obj.args
-            raise GradtraceError("runtime", f"AttributeError: '{obj.cls.__name__}' object has no attribute '{name}'")
+            error = python_exception("AttributeError", f"'{obj.cls.__name__}' object has no attribute '{name}'")
+            raise GradtraceError("runtime", error, code="runtime.attribute_error")
         if isinstance(obj, Property):
             if name != "setter":
-                raise GradtraceError("forbidden", f"`{shown}` is not available here; a property offers `.setter`")
+                refusal = Message("`{name}` is not available here; a property offers `.setter`", name=shown)
+                raise GradtraceError("forbidden", refusal, code="forbidden.attribute")
             return HostFunction("setter", lambda fn: Property(obj.getter, fn), policy="builtin")
         return self.instance_attribute(obj, name, shown)
 
@@ -197,7 +217,8 @@ class ClassSupport:
         for token in self.class_tokens():
             if token.cls is type(module):
                 return token
-        raise GradtraceError("forbidden", f"`{type(module).__name__}.__class__` is not available here")
+        refusal = not_available_here(f"{type(module).__name__}.__class__")
+        raise GradtraceError("forbidden", refusal, code="forbidden.attribute")
 
     @staticmethod
     def special_attribute(obj: object, name: str) -> object:
@@ -225,7 +246,8 @@ class ClassSupport:
             return get_attribute(obj, name, shown, self.limits)
         if isinstance(obj, SandboxModule) and name == "_modules" and "_modules" in vars(obj):
             return vars(obj)["_modules"]  # d2l's MySequential registers children through it
-        raise GradtraceError("runtime", f"AttributeError: '{cls.name}' object has no attribute '{name}'")
+        error = python_exception("AttributeError", f"'{cls.name}' object has no attribute '{name}'")
+        raise GradtraceError("runtime", error, code="runtime.attribute_error")
 
     def class_attribute(self, cls: UserClass, name: str, shown: str) -> object:
         found, value = cls.find(name)
@@ -237,13 +259,15 @@ class ClassSupport:
             return value
         if cls.host == "function" and name == "apply" and cls.host_class is not None:
             return HostFunction(f"{cls.name}.apply", cls.host_class.apply)  # type: ignore[attr-defined]
-        raise GradtraceError("runtime", f"AttributeError: type object '{cls.name}' has no attribute '{name}'")
+        error = python_exception("AttributeError", f"type object '{cls.name}' has no attribute '{name}'")
+        raise GradtraceError("runtime", error, code="runtime.attribute_error")
 
     def super_attribute(self, proxy: SuperProxy, name: str, shown: str) -> object:
         receiver = proxy.receiver
         own = receiver if isinstance(receiver, UserClass) else class_of(receiver)
         if own is None:
-            raise GradtraceError("runtime", "TypeError: super(type, obj): obj must be an instance or subtype of type")
+            error = python_exception("TypeError", "super(type, obj): obj must be an instance or subtype of type")
+            raise GradtraceError("runtime", error, code="runtime.type_error")
         mro = own.mro
         after = mro[mro.index(proxy.start) + 1 :] if proxy.start in mro else ()
         for cls in after:
@@ -251,28 +275,30 @@ class ClassSupport:
                 return self.bind_found(cls.attributes[name], receiver, own)
         if name == "__init__":
             return HostFunction(f"{own.name}.__init__", host_initialiser(own, receiver), policy="builtin")
-        raise GradtraceError("runtime", f"AttributeError: 'super' object has no attribute '{name}'")
+        error = python_exception("AttributeError", f"'super' object has no attribute '{name}'")
+        raise GradtraceError("runtime", error, code="runtime.attribute_error")
 
     def set_user_attribute(self, obj: Any, name: str, value: object, shown: str) -> None:
         """`obj.name = value` on an instance of a user class (a Property runs its setter)."""
         if name.startswith("__") or not is_user_object(obj):
-            raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+            raise unavailable_assignment(shown)
         cls: UserClass = obj.sandbox_class
         found, current = cls.find(name)
         if found and isinstance(current, Property):
             if current.setter_function is None:
-                raise GradtraceError(
-                    "runtime", f"AttributeError: property '{name}' of '{cls.name}' object has no setter"
-                )
+                error = python_exception("AttributeError", f"property '{name}' of '{cls.name}' object has no setter")
+                raise GradtraceError("runtime", error, code="runtime.attribute_error")
             self.call_value(current.setter_function, [obj, value], {}, None)
             return
         if isinstance(obj, SandboxModule) and registers(obj, name, value):
             if name in vars(obj):
-                raise GradtraceError("forbidden", f"`{shown}` would replace a part of nn.Module; choose another name")
+                refusal = Message("`{name}` would replace a part of nn.Module; choose another name", name=shown)
+                raise GradtraceError("forbidden", refusal, code="forbidden.module_attribute")
             try:
                 nn.Module.__setattr__(obj, name, cast(Any, value))
             except (AttributeError, TypeError, KeyError) as exc:
-                raise GradtraceError("runtime", f"{type(exc).__name__}: {exc}") from None
+                error = python_exception(type(exc).__name__, str(exc))
+                raise GradtraceError("runtime", error, code="runtime.exception") from None
             obj.sandbox_attrs.pop(name, None)
             return
         obj.sandbox_attrs[name] = value
@@ -306,14 +332,14 @@ class ClassSupport:
     def assign_attribute(self, obj: object, name: str, value: object, shown: str) -> None:
         """`obj.name = value`: user objects, ctx, a side table for tensors (fast.ai's `inp.g`), or torch."""
         if name.startswith("__"):
-            raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+            raise unavailable_assignment(shown)
         if is_user_object(obj):
             self.set_user_attribute(obj, name, value, shown)
         elif isinstance(obj, UserClass):
             obj.attributes[name] = value  # a class attribute (`A.count += 1`)
         elif type(obj) is FunctionContext:
             if name in CONTEXT_METHODS | CONTEXT_ATTRIBUTES:
-                raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+                raise unavailable_assignment(shown)
             obj.attributes[name] = value
         elif is_tensor(obj) and name not in allowlist.TENSOR_SETTABLE and not _tensor_member(name):
             # Never set on the real tensor: the program's own names live beside it, keyed by it.
@@ -357,7 +383,8 @@ def context_attribute(ctx: FunctionContext, name: str, shown: str) -> object:
         return check_result(getattr(ctx.ctx, name), shown)
     if name in ctx.attributes:
         return ctx.attributes[name]
-    raise GradtraceError("runtime", f"AttributeError: '{type(ctx.ctx).__name__}' object has no attribute '{name}'")
+    error = python_exception("AttributeError", f"'{type(ctx.ctx).__name__}' object has no attribute '{name}'")
+    raise GradtraceError("runtime", error, code="runtime.attribute_error")
 
 
 def registers(module: SandboxModule, name: str, value: object) -> bool:
@@ -413,6 +440,7 @@ def offer_class_bases(namespaces: dict[str, Namespace]) -> None:
 
 def _base_only(name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise GradtraceError("forbidden", f"`{name}()` is used as a base class here: write `class Net({name}):`")
+        refusal = Message("`{name}()` is used as a base class here: write `class Net({name}):`", name=name)
+        raise GradtraceError("forbidden", refusal, code="forbidden.base_only")
 
     return refuse

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from .builtins import to_text
 from .plotting import PlotStandIn
 
@@ -56,5 +57,9 @@ class Echoes:
         text = self.mask(repr(value))
         self.chars += len(text)
         if self.chars + printed_chars > self.limits.max_stdout_chars:
-            raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
+            raise GradtraceError(
+                "limit",
+                Message("the program printed more than {limit} characters", limit=self.limits.max_stdout_chars),
+                code="limit.printed_chars",
+            )
         self.shown.append(Echo(line, text, printed_chars))

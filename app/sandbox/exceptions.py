@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import GradtraceError
 from .objects import SandboxException, UserClass, class_of, is_user_instance
+from .python_errors import python_exception, type_error
 from .values import HostFunction, Scope
 
 MAX_ARGUMENT_CHARS = 500  # exception arguments can echo user data
@@ -60,7 +61,7 @@ def _handler_classes(kinds: object) -> list[UserClass | type]:
         elif isinstance(token, UserClass) and token.host == "exception":
             classes.append(token)
         else:
-            raise GradtraceError("runtime", "TypeError: catching classes that do not inherit from BaseException")
+            raise type_error("catching classes that do not inherit from BaseException")
     return classes
 
 
@@ -89,9 +90,8 @@ def raised_error(value: object) -> GradtraceError:
     elif is_user_instance(value) and (cls := class_of(value)) is not None and cls.host == "exception":
         name = cls.name
     else:
-        raise GradtraceError("runtime", "TypeError: exceptions must derive from BaseException")
-    text = str(value)
-    err = GradtraceError("runtime", f"{name}: {text}" if text else name)
+        raise type_error("exceptions must derive from BaseException")
+    err = GradtraceError("runtime", python_exception(name, str(value)), code="runtime.raised")
     err.sandbox_exception = value  # type: ignore[attr-defined]
     return err
 
@@ -108,7 +108,8 @@ class ExceptionSupport:
     def exec_Raise(self, stmt: ast.Raise, scope: Scope) -> None:
         if stmt.exc is None:
             if not self.handling:
-                raise GradtraceError("runtime", "RuntimeError: No active exception to reraise")
+                error = python_exception("RuntimeError", "No active exception to reraise")
+                raise GradtraceError("runtime", error, code="runtime.runtime_error")
             raise self.handling[-1]
         value = self.evaluate(stmt.exc, scope)
         if stmt.cause is not None:

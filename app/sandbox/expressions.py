@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions, guards
 from .builtins import is_number, materialise, to_text
 from .callbacks import host_callable
 from .exceptions import exception_value
 from .objects import GeneratedList, UserInstance
 from .parse import dotted_name
+from .python_errors import python_exception
 from .user_modules import SandboxModule
 from .values import (
     HostFunction,
@@ -76,11 +78,12 @@ def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceE
     line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
     if isinstance(exc, RecursionError | MemoryError) or _ALLOCATION_FAILED in str(exc):
         # The worker's memory cap made torch's allocator fail: a limit, not a bug in the program.
-        return GradtraceError("limit", "the program needs more memory or nesting than gradtrace allows", line)
+        message = Message("the program needs more memory or nesting than gradtrace allows")
+        return GradtraceError("limit", message, line, code="limit.memory")
     text = str(exc)
     if len(text) > MAX_MESSAGE_CHARS:  # messages can echo user data (`[].index('a' * 10**5)`)
         text = text[:MAX_MESSAGE_CHARS] + " ..."
-    err = GradtraceError("runtime", f"{type(exc).__name__}: {text}", line, col)
+    err = GradtraceError("runtime", python_exception(type(exc).__name__, text), line, col, code="runtime.exception")
     err.sandbox_exception = exception_value(exc, text)  # type: ignore[attr-defined]  # what `except` sees
     return err
 
@@ -129,7 +132,8 @@ class Evaluator:
         """The error for a program past max_steps."""
         return GradtraceError(
             "limit",
-            f"the program ran more than {self.limits.max_steps} steps; gradtrace stops long loops",
+            Message("the program ran more than {limit} steps; gradtrace stops long loops", limit=self.limits.max_steps),
+            code="limit.steps",
         )
 
     def call_user(self, fn: UserFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> object:
@@ -159,7 +163,8 @@ class Evaluator:
             raise self.too_many_steps()
         method = self.evaluators.get(type(node))
         if method is None:
-            raise GradtraceError("forbidden", f"`{type(node).__name__}` is not supported here", node.lineno)
+            refusal = Message("`{construct}` is not supported here", construct=type(node).__name__)
+            raise GradtraceError("forbidden", refusal, node.lineno, code="forbidden.construct")
         return method(self, node, scope)
 
     def lookup(self, name: str, scope: Scope, node: ast.AST) -> object:
@@ -170,16 +175,16 @@ class Evaluator:
                 if name in current.values:
                     return current.values[name]
                 if current.local_names is not None:
+                    text = f"cannot access local variable '{name}' where it is not associated with a value"
+                    error = python_exception("UnboundLocalError", text)
                     raise GradtraceError(
-                        "runtime",
-                        f"UnboundLocalError: cannot access local variable '{name}' "
-                        "where it is not associated with a value",
-                        getattr(node, "lineno", None),
+                        "runtime", error, getattr(node, "lineno", None), code="runtime.unbound_local_error"
                     )
             current = current.parent
         if name in self.builtins:
             return self.builtins[name]
-        raise GradtraceError("runtime", f"NameError: name '{name}' is not defined", getattr(node, "lineno", None))
+        error = python_exception("NameError", f"name '{name}' is not defined")
+        raise GradtraceError("runtime", error, getattr(node, "lineno", None), code="runtime.name_error")
 
     def eval_Constant(self, node: ast.Constant, scope: Scope) -> object:
         return node.value
@@ -213,7 +218,8 @@ class Evaluator:
         if kind not in ("tensor", "plain", "container", "size", "return_types", "module") and (
             kind not in extensions.INDEXABLE_KINDS
         ):
-            raise GradtraceError("runtime", f"TypeError: '{type(obj).__name__}' object is not subscriptable")
+            error = python_exception("TypeError", f"'{type(obj).__name__}' object is not subscriptable")
+            raise GradtraceError("runtime", error, code="runtime.type_error")
 
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> slice:
         parts = [None if p is None else self.evaluate(p, scope) for p in (node.lower, node.upper, node.step)]
@@ -352,7 +358,8 @@ class Evaluator:
             elif isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("_") for k in value):
                 kwargs.update(value)
             else:
-                raise GradtraceError("runtime", "TypeError: argument after ** must be a dict of names", node.lineno)
+                error = python_exception("TypeError", "argument after ** must be a dict of names")
+                raise GradtraceError("runtime", error, node.lineno, code="runtime.type_error")
         if isinstance(func, HostFunction):  # the common case first
             return self.call_host(func, args, kwargs, node)
         return self.call_value(func, args, kwargs, node)
@@ -369,7 +376,8 @@ class Evaluator:
         elif fn.policy == "callback":  # torch calls the program's functions back through us (hooks, jacobian)
             args = [host_callable(self, a, fn.name, node) for a in args]
         elif fn.policy == "math" and not all(is_number(v) for v in (*args, *kwargs.values())):
-            raise GradtraceError("forbidden", f"`{fn.name}` works on numbers only; use the torch function for tensors")
+            refusal = Message("`{name}` works on numbers only; use the torch function for tensors", name=fn.name)
+            raise GradtraceError("forbidden", refusal, code="forbidden.math_on_tensor")
         self.observer.at_expression(node)
         try:
             result = fn.fn(*args, **kwargs)
@@ -396,7 +404,8 @@ class Evaluator:
         """One `for ... in ... if ...` clause of a comprehension, recursing into the next."""
         gen: ast.comprehension = node.generators[level]
         if gen.is_async:
-            raise GradtraceError("forbidden", "`async for` is not supported here", node.lineno)
+            refusal = Message("`async for` is not supported here; write a plain `for`")
+            raise GradtraceError("forbidden", refusal, node.lineno, code="forbidden.construct")
         iterable = self.evaluate(gen.iter, outer if level == 0 else inner)
         for item in materialise(iterable, self.limits):
             self.step()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..errors import GradtraceError
+from .python_errors import type_error
 from .values import UserFunction
 
 
@@ -21,10 +21,9 @@ def bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) ->
     params = positional_only + [a.arg for a in spec.args]
     values: dict[str, object] = dict(zip(params, args, strict=False))
     if len(args) > len(params) and spec.vararg is None:
-        raise GradtraceError(
-            "runtime",
-            f"TypeError: {name}() takes {_plural(len(params), 'positional argument')} "
-            f"but {len(args)} {'was' if len(args) == 1 else 'were'} given",
+        raise type_error(
+            f"{name}() takes {_plural(len(params), 'positional argument')} "
+            f"but {len(args)} {'was' if len(args) == 1 else 'were'} given"
         )
     if spec.vararg is not None:
         values[spec.vararg.arg] = tuple(args[len(params) :])
@@ -33,11 +32,11 @@ def bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) ->
     for key, value in kwargs.items():
         if key in positional_only or (key not in params and key not in keyword_only):
             if spec.kwarg is None:
-                raise GradtraceError("runtime", f"TypeError: {name}() got an unexpected keyword argument '{key}'")
+                raise type_error(f"{name}() got an unexpected keyword argument '{key}'")
             extra[key] = value
             continue
         if key in values:
-            raise GradtraceError("runtime", f"TypeError: {name}() got multiple values for argument '{key}'")
+            raise type_error(f"{name}() got multiple values for argument '{key}'")
         values[key] = value
     first_default = len(params) - len(fn.defaults)
     missing = []
@@ -48,17 +47,14 @@ def bind_arguments(fn: UserFunction, args: list[Any], kwargs: dict[str, Any]) ->
             else:
                 missing.append(param)
     if missing:
-        raise GradtraceError(
-            "runtime",
-            f"TypeError: {name}() missing {len(missing)} required positional argument"
-            f"{'s' if len(missing) > 1 else ''}: " + ", ".join(f"'{m}'" for m in missing),
+        raise type_error(
+            f"{name}() missing {len(missing)} required positional argument"
+            f"{'s' if len(missing) > 1 else ''}: " + ", ".join(f"'{m}'" for m in missing)
         )
     for param in keyword_only:
         if param not in values:
             if param not in fn.kw_defaults:
-                raise GradtraceError(
-                    "runtime", f"TypeError: {name}() missing 1 required keyword-only argument: '{param}'"
-                )
+                raise type_error(f"{name}() missing 1 required keyword-only argument: '{param}'")
             values[param] = fn.kw_defaults[param]
     if spec.kwarg is not None:
         values[spec.kwarg.arg] = extra

@@ -12,6 +12,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from .sizes import ESTIMATORS, broadcast_dims
 from .values import text_size
 
@@ -38,12 +39,25 @@ def check_tensor_size(
     if not estimates:
         return
     if key == "self":  # tolist(): one Python number per element, so the list limit applies
-        limit, made = limits.max_sequence_length, "a list of"
-    else:
-        limit, made = limits.max_tensor_elements, "a tensor of"
+        for count in estimates:
+            if count > limits.max_sequence_length:
+                message = Message(
+                    "`{name}` would make a list of {count} elements; the limit is {limit}",
+                    name=name,
+                    count=count,
+                    limit=limits.max_sequence_length,
+                )
+                raise GradtraceError("limit", message, code="limit.sequence_length")
+        return
     for count in estimates:
-        if count > limit:
-            raise GradtraceError("limit", f"`{name}` would make {made} {count} elements; the limit is {limit}")
+        if count > limits.max_tensor_elements:
+            message = Message(
+                "`{name}` would make a tensor of {count} elements; the limit is {limit}",
+                name=name,
+                count=count,
+                limit=limits.max_tensor_elements,
+            )
+            raise GradtraceError("limit", message, code="limit.tensor_elements")
 
 
 _INT_GROWTH: dict[Callable[[Any, Any], Any], Callable[[int, int], int]] = {
@@ -63,7 +77,11 @@ def check_binary(op: Callable[[Any, Any], Any], left: Any, right: Any, limits: L
     """Refuse int results over max_int_bits and sequences over max_sequence_length, before computing."""
     ints = type(left) in (int, bool) and type(right) in (int, bool)
     if ints and op in _INT_GROWTH and _INT_GROWTH[op](left, right) > limits.max_int_bits:
-        raise GradtraceError("limit", f"the result would have more than {limits.max_int_bits} bits")
+        raise GradtraceError(
+            "limit",
+            Message("the result would have more than {limit} bits", limit=limits.max_int_bits),
+            code="limit.int_bits",
+        )
     if op in _FORMAT_OPS and type(left) is str:
         check_percent_format(left, right, limits)
     length: int | None = None
@@ -84,14 +102,22 @@ def check_length(length: int, limits: Limits) -> None:
     """Refuse a Python sequence or string longer than max_sequence_length."""
     if length > limits.max_sequence_length:
         raise GradtraceError(
-            "limit", f"a sequence of {length} items is longer than the limit of {limits.max_sequence_length}"
+            "limit",
+            Message(
+                "a sequence of {count} items is longer than the limit of {limit}",
+                count=length,
+                limit=limits.max_sequence_length,
+            ),
+            code="limit.sequence_length",
         )
 
 
 def check_int(value: object, limits: Limits) -> None:
     """Refuse an int already computed (by +, -, int(), ...) that is too large to keep."""
     if type(value) is int and value.bit_length() > limits.max_int_bits:
-        raise GradtraceError("limit", f"an integer has more than {limits.max_int_bits} bits")
+        raise GradtraceError(
+            "limit", Message("an integer has more than {limit} bits", limit=limits.max_int_bits), code="limit.int_bits"
+        )
 
 
 _WIDTH = re.compile(r"(\d+)")
@@ -101,7 +127,11 @@ def check_format_spec(spec: str, limits: Limits) -> None:
     """Refuse f-string specs like `:>1000000000` that would build huge strings."""
     for digits in _WIDTH.findall(spec):
         if len(digits) > 7 or int(digits) > limits.max_sequence_length:
-            raise GradtraceError("limit", f"the format spec `{spec}` asks for a string that is too long")
+            raise GradtraceError(
+                "limit",
+                Message("the format spec `{spec}` asks for a string that is too long", spec=spec),
+                code="limit.text_length",
+            )
 
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
@@ -111,10 +141,22 @@ def check_percent_format(template: str, values: object, limits: Limits) -> None:
     """Refuse `'%1000000000d' % 1`, `'%*d' % (n, 1)` and `'%s' % huge` before building the text."""
     for width, precision in _PERCENT_SPEC.findall(template):
         if "*" in (width, precision):
-            raise GradtraceError("forbidden", "`*` widths in %-formatting are not available here")
+            raise GradtraceError(
+                "forbidden",
+                Message("`*` widths in %-formatting are not available here; write the width in the text, as in '%5d'"),
+                code="forbidden.percent_star",
+            )
         for digits in (width, precision):
             if digits and (len(digits) > 7 or int(digits) > limits.max_sequence_length):
-                raise GradtraceError("limit", f"the %-format `{template[:40]}` asks for a string that is too long")
+                raise GradtraceError(
+                    "limit",
+                    Message("the %-format `{spec}` asks for a string that is too long", spec=template[:40]),
+                    code="limit.text_length",
+                )
     budget = limits.max_sequence_length
     if text_size(values, budget) + len(template) > budget:
-        raise GradtraceError("limit", f"the %-formatted text would be longer than {budget} characters")
+        raise GradtraceError(
+            "limit",
+            Message("the %-formatted text would be longer than {limit} characters", limit=budget),
+            code="limit.text_length",
+        )

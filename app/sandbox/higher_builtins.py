@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import extensions
 from .builtins import materialise
 from .calls import CALLABLE_KINDS
@@ -29,6 +30,7 @@ from .objects import (
     class_of,
     is_user_instance,
 )
+from .python_errors import type_error
 from .values import HostFunction, Namespace, Scope, UserFunction, kind_of
 
 
@@ -70,7 +72,7 @@ def _is_instance(value: object, kinds: object) -> bool:
                 return True
             continue
         if not isinstance(token, HostFunction) or token.cls is None:
-            raise GradtraceError("runtime", "TypeError: isinstance() arg 2 must be a type or tuple of types")
+            raise type_error("isinstance() arg 2 must be a type or tuple of types")
         classes = token.cls if isinstance(token.cls, tuple) else (token.cls,)
         if isinstance(value, SandboxException):
             found = issubclass(value.cls, classes)
@@ -202,7 +204,11 @@ class _ClassBuiltins:
         if type(name) is not str or not name.isidentifier():
             raise TypeError("attribute name must be an identifier string")
         if name.startswith("_"):
-            raise GradtraceError("forbidden", f"setattr(..., '{name}', ...) is not available: names starting with `_`")
+            refusal = Message(
+                "{name} is not available: names starting with `_` are not available",
+                name=f"`setattr(..., '{name}', ...)`",
+            )
+            raise GradtraceError("forbidden", refusal, code="forbidden.underscore_name")
         self.run.assign_attribute(obj, name, value, f"{type(obj).__name__}.{name}")
 
     def pow_(self, base: Any, exp: Any, mod: Any = None) -> Any:
@@ -220,7 +226,8 @@ class _ClassBuiltins:
         """type(x): the program's class, or the class token user code already holds (`int`,
         `torch.Tensor`, `nn.Linear`), so `type(x) == torch.Tensor` holds; never a real class."""
         if len(args) != 1:
-            raise GradtraceError("forbidden", "type(name, bases, dict) is not available here; write a `class`")
+            refusal = Message("type(name, bases, dict) is not available here; write a `class`")
+            raise GradtraceError("forbidden", refusal, code="forbidden.builtin")
         value = args[0]
         user_class = class_of(value)
         if user_class is not None:
@@ -240,7 +247,8 @@ class _ClassBuiltins:
             return sorted(n for n in value.members if not n.startswith("_"))
         user_class = value if isinstance(value, UserClass) else class_of(value)
         if user_class is None:
-            raise GradtraceError("forbidden", "dir() works on modules and your own classes and objects here")
+            refusal = Message("dir() works on modules and your own classes and objects here")
+            raise GradtraceError("forbidden", refusal, code="forbidden.builtin")
         names = {n for cls in user_class.mro for n in cls.attributes}
         names.update(getattr(value, "sandbox_attrs", {}))
         return sorted(names)
@@ -255,7 +263,8 @@ class _ClassBuiltins:
 
 def _not_called(name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise GradtraceError("forbidden", f"`{name}()` is not available here; use it as a base class")
+        refusal = Message("`{name}()` is not available here; use it as a base class", name=name)
+        raise GradtraceError("forbidden", refusal, code="forbidden.base_only")
 
     return refuse
 

@@ -12,7 +12,7 @@ import torch
 
 from ..config import Limits
 from ..errors import GradtraceError
-from ..i18n import Text
+from ..i18n import Message, Text
 from . import extensions, guards
 from .addresses import AddressMask
 from .builtins import build_builtins, materialise
@@ -28,6 +28,7 @@ from .imports import ImportedModules
 from .namespaces import build_namespaces
 from .objects import SandboxIterator
 from .parse import Program, dotted_name
+from .python_errors import python_exception, syntax_error
 from .user_modules import ModuleTable
 from .user_operators import OperatorSupport, is_user_object
 from .values import GradMode, HostFunction, Namespace, Scope, UserFunction, kind_of
@@ -94,9 +95,9 @@ def run_program(program: Program, inputs: Mapping[str, object], limits: Limits, 
     except GradtraceError as err:
         raise _keeping_what_ran(err, interpreter) from None
     except _Return:
-        raise GradtraceError("syntax", "SyntaxError: 'return' outside function", interpreter.line) from None
+        raise syntax_error("'return' outside function", interpreter.line) from None
     except (_Break, _Continue):
-        raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", interpreter.line) from None
+        raise syntax_error("'break' or 'continue' outside loop", interpreter.line) from None
     except Exception as exc:
         raise _keeping_what_ran(runtime_error(exc).at(interpreter.line), interpreter) from None
     finally:
@@ -162,18 +163,27 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:  # a lone surrogate ('\ud800'): Python's print fails too
-                raise GradtraceError("runtime", f"UnicodeEncodeError: {exc.reason}") from None
+                error = python_exception("UnicodeEncodeError", exc.reason)
+                raise GradtraceError("runtime", error, code="runtime.unicode_encode_error") from None
         text = self.address_mask(text)
         self.output_chars += len(text)
         if self.output_chars > self.limits.max_stdout_chars:
-            raise GradtraceError("limit", f"the program printed more than {self.limits.max_stdout_chars} characters")
+            raise GradtraceError(
+                "limit",
+                Message("the program printed more than {limit} characters", limit=self.limits.max_stdout_chars),
+                code="limit.printed_chars",
+            )
         self.output.append(text)
 
     def run(self, tree: ast.Module, inputs: Mapping[str, object]) -> None:
         """Bind the inputs and run the module body."""
         for name, value in inputs.items():
             if name.startswith("_") or kind_of(value) is None:
-                raise GradtraceError("request", f"input `{name}` cannot be given to a program")
+                raise GradtraceError(
+                    "request",
+                    Message("input `{name}` cannot be given to a program", name=name),
+                    code="request.input_name",
+                )
             self.globals.values[name] = value
         self.echoed = echoed_statements(tree)
         self.echoes = Echoes(self.limits, self.address_mask)
@@ -202,7 +212,8 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             raise self.too_many_steps()
         method = self.executors.get(type(stmt))
         if method is None:
-            raise GradtraceError("forbidden", f"`{type(stmt).__name__}` is not supported here", stmt.lineno)
+            refusal = Message("`{construct}` is not supported here", construct=type(stmt).__name__)
+            raise GradtraceError("forbidden", refusal, stmt.lineno, code="forbidden.construct")
         try:
             method(self, stmt, scope)
         except GradtraceError as err:
@@ -238,7 +249,8 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             if report and is_user_object(obj) and "(" not in shown:
                 self.observer.bound_attribute(shown, value, top_level=scope is self.globals)
         else:
-            raise GradtraceError("forbidden", f"cannot assign to `{type(target).__name__}`", target.lineno)
+            refusal = Message("cannot assign to `{target}` here", target=type(target).__name__)
+            raise GradtraceError("forbidden", refusal, target.lineno, code="forbidden.assignment")
 
     def store_item(self, obj: Any, index: Any, value: Any) -> None:
         """`obj[index] = value` for lists, dicts and tensors only (and user classes with __setitem__)."""
@@ -255,9 +267,8 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if not (
             type(obj) in _DICTS or type(obj) is list or kind_of(obj) in ("tensor", *extensions.ITEM_ASSIGNABLE_KINDS)
         ):
-            raise GradtraceError(
-                "runtime", f"TypeError: '{type(obj).__name__}' object does not support item assignment"
-            )
+            error = python_exception("TypeError", f"'{type(obj).__name__}' object does not support item assignment")
+            raise GradtraceError("runtime", error, code="runtime.type_error")
         obj[index] = value
         if type(obj) in _DICTS:
             guards.check_length(len(obj), self.limits)
@@ -274,17 +285,15 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
                     if few
                     else f"too many values to unpack (expected {len(targets)})"
                 )
-                raise GradtraceError("runtime", f"ValueError: {msg}")
+                raise GradtraceError("runtime", python_exception("ValueError", msg), code="runtime.value_error")
             for target, item in zip(targets, items, strict=True):
                 self.bind_target(target, item, scope, report, loop)
             return
         star = stars[0]
         after = len(targets) - star - 1
         if len(items) < len(targets) - 1:
-            raise GradtraceError(
-                "runtime",
-                f"ValueError: not enough values to unpack (expected at least {len(targets) - 1}, got {len(items)})",
-            )
+            msg = f"not enough values to unpack (expected at least {len(targets) - 1}, got {len(items)})"
+            raise GradtraceError("runtime", python_exception("ValueError", msg), code="runtime.value_error")
         for target, item in zip(targets[:star], items[:star], strict=True):
             self.bind_target(target, item, scope, report, loop)
         starred = targets[star]
@@ -336,22 +345,25 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         for target in stmt.targets:
             if isinstance(target, ast.Name):
                 if target.id not in scope.values:
-                    raise GradtraceError("runtime", f"NameError: name '{target.id}' is not defined")
+                    error = python_exception("NameError", f"name '{target.id}' is not defined")
+                    raise GradtraceError("runtime", error, code="runtime.name_error")
                 del scope.values[target.id]
             elif isinstance(target, ast.Subscript):
                 obj = self.evaluate(target.value, scope)
                 if type(obj) not in (list, dict):
-                    raise GradtraceError(
-                        "runtime", f"TypeError: '{type(obj).__name__}' object doesn't support item deletion"
+                    error = python_exception(
+                        "TypeError", f"'{type(obj).__name__}' object doesn't support item deletion"
                     )
+                    raise GradtraceError("runtime", error, code="runtime.type_error")
                 del obj[self.evaluate(target.slice, scope)]
             else:
-                raise GradtraceError("forbidden", "only names and items can be deleted here")
+                refusal = Message("only names and items can be deleted here, as in `del x` or `del d['key']`")
+                raise GradtraceError("forbidden", refusal, code="forbidden.delete")
 
     def exec_Assert(self, stmt: ast.Assert, scope: Scope) -> None:
         if not self.truth(self.evaluate(stmt.test, scope), stmt):
-            message = "" if stmt.msg is None else f": {self.evaluate(stmt.msg, scope)}"
-            raise GradtraceError("runtime", f"AssertionError{message}")
+            text = "" if stmt.msg is None else str(self.evaluate(stmt.msg, scope))
+            raise GradtraceError("runtime", python_exception("AssertionError", text), code="runtime.assertion_error")
 
     def exec_Import(self, stmt: ast.Import, scope: Scope) -> None:
         # A module gradtrace does not offer binds a stand-in refused where it is used (imports.py).
@@ -395,7 +407,8 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if kind not in ("plain", "container", "tensor", "size", "return_types", "module", "SandboxIterator") and (
             kind not in extensions.ITERABLE_KINDS
         ):
-            raise GradtraceError("runtime", f"TypeError: '{type(iterable).__name__}' object is not iterable")
+            error = python_exception("TypeError", f"'{type(iterable).__name__}' object is not iterable")
+            raise GradtraceError("runtime", error, code="runtime.type_error")
         for item in iterable:  # lazy: allowed values iterate without calling user code
             self.line = stmt.lineno
             self.step()
@@ -422,11 +435,11 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if kind_of(manager) in extensions.CONTEXT_KINDS:
             manager = OwnContext(manager)
         if not isinstance(manager, GradMode | OwnContext):
-            raise GradtraceError(
-                "forbidden",
+            refusal = Message(
                 "`with` works only with torch.no_grad(), torch.enable_grad(), torch.set_grad_enabled(...), "
-                "torch.inference_mode() and np.nditer(...)",
+                "torch.inference_mode() and np.nditer(...)"
             )
+            raise GradtraceError("forbidden", refusal, code="forbidden.with")
         manager.enter()
         try:
             if item.optional_vars is not None:
@@ -448,8 +461,9 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
         if self.depth >= self.limits.max_call_depth:
             raise GradtraceError(
                 "limit",
-                f"functions call each other more than {self.limits.max_call_depth} deep",
+                Message("functions call each other more than {limit} deep", limit=self.limits.max_call_depth),
                 getattr(node, "lineno", None),
+                code="limit.call_depth",
             )
         local = Scope(bind_arguments(fn, args, kwargs), fn.local_names, fn.scope)
         self.depth += 1
@@ -464,7 +478,7 @@ class Interpreter(ClassSupport, OperatorSupport, CallSupport, ExceptionSupport, 
             if yielded is None:
                 return ret.value
         except (_Break, _Continue):
-            raise GradtraceError("syntax", "SyntaxError: 'break' or 'continue' outside loop", self.line) from None
+            raise syntax_error("'break' or 'continue' outside loop", self.line) from None
         finally:
             self.depth -= 1
             self.line = line

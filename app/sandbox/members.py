@@ -10,9 +10,11 @@ from typing import Any
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import allowlist, extensions, guards
 from .builtins import materialise
 from .optimizer_steps import unwatched_method
+from .python_errors import python_exception
 from .suggestions import not_available_here, value_refusal
 from .user_modules import ModuleTable
 from .values import HostFunction, Namespace, check_argument, check_result, kind_of, text_size
@@ -32,7 +34,18 @@ _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
 
 
 def _not_available(shown: str) -> GradtraceError:
-    return GradtraceError("forbidden", f"`{shown}` is not available here")
+    return GradtraceError("forbidden", not_available_here(shown), code="forbidden.attribute")
+
+
+def unavailable_assignment(shown: str) -> GradtraceError:
+    """`obj.name = value` refused: the program may set only its own objects' names and a tensor's
+    requires_grad, grad and data."""
+    refusal = Message(
+        "assigning to `{name}` is not available here; a program may set its own objects' attributes "
+        "and a tensor's requires_grad, grad and data",
+        name=shown,
+    )
+    return GradtraceError("forbidden", refusal, code="forbidden.assignment")
 
 
 def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
@@ -86,7 +99,8 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
         value = HostFunction(shown, _guarded_method(obj, name, limits), policy="builtin")
         return value
     if obj is None:  # the common learner slip (`x.grad_fn` of a leaf): say it as Python does
-        raise GradtraceError("runtime", f"AttributeError: 'NoneType' object has no attribute '{name}'")
+        error = python_exception("AttributeError", f"'NoneType' object has no attribute '{name}'")
+        raise GradtraceError("runtime", error, code="runtime.attribute_error")
     raise GradtraceError("forbidden", not_available_here(shown, value_refusal(kind, name)), code="forbidden.attribute")
 
 
@@ -97,11 +111,12 @@ def check_param_groups(optimizer: Any, callee: str) -> None:
         try:
             check_argument(group, callee, allow_modules=False)
         except GradtraceError:
-            raise GradtraceError(
-                "forbidden",
-                f"`{callee}`: the optimizer's param_groups may hold only numbers and tensors "
+            refusal = Message(
+                "`{name}`: the optimizer's param_groups may hold only numbers and tensors "
                 "(set group['lr'] to a number)",
-            ) from None
+                name=callee,
+            )
+            raise GradtraceError("forbidden", refusal, code="forbidden.param_groups") from None
 
 
 def after_param_groups_check(optimizer: Any, method: Callable[..., Any], shown: str) -> Callable[..., Any]:
@@ -123,15 +138,28 @@ def safe_format(template: str, limits: Limits) -> Callable[..., str]:
         if field_name is None:
             continue
         if field_name and not (field_name.isdigit() or field_name.isidentifier()):
-            raise GradtraceError("forbidden", f"the format field `{{{field_name}}}` is not available here")
+            refusal = Message(
+                "the format field `{field}` is not available here; name a value by position or name, as in `{example}`",
+                field=f"{{{field_name}}}",
+                example="{0}",
+            )
+            raise GradtraceError("forbidden", refusal, code="forbidden.format_field")
         if spec and "{" in spec:
-            raise GradtraceError("forbidden", "nested format fields are not available here")
+            refusal = Message(
+                "nested format fields are not available here; write the width in the text, as in `{example}`",
+                example="{:5}",
+            )
+            raise GradtraceError("forbidden", refusal, code="forbidden.format_field")
         guards.check_format_spec(spec or "", limits)
 
     def format_(*args: Any, **kwargs: Any) -> str:
         budget = max(limits.max_stdout_chars, limits.max_sequence_length)
         if len(template) + sum(text_size(v, budget) for v in (*args, *kwargs.values())) > budget:
-            raise GradtraceError("limit", f"the text of this value would be longer than {budget} characters")
+            raise GradtraceError(
+                "limit",
+                Message("the text of this value would be longer than {limit} characters", limit=budget),
+                code="limit.text_length",
+            )
         return template.format(*args, **kwargs)
 
     return format_
@@ -170,7 +198,8 @@ def _guarded_method(obj: Any, name: str, limits: Limits) -> Callable[..., Any]:
 def set_attribute(obj: object, name: str, value: object, shown: str) -> None:
     """`obj.name = value`, only for settable tensor attributes (requires_grad, grad, data)."""
     if kind_of(obj) != "tensor" or name not in allowlist.TENSOR_SETTABLE or name.startswith("_"):
-        raise GradtraceError("forbidden", f"assigning to `{shown}` is not available here")
+        raise unavailable_assignment(shown)
     if name != "requires_grad" and value is not None and kind_of(value) != "tensor":
-        raise GradtraceError("forbidden", f"`{shown}` can only be set to a tensor")
+        refusal = Message("`{name}` can only be set to a tensor", name=shown)
+        raise GradtraceError("forbidden", refusal, code="forbidden.assignment")
     setattr(obj, name, value)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from ..config import Limits
 from ..errors import GradtraceError
+from ..i18n import Message, Text
 from . import allowlist
 from .objects import SPECIAL_READS, USER_DUNDERS
+from .python_errors import syntax_error
 from .suggestions import attribute_refusal, not_available_here
 
 # Node kinds the interpreter knows; anything else is refused by name.
@@ -80,7 +82,7 @@ SUPPORTED_NODES: frozenset[type[ast.AST]] = frozenset(
 )
 
 # Learner-facing names for refused constructs.
-CONSTRUCT_NAMES: dict[type[ast.AST], str] = {
+CONSTRUCT_NAMES: dict[type[ast.AST], Text] = {
     ast.Lambda: "`lambda`",
     ast.ClassDef: "`class`",
     ast.Global: "`global`",
@@ -95,22 +97,22 @@ CONSTRUCT_NAMES: dict[type[ast.AST], str] = {
     ast.AsyncWith: "`async with`",
     ast.NamedExpr: "`:=`",
     ast.Match: "`match`",
-    ast.AnnAssign: "annotated assignment",
-    ast.Set: "a set literal",
-    ast.SetComp: "a set comprehension",
+    ast.AnnAssign: Message("annotated assignment"),
+    ast.Set: Message("a set literal"),
+    ast.SetComp: Message("a set comprehension"),
 }
 if hasattr(ast, "TryStar"):
     CONSTRUCT_NAMES[ast.TryStar] = "`try`"
 
 _PYTHON_BUILTINS = frozenset(dir(builtins))
 # What to write instead of a refused name learners often reach for.
-_INSTEAD: dict[str, str] = {
-    "_": "; use a plain name such as `i` for a value you do not need",
-    "type": "; use isinstance(x, float) or x.dtype instead",
-    "format": '; use an f-string such as f"{v:.2f}" instead',
-    "numpy": "; use .tolist() or .item() instead",
-    "ClassDef": "; build a model with nn.Sequential(...) or write its forward pass as a `def` function",
-    "Lambda": "; write a `def` function instead",
+_INSTEAD: dict[str, Message] = {
+    "_": Message("use a plain name such as `i` for a value you do not need"),
+    "type": Message("use isinstance(x, float) or x.dtype instead"),
+    "format": Message('use an f-string such as f"{example}" instead', example="{v:.2f}"),
+    "numpy": Message("use .tolist() or .item() instead"),
+    "ClassDef": Message("build a model with nn.Sequential(...) or write its forward pass as a `def` function"),
+    "Lambda": Message("write a `def` function instead"),
 }
 _DEPTH_IGNORED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 
@@ -128,17 +130,22 @@ def parse_program(source: str, limits: Limits) -> Program:
     """Parse `source`, refusing oversize, over-nested or unsupported code with a GradtraceError."""
     if len(source) > limits.max_source_chars:
         raise GradtraceError(
-            "limit", f"the program has {len(source)} characters; the limit is {limits.max_source_chars}"
+            "limit",
+            Message(
+                "the program has {count} characters; the limit is {limit}",
+                count=len(source),
+                limit=limits.max_source_chars,
+            ),
+            code="limit.source_chars",
         )
     _check_encoding(source)
     _check_tokens(source, limits)
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as exc:
-        line, col = exc.lineno, exc.offset
-        raise GradtraceError("syntax", f"SyntaxError: {exc.msg}", line, col) from None
+        raise syntax_error(exc.msg, exc.lineno, exc.offset) from None
     except (RecursionError, MemoryError):
-        raise GradtraceError("limit", "the program is nested too deeply") from None
+        raise GradtraceError("limit", Message("the program is nested too deeply"), code="limit.nesting") from None
     _check_size(tree, limits)
     bound = _bound_names(tree)
     attributes = _defined_attributes(tree)
@@ -158,7 +165,13 @@ def _check_encoding(source: str) -> None:
     except UnicodeEncodeError as exc:
         line = source.count("\n", 0, exc.start) + 1
         raise GradtraceError(
-            "syntax", f"the program contains U+{ord(source[exc.start]):04X}, which is not a character", line
+            "syntax",
+            Message(
+                "the program contains {codepoint}, which is not a character",
+                codepoint=f"U+{ord(source[exc.start]):04X}",
+            ),
+            line,
+            code="syntax.not_a_character",
         ) from None
 
 
@@ -172,9 +185,10 @@ def _check_tokens(source: str, limits: Limits) -> None:
                 if depth > limits.max_ast_depth:
                     raise GradtraceError(
                         "limit",
-                        f"brackets are nested more than {limits.max_ast_depth} deep",
+                        Message("brackets are nested more than {limit} deep", limit=limits.max_ast_depth),
                         tok.start[0],
                         tok.start[1],
+                        code="limit.nesting",
                     )
             elif tok.type == tokenize.OP and tok.string in ")]}":
                 depth -= 1
@@ -190,17 +204,22 @@ def _check_size(tree: ast.Module, limits: Limits) -> None:
         node, depth = stack.pop()
         count += 1
         if count > limits.max_ast_nodes:
-            raise GradtraceError("limit", f"the program has more than {limits.max_ast_nodes} syntax nodes")
+            raise GradtraceError(
+                "limit",
+                Message("the program has more than {limit} syntax nodes", limit=limits.max_ast_nodes),
+                code="limit.syntax_nodes",
+            )
         if depth > limits.max_ast_depth:
             line = getattr(node, "lineno", None)
-            raise GradtraceError("limit", f"the program is nested more than {limits.max_ast_depth} deep", line)
+            depth_limit = Message("the program is nested more than {limit} deep", limit=limits.max_ast_depth)
+            raise GradtraceError("limit", depth_limit, line, code="limit.nesting")
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth if isinstance(child, _DEPTH_IGNORED) else depth + 1))
 
 
-def _forbid(what: str, line: int | None, why: str = "is not available here") -> GradtraceError:
-    prefix = f"line {line}: " if line is not None else ""
-    return GradtraceError("forbidden", f"{prefix}{what} {why}", line)
+def _with_instead(refusal: Message, instead: Message | None) -> Message:
+    """A refusal and, when there is one, what the learner can write instead."""
+    return refusal if instead is None else Message("{refusal}; {instead}", refusal=refusal, instead=instead)
 
 
 def _check_name(
@@ -209,8 +228,10 @@ def _check_name(
     """Refuse `_` names, except the program's own single-underscore names (`own`: micrograd's `_prev`)."""
     shown = shown or f"`{name}`"
     if name.startswith("_") and not (name in own and not name.startswith("__")):
-        why = "is not available: names starting with `_` are not available" + _INSTEAD.get(name, "")
-        raise _forbid(shown, line, why)
+        refusal = Message("{name} is not available: names starting with `_` are not available", name=shown)
+        raise GradtraceError(
+            "forbidden", _with_instead(refusal, _INSTEAD.get(name)), line, code="forbidden.underscore_name"
+        )
 
 
 def _check_node(node: ast.AST, bound: set[str], attributes: set[str]) -> None:
@@ -218,16 +239,19 @@ def _check_node(node: ast.AST, bound: set[str], attributes: set[str]) -> None:
     line = getattr(node, "lineno", None)
     if type(node) not in SUPPORTED_NODES and not isinstance(node, _DEPTH_IGNORED):
         what = CONSTRUCT_NAMES.get(type(node), f"`{type(node).__name__}`")
-        why = "is not supported here; gradtrace runs a small subset of Python"
-        raise _forbid(what, line, why + _INSTEAD.get(type(node).__name__, ""))
+        refusal = Message("{construct} is not supported here; gradtrace runs a small subset of Python", construct=what)
+        instead = _INSTEAD.get(type(node).__name__)
+        raise GradtraceError("forbidden", _with_instead(refusal, instead), line, code="forbidden.construct")
     if isinstance(node, ast.Name):
         # A bare `_` is the usual throwaway variable (`for _ in range(3)`): a plain local of the
         # program's own namespace, reaching nothing. Allowed once the program binds it.
         if not (node.id == "__name__" and isinstance(node.ctx, ast.Load)):  # `if __name__ == "__main__":`
             _check_name(node.id, line, own=bound)
         if node.id not in bound and node.id in _PYTHON_BUILTINS and node.id not in allowlist.BUILTINS:
-            why = "is not available here; gradtrace runs only tensor code" + _INSTEAD.get(node.id, "")
-            raise _forbid(f"`{node.id}`", line, why)
+            refusal = Message("`{name}` is not available here; gradtrace runs only tensor code", name=node.id)
+            raise GradtraceError(
+                "forbidden", _with_instead(refusal, _INSTEAD.get(node.id)), line, code="forbidden.builtin"
+            )
     elif isinstance(node, ast.Attribute):
         _check_attribute_chain(node, attributes)
     elif isinstance(node, ast.keyword | ast.arg) and node.arg is not None:
@@ -237,11 +261,14 @@ def _check_node(node: ast.AST, bound: set[str], attributes: set[str]) -> None:
     elif isinstance(node, ast.ClassDef):
         _check_name(node.name, line, own=bound)
         if node.keywords:
-            raise _forbid("class keywords such as `metaclass=`", line, "are not supported here")
+            refusal = Message("class keywords such as `metaclass=` are not supported here")
+            raise GradtraceError("forbidden", refusal, line, code="forbidden.class_keyword")
     elif isinstance(node, ast.Import | ast.ImportFrom):
         _check_import(node)
     elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
-        raise _forbid("bytes literals", line, "are not supported here")
+        raise GradtraceError(
+            "forbidden", Message("bytes literals are not supported here"), line, code="forbidden.bytes"
+        )
 
 
 def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
@@ -262,7 +289,8 @@ def _check_attribute_chain(node: ast.Attribute, defined: set[str]) -> None:
             _check_name(attr.attr, attr.lineno, shown, own=defined)
         if attr.attr not in known and attr.attr not in defined and not public:
             if attr.attr in _INSTEAD:
-                raise _forbid(shown, attr.lineno, "is not available here" + _INSTEAD[attr.attr])
+                refusal = _with_instead(not_available_here(dotted_name(attr)), _INSTEAD[attr.attr])
+                raise GradtraceError("forbidden", refusal, attr.lineno, code="forbidden.attribute")
             why = attribute_refusal(dotted_name(attr).split("."), known | defined)
             refusal = not_available_here(dotted_name(attr), why)
             raise GradtraceError("forbidden", refusal, attr.lineno, code="forbidden.attribute")
@@ -299,16 +327,17 @@ def _check_import(node: ast.Import | ast.ImportFrom) -> None:
         return
     module = node.module or ""
     if node.level:
-        raise _forbid(
-            f"`from {'.' * node.level}{module} import ...`",
-            node.lineno,
-            "is not available here; a program has no package to import from",
+        refusal = Message(
+            "`{statement}` is not available here; a program has no package to import from",
+            statement=f"from {'.' * node.level}{module} import ...",
         )
+        raise GradtraceError("forbidden", refusal, node.lineno, code="forbidden.relative_import")
     for part in module.split("."):
         _check_name(part, node.lineno, f"`from {module} import ...`")
     for alias in node.names:
         if alias.name == "*":
-            raise _forbid("`import *`", node.lineno, "is not supported here; import the names you use")
+            refusal = Message("`import *` is not supported here; import the names you use")
+            raise GradtraceError("forbidden", refusal, node.lineno, code="forbidden.import_star")
         _check_name(alias.name, node.lineno)
         if alias.asname:
             _check_name(alias.asname, node.lineno)

@@ -6,8 +6,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import GradtraceError
 from .objects import SandboxException, UserInstance, class_of, is_user_instance
+from .python_errors import type_error
 
 # operator -> (method on the left operand, reflected method on the right operand, symbol)
 OPERATOR_DUNDERS: dict[Callable[[Any, Any], Any], tuple[str, str | None, str]] = {
@@ -83,19 +83,19 @@ class OperatorSupport:
             return left is not right
         operands = f"'{type_name(left)}' and '{type_name(right)}'"
         if symbol in _ORDERINGS:
-            raise GradtraceError("runtime", f"TypeError: '{symbol}' not supported between instances of {operands}")
-        raise GradtraceError("runtime", f"TypeError: unsupported operand type(s) for {symbol}: {operands}")
+            raise type_error(f"'{symbol}' not supported between instances of {operands}")
+        raise type_error(f"unsupported operand type(s) for {symbol}: {operands}")
 
     def user_unary(self, dunder: str, operand: Any, symbol: str) -> Any:
         """`-x` / `+x` for an instance of a user class."""
         found, method = operand.sandbox_class.find(dunder)
         if not found:
-            raise GradtraceError("runtime", f"TypeError: bad operand type for unary {symbol}: '{type_name(operand)}'")
+            raise type_error(f"bad operand type for unary {symbol}: '{type_name(operand)}'")
         return self.call_value(method, [operand], {}, None)
 
     def user_dunder(self, obj: Any, dunder: str, args: list[Any], what: str) -> Any:
         """Call `obj.<dunder>(*args)` (getitem, setitem, iter, contains, call), or Python's TypeError."""
         found, method = obj.sandbox_class.find(dunder)
         if not found:
-            raise GradtraceError("runtime", f"TypeError: '{type_name(obj)}' object {what}")
+            raise type_error(f"'{type_name(obj)}' object {what}")
         return self.call_value(method, [obj, *args], {}, None)

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from . import allowlist, extensions
 from .autograd_function import FunctionContext, is_function_node
 from .objects import (
@@ -211,9 +212,10 @@ def check_result(value: object, source: str, budget: list[int] | None = None) ->
     budget = budget if budget is not None else [1_000_000]
     kind = kind_of(value)
     if kind is None:
-        raise GradtraceError(
-            "forbidden", f"`{source}` returned a {type(value).__name__}, which gradtrace does not handle"
+        refusal = Message(
+            "`{name}` returned a {kind}, which gradtrace does not handle", name=source, kind=type(value).__name__
         )
+        raise GradtraceError("forbidden", refusal, code="forbidden.result")
     if kind in ("container", "return_types"):
         items: Any = value.items() if isinstance(value, dict) else value
         for item in items:
@@ -239,7 +241,8 @@ def check_argument(value: object, callee: str, allow_modules: bool, seen: int = 
         return
     if kind not in _ARGUMENT_KINDS:
         shown = repr(value) if kind in ("UserFunction", "Namespace", "HostFunction") else type(value).__name__
-        raise GradtraceError("forbidden", f"`{callee}` cannot be given {shown}; pass tensors, numbers or lists")
+        refusal = Message("`{name}` cannot be given {value}; pass tensors, numbers or lists", name=callee, value=shown)
+        raise GradtraceError("forbidden", refusal, code="forbidden.argument")
     if kind in ("container", "return_types") and seen < 10_000:
         items: Any = list(value.values()) if isinstance(value, dict) else value
         for item in items:
