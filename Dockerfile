@@ -16,6 +16,13 @@ RUN python -m build --outdir dist .
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /srv/gradtrace
+# Fonts Graphviz lays out and draws labels with, found by fontconfig for the wheel's Graphviz: Liberation (the
+# metrics of Helvetica and Courier that app/rendering/text_metrics.py measures with) and, for Chinese,
+# fonts-wqy-microhei (1.6 MB, one sans face covering GB2312/GBK; Noto CJK would add 56 MB).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       fontconfig fonts-liberation2 fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY --from=build /src/dist ./dist
 RUN pip install dist/gradtrace-*.whl
