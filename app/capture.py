@@ -463,7 +463,9 @@ class Recorder(TorchFunctionMode):
             return func(*args, **kwargs)
         capture = self._observe(root, lambda: func(*args, **kwargs))
         if kwargs.get("inputs") is not None or len(args) > 4:  # backward(inputs=...) feeds only some leaves
-            capture.gradcheck = overruled(capture.gradcheck, "not checked: backward(inputs=...) left out other leaves")
+            capture.gradcheck = overruled(
+                capture.gradcheck, Message("not checked: backward(inputs=...) left out other leaves")
+            )
         self.captures.append(capture)
         return None
 
@@ -489,9 +491,11 @@ class Recorder(TorchFunctionMode):
         leaves = [n.variable for n in nodes if hasattr(n, "variable")]
         capture = self._observe(roots[0], run)
         if len(roots) > 1:  # the gradients sum over several outputs; the check follows the first one
-            capture.gradcheck = overruled(capture.gradcheck, "not checked: autograd.grad of several outputs")
+            capture.gradcheck = overruled(capture.gradcheck, Message("not checked: autograd.grad of several outputs"))
         unasked = {id(leaf) for leaf in leaves} - {id(t) for t in asked}  # grad() gave them nothing to compare
-        capture.gradcheck |= overruled(capture.gradcheck, "not checked: autograd.grad was not asked for it", unasked)
+        capture.gradcheck |= overruled(
+            capture.gradcheck, Message("not checked: autograd.grad was not asked for it"), unasked
+        )
         capture.automatic = True  # leaf gradients come from what grad() returned, not AccumulateGrad
         self.captures.append(capture)
         return self._derivatives(tuple(returned))

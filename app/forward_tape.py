@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 
 import torch
 
+from .i18n import Message
+
 AutogradNode = Any
 FORWARD_KEY = "gradtrace_forward"  # a node's metadata key: (Op, {output_nr: flat output index})
 FUNCTION_ATTRIBUTE = "gradtrace_function_forward"  # a custom Function's ctx attribute: FunctionForward
@@ -280,12 +282,14 @@ def note_value_read(func: Callable[..., Any], args: tuple[Any, ...]) -> None:
 
 def _value_read_into_python() -> None:
     """Stands for a value read into Python inside a custom Function's forward: not replayed."""
-    raise NotImplementedError("a custom Function's forward reads a tensor's value into Python (.item(), float(), if)")
+    raise NotImplementedError(
+        Message("a custom Function's forward reads a tensor's value into Python (.item(), float(), if)")
+    )
 
 
 def _nested_function() -> None:
     """Stands for a Function called inside another Function's forward: not replayed."""
-    raise NotImplementedError("a custom Function called inside another custom Function's forward")
+    raise NotImplementedError(Message("a custom Function called inside another custom Function's forward"))
 
 
 def recorded_op(node: AutogradNode) -> tuple[Op, dict[int, int]] | FunctionForward | None:

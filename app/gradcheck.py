@@ -28,6 +28,7 @@ from .config import Limits
 from .forward_tape import AutogradNode
 from .gradient_replay import NotCheckable, OutOfTime, Replay
 from .graph.model import LeafCheck
+from .i18n import Message, Text
 
 STEP = 1e-6  # finite-difference step, relative to the element's size past 1
 # Agreement asked of autograd's gradient, relative to the leaf's largest gradient element, by the
@@ -112,7 +113,7 @@ def check_gradients(
     leaf in this call; `seed`: the gradient the call started from at `root`; at most `elements`
     elements per leaf (a seeded sample of larger leaves)."""
     if clock.left <= 0:
-        return unchecked(leaves, "not checked: the gradient check's time limit was used up by earlier graphs")
+        return unchecked(leaves, Message("not checked: the gradient check's time limit was used up by earlier graphs"))
     rng_state = torch.get_rng_state()
     try:
         with clock.running() as deadline, torch.no_grad(), torch._C.DisableTorchFunction():
@@ -125,11 +126,18 @@ def check_gradients(
                 for leaf in leaves
             }
     except NotCheckable as reason:
-        return unchecked(leaves, f"not checked: {reason}")
+        return unchecked(leaves, Message("not checked: {why}", why=_reason(reason)))
     except (RuntimeError, TypeError, ValueError, IndexError) as exc:  # the check must never fail a program
-        return unchecked(leaves, f"not checked: the check itself failed ({type(exc).__name__}: {exc})")
+        error = f"{type(exc).__name__}: {exc}"
+        return unchecked(leaves, Message("not checked: the check itself failed ({error})", error=error))
     finally:
         torch.set_rng_state(rng_state)  # the replay draws nothing; this keeps it so whatever happens
+
+
+def _reason(exc: NotCheckable) -> Text:
+    """The reason a NotCheckable carries (a Message; plain text when raised with a str)."""
+    reason = exc.args[0] if exc.args else ""
+    return reason if isinstance(reason, Message | str) else str(reason)
 
 
 def _largest_gradient(grads: Iterable[torch.Tensor | None]) -> float:
@@ -141,9 +149,9 @@ def _largest_gradient(grads: Iterable[torch.Tensor | None]) -> float:
 
 def _seed(root: torch.Tensor, seed: torch.Tensor | None) -> torch.Tensor:
     if seed is None:
-        raise NotCheckable("no gradient reached the root in this call")
+        raise NotCheckable(Message("no gradient reached the root in this call"))
     if seed.is_complex() or root.is_complex():
-        raise NotCheckable("complex tensors are not checked")
+        raise NotCheckable(Message("complex tensors are not checked"))
     return seed.detach().to(torch.float64)
 
 
@@ -165,9 +173,10 @@ def _check_leaf(
 ) -> LeafCheck:
     numel = leaf.numel()
     if leaf.is_complex():
-        return LeafCheck(None, None, 0, numel, None, "not checked: complex tensors are not checked")
+        why = Message("not checked: {why}", why=Message("complex tensors are not checked"))
+        return LeafCheck(None, None, 0, numel, None, why)
     if numel == 0:
-        return LeafCheck(0.0, 0.0, 0, 0, True, "an empty tensor: nothing to check")
+        return LeafCheck(0.0, 0.0, 0, 0, True, Message("an empty tensor: nothing to check"))
     autograd = torch.zeros(numel, dtype=torch.float64) if got is None else got.detach().reshape(-1).double()
     indices = _sampled(numel, elements, numel)
     worst = scale = noise = 0.0
@@ -181,7 +190,9 @@ def _check_leaf(
             break
         value = float(autograd[index])
         if not all(math.isfinite(v) for v in (value, below, above)):  # no derivative to compare with
-            why = f"not checked: autograd's gradient or the function is not finite at element {index}"
+            why = Message(
+                "not checked: autograd's gradient or the function is not finite at element {index}", index=index
+            )
             return LeafCheck(None, None, checked, numel, None, why)
         element_noise = NOISE_ULPS * EPS64 * max(abs(start), abs(above), abs(below)) / step
         worst = max(worst, _element_error(value, below, start, above, step, element_noise))
@@ -189,12 +200,18 @@ def _check_leaf(
         noise = max(noise, element_noise)
         checked += 1
     if checked == 0:
-        return LeafCheck(None, None, 0, numel, None, "not checked: the gradient check's time limit ran out")
+        return LeafCheck(None, None, 0, numel, None, Message("not checked: the gradient check's time limit ran out"))
     rtol = tolerance(leaf.dtype)
     relative = worst / max(scale, floor, noise / rtol, 1e-300)
-    note = None if checked == len(indices) else "the time limit ran out part-way"
-    if len(indices) < numel:
-        note = f"a seeded sample of {len(indices)} of its {numel} elements" + (f"; {note}" if note else "")
+    note: Message | None = None if checked == len(indices) else Message("the time limit ran out part-way")
+    if len(indices) < numel and note is not None:
+        note = Message(
+            "a seeded sample of {count} of its {total} elements; the time limit ran out part-way",
+            count=len(indices),
+            total=numel,
+        )
+    elif len(indices) < numel:
+        note = Message("a seeded sample of {count} of its {total} elements", count=len(indices), total=numel)
     return LeafCheck(worst, relative, checked, numel, relative <= rtol, note)
 
 
@@ -214,14 +231,20 @@ def check_call(
     `hooked`: the program registered gradient hooks, which may change what autograd computes;
     `size`: the graph's autograd nodes."""
     if limits.gradcheck_seconds <= 0:
-        return unchecked(leaves, "not checked: the gradient check is off (gradcheck_seconds=0)")
+        return unchecked(leaves, Message("not checked: the gradient check is off (gradcheck_seconds=0)"))
     if size > limits.gradcheck_max_nodes:
-        why = f"the graph has {size} autograd nodes; the check runs on graphs of up to {limits.gradcheck_max_nodes}"
-        return unchecked(leaves, f"not checked: {why} (gradcheck_max_nodes)")
-    if hooked:
-        return unchecked(
-            leaves, "not checked: the program registered gradient hooks (register_hook), which may change gradients"
+        why = Message(
+            "not checked: the graph has {size} autograd nodes; the check runs on graphs of up to {limit} "
+            "(gradcheck_max_nodes)",
+            size=size,
+            limit=limits.gradcheck_max_nodes,
         )
+        return unchecked(leaves, why)
+    if hooked:
+        hooks = Message(
+            "not checked: the program registered gradient hooks (register_hook), which may change gradients"
+        )
+        return unchecked(leaves, hooks)
     if returned is None:
         grads: dict[int, torch.Tensor | None] = dict(watched.leaf_grads)
     else:
@@ -229,12 +252,12 @@ def check_call(
     return check_gradients(root, leaves, grads, watched.seed, elements=limits.gradcheck_elements, clock=clock)
 
 
-def unchecked(leaves: list[torch.Tensor], why: str) -> dict[int, LeafCheck]:
+def unchecked(leaves: list[torch.Tensor], why: Text) -> dict[int, LeafCheck]:
     """Every leaf not checked, for the reason `why` ("not checked: ...")."""
     return {id(leaf): LeafCheck(None, None, 0, leaf.numel(), None, why) for leaf in leaves}
 
 
-def overruled(checks: dict[int, LeafCheck], why: str, keys: set[int] | None = None) -> dict[int, LeafCheck]:
+def overruled(checks: dict[int, LeafCheck], why: Text, keys: set[int] | None = None) -> dict[int, LeafCheck]:
     """`checks` (those of `keys` only, when given) replaced by "not checked: why", for leaves the
     call gave no gradient to compare with."""
     return {

@@ -28,6 +28,7 @@ from .forward_tape import (
     map_tensors,
     recorded_op,
 )
+from .i18n import Message, Text
 
 Outputs = dict[int, torch.Tensor]  # a node's outputs by output_nr
 Overlay = dict[AutogradNode, Outputs]
@@ -50,10 +51,14 @@ class OutOfTime(NotCheckable):
     """The check's deadline passed."""
 
 
-def _op_name(op: Op) -> str:
+def _op_name(op: Op | None, unknown: Text = "") -> Text:
+    """An op as a reason names it (`` `mul` on line 3 ``); `unknown` when there is no op."""
+    if op is None:
+        return unknown
     name = getattr(op.func, "__name__", None) or type(op.func).__name__
-    where = f" on line {op.line}" if op.line is not None else ""
-    return f"`{name}`{where}"
+    if op.line is None:
+        return f"`{name}`"
+    return Message("`{op}` on line {line}", op=name, line=op.line)
 
 
 def _float64(tensor: torch.Tensor) -> torch.Tensor:
@@ -110,7 +115,7 @@ class Replay:
         while stack:
             steps += 1
             if steps > 1_000_000:
-                raise NotCheckable("the recorded ops do not form a graph")
+                raise NotCheckable(Message("the recorded ops do not form a graph"))
             node = stack[-1]
             if node in self.values:
                 stack.pop()
@@ -118,8 +123,11 @@ class Replay:
             recorded = recorded_op(node)
             if recorded is None:
                 raise NotCheckable(
-                    f"`{type(node).__name__}` was made where gradtrace did not record how (outside its view, "
-                    "or while more autograd nodes were alive than the check takes: gradcheck_max_nodes)"
+                    Message(
+                        "`{node}` was made where gradtrace did not record how (outside its view, "
+                        "or while more autograd nodes were alive than the check takes: gradcheck_max_nodes)",
+                        node=type(node).__name__,
+                    )
                 )
             pending = [n for n in _input_nodes(recorded) if n not in self.values]
             if pending:
@@ -134,19 +142,19 @@ class Replay:
         the same numbers), else the recorded ops do not describe the program."""
         replayed = self.values[self.root_node].get(self.root_nr)
         if replayed is None or replayed.shape != root.shape or replayed.dtype != root.dtype:
-            raise NotCheckable("the replayed forward does not give the result's shape")
+            raise NotCheckable(Message("the replayed forward does not give the result's shape"))
         expected = root.detach()
         if not bool(torch.isfinite(expected).all()):
-            raise NotCheckable("the result is not finite")
+            raise NotCheckable(Message("the result is not finite"))
         scale = float(expected.abs().max()) if expected.numel() else 0.0
         if not torch.allclose(replayed, expected, rtol=1e-4, atol=1e-6 * max(1.0, scale)):
-            raise NotCheckable("replaying the recorded ops does not give the program's result")
+            raise NotCheckable(Message("replaying the recorded ops does not give the program's result"))
 
     # -- the objective -------------------------------------------------------------------------------
     def objective(self, seed: torch.Tensor) -> float:
         """sum(root * seed): its gradient is what backward() computed from `seed`."""
         if seed.shape != self.values[self.root_node][self.root_nr].shape:
-            raise NotCheckable("the gradient that started the call does not have the result's shape")
+            raise NotCheckable(Message("the gradient that started the call does not have the result's shape"))
         self.seed = seed
         return self._objective(self.values[self.root_node][self.root_nr])
 
@@ -198,7 +206,7 @@ class Replay:
     # -- making one node again -----------------------------------------------------------------------
     def _make(self, recorded: tuple[Op, dict[int, int]] | FunctionForward, overlay: Overlay) -> Outputs:
         if time.monotonic() > self.deadline:
-            raise OutOfTime("the gradient check's time limit ran out")
+            raise OutOfTime(Message("the gradient check's time limit ran out"))
         if isinstance(recorded, FunctionForward):
             return self._make_function(recorded, overlay)
         op, positions = recorded
@@ -206,7 +214,7 @@ class Replay:
         try:
             return {output_nr: flat[index] for output_nr, index in positions.items()}
         except IndexError:
-            raise NotCheckable(f"{_op_name(op)} made other outputs when replayed") from None
+            raise NotCheckable(Message("{op} made other outputs when replayed", op=_op_name(op))) from None
 
     def _make_function(self, forward: FunctionForward, overlay: Overlay) -> Outputs:
         """A custom Function's node: the ops its forward ran, on the replayed inputs."""
@@ -216,20 +224,22 @@ class Replay:
             env[key] = value.clone() if isinstance(value, torch.Tensor) else value
         for inner in forward.ops:
             if time.monotonic() > self.deadline:  # a forward may run many ops: the deadline holds inside it too
-                raise OutOfTime("the gradient check's time limit ran out")
+                raise OutOfTime(Message("the gradient check's time limit ran out"))
             made = _flat_tensors(self._call(inner.op, partial(self._resolve, op=inner.op, overlay=overlay, env=env)))
             if len(made) != len(inner.made):
-                raise NotCheckable(f"{_op_name(inner.op)} made other outputs when replayed")
+                raise NotCheckable(Message("{op} made other outputs when replayed", op=_op_name(inner.op)))
             env.update(zip(inner.made, made, strict=True))
         try:
             return {output_nr: env[key] for output_nr, key in enumerate(forward.outputs)}
         except KeyError:
-            raise NotCheckable("a custom Function's forward returned a tensor gradtrace did not see made") from None
+            raise NotCheckable(
+                Message("a custom Function's forward returned a tensor gradtrace did not see made")
+            ) from None
 
     def _call(self, op: Op, resolve: Callable[[Ref], torch.Tensor]) -> Any:
         name = getattr(op.func, "__name__", "")
         if name in RANDOM_OPS:
-            raise NotCheckable(f"{_op_name(op)} draws random numbers: a replay would draw others")
+            raise NotCheckable(Message("{op} draws random numbers: a replay would draw others", op=_op_name(op)))
         func, (args, kwargs) = op.func, map_tensors(op.args, op.kwargs, resolve)
         if self.widen:
             if name in _LOW_PRECISION_CASTS and _is_tensor_method(op.func):
@@ -239,17 +249,25 @@ class Replay:
         try:
             result = func(*args, **kwargs)
         except NotImplementedError as exc:  # a nested Function (forward_tape) or an op torch lacks
-            raise NotCheckable(f"{_op_name(op)} cannot be replayed: {exc}") from None
+            why = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)  # ours, or torch's words
+            raise NotCheckable(Message("{op} cannot be replayed: {error}", op=_op_name(op), error=why)) from None
         except (RuntimeError, TypeError, ValueError, IndexError) as exc:
-            raise NotCheckable(f"{_op_name(op)} could not be replayed in float64: {exc}") from None
+            raise NotCheckable(
+                Message("{op} could not be replayed in float64: {error}", op=_op_name(op), error=str(exc))
+            ) from None
         made = _flat_tensors(result)
         if self.widen and _narrows(args, kwargs, made):
             # A cast the replay cannot widen (`x.type("torch.HalfTensor")`): its finite differences
             # would drown in that precision's rounding and give a false ✗.
-            raise NotCheckable(f"{_op_name(op)} keeps a lower precision even when replayed in float64")
+            raise NotCheckable(Message("{op} keeps a lower precision even when replayed in float64", op=_op_name(op)))
         self.held += sum(t.numel() for t in made)
         if self.held > REPLAY_MAX_ELEMENTS:
-            raise NotCheckable(f"replaying the graph would hold more than {REPLAY_MAX_ELEMENTS:,} elements at once")
+            raise NotCheckable(
+                Message(
+                    "replaying the graph would hold more than {limit} elements at once",
+                    limit=f"{REPLAY_MAX_ELEMENTS:,}",
+                )
+            )
         return result
 
     def _resolve(self, ref: Ref, op: Op | None, overlay: Overlay, env: dict[int, torch.Tensor] | None) -> torch.Tensor:
@@ -258,20 +276,26 @@ class Replay:
             if outputs is None:
                 outputs = self.values.get(ref.node)
             if outputs is None or ref.output_nr not in outputs:
-                raise NotCheckable(f"an input of {_op_name(op) if op else 'a custom Function'} was not recorded")
+                # Babel does not extract a Message nested in a call inside another Message: name it first.
+                function = Message("a custom Function")
+                raise NotCheckable(Message("an input of {op} was not recorded", op=_op_name(op, function)))
             return outputs[ref.output_nr]
         if isinstance(ref, Inner):
             assert env is not None
             return env[ref.key]
         if isinstance(ref, InPlace):
-            raise NotCheckable(f"{_op_name(op) if op else 'an op'} changes a tensor in place")
+            raise NotCheckable(Message("{op} changes a tensor in place", op=_op_name(op, Message("an op"))))
         assert isinstance(ref, FromTensor)
         tensor = ref.tensor
         if tensor is None:
-            raise NotCheckable(f"a large constant read by {_op_name(op) if op else 'an op'} was freed by the program")
+            raise NotCheckable(
+                Message("a large constant read by {op} was freed by the program", op=_op_name(op, Message("an op")))
+            )
         if tensor._version != ref.version:
-            what = "a leaf" if ref.is_leaf else "a tensor"
-            raise NotCheckable(f"{what} read by {_op_name(op) if op else 'an op'} was changed in place afterwards")
+            reader = _op_name(op, Message("an op"))
+            if ref.is_leaf:
+                raise NotCheckable(Message("a leaf read by {op} was changed in place afterwards", op=reader))
+            raise NotCheckable(Message("a tensor read by {op} was changed in place afterwards", op=reader))
         key = id(tensor)
         if key in self.inputs:
             return self.inputs[key]

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..i18n import Text
+
 NodeKind = Literal["op", "leaf", "tensor", "saved"]
 
 # A tensor's elements as nested Python lists (or a bare number for a 0-d tensor).
@@ -47,7 +49,7 @@ class LeafCheck:
     checked_elements: int
     elements: int
     ok: bool | None
-    note: str | None = None
+    note: Text | None = None  # shown in the request's language (result.gradcheck_to_json)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class LocalDerivative:
     """How `target` turns the gradient it receives into the one it passes to `source`: a factor
     (`×6`, with its elements in `value`) or a rule (`grad @ Bᵀ`, `sums over dim 0`, no value)."""
 
-    text: str
+    text: Text  # words in it are shown in the request's language (drawings, result.edge_to_json)
     value: TensorData | None = None
 
 
