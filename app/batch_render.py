@@ -12,6 +12,7 @@ from typing import Any, Literal
 from . import pipeline
 from .config import Limits
 from .errors import GradtraceError
+from .i18n import Message
 from .rendering.options import RenderOptions
 from .result import result_to_json
 from .snippets import canonical_request
@@ -29,15 +30,24 @@ def render_output(
     try:
         return _output(source, inputs, options, fmt, limits)
     except RecursionError:
-        raise GradtraceError("limit", "the program or its graph nests too deeply to draw") from None
+        raise too_deep() from None
     except MemoryError:
-        raise GradtraceError("limit", "the program needs more memory than this machine has") from None
+        raise out_of_memory() from None
+
+
+def too_deep() -> GradtraceError:
+    return GradtraceError("limit", Message("the program or its graph nests too deeply to draw"), code="limit.nesting")
+
+
+def out_of_memory() -> GradtraceError:
+    message = Message("the program needs more memory than this machine has")
+    return GradtraceError("limit", message, code="limit.memory")
 
 
 def _output(source: str, inputs: Mapping[str, Any], options: RenderOptions, fmt: OutputFormat, limits: Limits) -> bytes:
     result = pipeline.run(source, inputs, options, limits)
     if fmt == "json":
-        return (json.dumps(result_to_json(result), indent=1) + "\n").encode("utf-8")
+        return (json.dumps(result_to_json(result, options.lang), indent=1) + "\n").encode("utf-8")
     if fmt == "dot":
         pipeline.pick_graph_svg(result, options.graph)  # same checks as the image
         return result.graphs[options.graph].dot.encode("utf-8")
@@ -59,11 +69,14 @@ def planned_outputs(paths: Iterable[Path], fmt: OutputFormat) -> list[tuple[Path
     for source_path, name in snippet_files(paths):
         target = name.with_name(f"{name.name}.{fmt}")
         if target in planned:
-            raise GradtraceError(
-                "request",
-                f"{planned[target]} and {source_path} would both be written to {target.as_posix()}: "
+            message = Message(
+                "{first} and {second} would both be written to {target}: "
                 "rename one, or render the folders that hold them (each keeps its folder structure)",
+                first=str(planned[target]),
+                second=str(source_path),
+                target=target.as_posix(),
             )
+            raise GradtraceError("request", message, code="request.output_clash")
         planned[target] = source_path
     return [(source_path, target) for target, source_path in planned.items()]
 
@@ -102,7 +115,8 @@ def render_folder(
         try:
             source = source_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            report.failed.append((source_path, GradtraceError("request", f"cannot read {source_path}: {exc}")))
+            message = Message("cannot read {path}: {error}", path=str(source_path), error=str(exc))
+            report.failed.append((source_path, GradtraceError("request", message, code="request.unreadable")))
             continue
         digest = input_hash(source, options, fmt, limits)
         if manifest.get(key) == digest and target.exists():

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .config import Settings
-from .errors import CLI_EXIT, GradtraceError
+from .errors import CLI_EXIT, ERROR_TITLES, GradtraceError
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, Message, parse_language
 from .rendering.options import RenderOptions
 
 
@@ -51,7 +53,48 @@ def build_parser() -> argparse.ArgumentParser:
         "--step", type=_step_number, default=None, metavar="K",
         help="draw the stepper's step K: forward values first, then gradients in backward order",
     )  # fmt: skip
+    render.add_argument(
+        "--lang", type=_language, default=None, metavar="LANG",
+        help="en or zh-CN: the drawing's words and the messages (default: from LC_ALL, LC_MESSAGES or LANG)",
+    )  # fmt: skip
     return parser
+
+
+def environment_language(environ: Mapping[str, str]) -> Language:
+    """The language the locale environment asks for, as gettext reads it: LANGUAGE (a list), then the first
+    set of LC_ALL, LC_MESSAGES, LANG; `zh_CN.UTF-8` is zh-CN, C/POSIX and anything else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            if value in ("C", "POSIX") or value.startswith("C."):
+                return DEFAULT_LANGUAGE  # gettext ignores LANGUAGE under the C locale
+            wanted = [*environ.get("LANGUAGE", "").split(":"), value]
+            break
+    else:
+        wanted = environ.get("LANGUAGE", "").split(":")
+    for entry in wanted:
+        language = parse_language(entry.split(".", 1)[0].split("@", 1)[0]) if entry else None
+        if language is not None:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def _language(raw: str) -> Language:
+    """A --lang value (forgiving: zh, zh_CN, zh-Hans, en-US)."""
+    language = parse_language(raw)
+    if language is None:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def error_line(error: GradtraceError, language: Language, where: object = None) -> str:
+    """`gradtrace: syntax error: line 1: ...` in `language` (`where`: the file it is about)."""
+    title = ERROR_TITLES[error.kind]
+    message = error.display_message(language)
+    if where is None:
+        return Message("gradtrace: {error}: {message}", error=title, message=message).render(language)
+    line = Message("gradtrace: {path}: {error}: {message}", path=str(where), error=title, message=message)
+    return line.render(language)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,12 +102,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.lang is None:
+        args.lang = environment_language(os.environ)
     if _is_batch(args.source):
         return _render_batch(args)
     try:
         _write(_render(args), args.output)
     except GradtraceError as exc:
-        print(f"gradtrace: {exc.kind} error: {exc}", file=sys.stderr)
+        print(error_line(exc, args.lang), file=sys.stderr)
         return CLI_EXIT[exc.kind]
     return 0
 
@@ -82,7 +127,8 @@ def _write(output: bytes, target: str | None) -> None:
 
 def cannot_write(target: object, exc: OSError) -> GradtraceError:
     """The error of an output file or folder that cannot be written."""
-    return GradtraceError("request", f"cannot write {exc.filename or target}: {exc.strerror or exc}")
+    message = Message("cannot write {path}: {error}", path=str(exc.filename or target), error=str(exc.strerror or exc))
+    return GradtraceError("request", message, code="request.unwritable")
 
 
 def _is_batch(sources: list[str]) -> bool:
@@ -141,7 +187,8 @@ def _read_source(name: str) -> str:
     try:
         return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise GradtraceError("request", f"cannot read {name}: {exc}") from None
+        message = Message("cannot read {path}: {error}", path=name, error=str(exc))
+        raise GradtraceError("request", message, code="request.unreadable") from None
 
 
 def _step_number(raw: str) -> int:
@@ -156,7 +203,7 @@ def _options(args: argparse.Namespace) -> RenderOptions:
         theme=args.theme, direction=args.direction, precision=args.precision,
         show_values=not args.no_values, show_grads=not args.no_grads, collapse_runs=not args.no_collapse,
         graph=args.graph, color_by=args.color_by, gradcheck=args.gradcheck,
-        edge_labels={"auto": None, "on": True, "off": False}[args.edge_labels], step=args.step,
+        edge_labels={"auto": None, "on": True, "off": False}[args.edge_labels], step=args.step, lang=args.lang,
     )  # fmt: skip
 
 
@@ -173,22 +220,26 @@ def _render_batch(args: argparse.Namespace) -> int:
     from .batch_render import render_folder
 
     if not args.output or "-" in args.source or args.inputs:
-        print("gradtrace: several sources need -o FOLDER (and no - or --inputs)", file=sys.stderr)
+        refusal = Message("gradtrace: several sources need -o FOLDER (and no - or --inputs)")
+        print(refusal.render(args.lang), file=sys.stderr)
         return CLI_EXIT["request"]
     sources = [Path(s) for s in args.source]
     try:
         report = render_folder(sources, Path(args.output), _options(args), args.format, Settings.from_env().limits)
     except (OSError, GradtraceError) as problem:  # an unwritable -o; two snippets named for one file
         error = problem if isinstance(problem, GradtraceError) else cannot_write(args.output, problem)
-        print(f"gradtrace: {error.kind} error: {error}", file=sys.stderr)
+        print(error_line(error, args.lang), file=sys.stderr)
         return CLI_EXIT[error.kind]
     for path, exc in report.failed:
-        print(f"gradtrace: {path}: {exc.kind} error: {exc}", file=sys.stderr)
-    print(
-        f"gradtrace: {len(report.written)} written, {len(report.unchanged)} unchanged, "
-        f"{len(report.failed)} failed in {args.output}",
-        file=sys.stderr,
+        print(error_line(exc, args.lang, path), file=sys.stderr)
+    summary = Message(
+        "gradtrace: {written} written, {unchanged} unchanged, {failed} failed in {folder}",
+        written=len(report.written),
+        unchanged=len(report.unchanged),
+        failed=len(report.failed),
+        folder=args.output,
     )
+    print(summary.render(args.lang), file=sys.stderr)
     return CLI_EXIT[report.failed[0][1].kind] if report.failed else 0
 
 

@@ -23,6 +23,20 @@ HTTP_STATUS: Mapping[str, int] = MappingProxyType(
     }
 )
 
+# What error pictures and the CLI call each kind ("gradtrace: forbidden error: ..."): one literal msgid per
+# kind, translated whole.
+ERROR_TITLES: Mapping[str, Message] = MappingProxyType(
+    {
+        "syntax": Message("syntax error"),
+        "forbidden": Message("forbidden error"),
+        "limit": Message("limit error"),
+        "timeout": Message("timeout error"),
+        "runtime": Message("runtime error"),
+        "render": Message("render error"),
+        "request": Message("request error"),
+    }
+)
+
 CLI_EXIT: Mapping[str, int] = MappingProxyType(
     {
         "syntax": 2,

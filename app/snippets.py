@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import GradtraceError, RetryLater
+from .i18n import Message
 from .rendering.options import RenderOptions
 
 SNIPPET_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -56,23 +57,31 @@ STORE_RETRY_SECONDS = 5  # the Retry-After of a store that is down: a restarting
 
 def store_unavailable(reason: object) -> GradtraceError:
     """The error of a snippet store that cannot be used right now (503 with Retry-After: try again later)."""
-    return RetryLater(
-        f"the snippet store is not available right now ({reason}); try again in a moment. "
-        "Images linked by their /svg/{encoded} URL do not need it",
-        retry_after=STORE_RETRY_SECONDS,
-        status=503,
+    message = Message(
+        "the snippet store is not available right now ({reason}); try again in a moment. "
+        "Images linked by their /svg/{{encoded}} URL do not need it",
+        reason=str(reason),
     )
+    return RetryLater(message, retry_after=STORE_RETRY_SECONDS, status=503, code="limit.store_unavailable")
 
 
 def store_full(max_bytes: int) -> GradtraceError:
     """The 507 of a store that reached its size cap (or a disk that is full): stored snippets still work."""
-    limit = f" (its limit is {max_bytes / 1_048_576:.0f} MB)" if max_bytes else ""
-    return GradtraceError(
-        "limit",
-        f"the snippet store is full{limit}, so no new snippet can be stored; stored snippets still draw. "
-        "Link this one with its /svg/{encoded} URL or draw it with POST /api/graph instead",
-        status=507,
-    )
+    instead = Message("Link this one with its /svg/{{encoded}} URL or draw it with POST /api/graph instead")
+    if max_bytes:
+        megabytes = f"{max_bytes / 1_048_576:.0f}"
+        message = Message(
+            "the snippet store is full (its limit is {megabytes} MB), so no new snippet can be stored; "
+            "stored snippets still draw. {instead}",
+            megabytes=megabytes,
+            instead=instead,
+        )
+    else:
+        message = Message(
+            "the snippet store is full, so no new snippet can be stored; stored snippets still draw. {instead}",
+            instead=instead,
+        )
+    return GradtraceError("limit", message, status=507, code="limit.store_full")
 
 
 @cache

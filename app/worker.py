@@ -263,7 +263,7 @@ class WorkerPool:
             return
         replied = False
         try:
-            with nonblocking(worker.sock):
+            with nonblocking(worker.sock), reader.watching():
                 async with asyncio.timeout(self._reply_seconds()):
                     await send_message(worker.sock, message)
                     status, payload = await reader.reply()
@@ -399,10 +399,11 @@ class WorkerPool:
 
     def _death_error(self, exitcode: int | None) -> GradtraceError:
         if exitcode == -signal.SIGALRM:  # the layout deadline (layout_deadline above) ended the worker
+            seconds = f"{self.limits.layout_timeout_seconds:g}"
             message = Message(
                 "laying out the graph took longer than {seconds} s and was stopped; "
                 "draw a smaller part of it (fewer steps, a shorter loop)",
-                seconds=f"{self.limits.layout_timeout_seconds:g}",
+                seconds=seconds,
             )
             return GradtraceError("timeout", message, code="timeout.layout")
         # RLIMIT_CPU (SIGXCPU) and the wall clock race for a busy loop: both are a timeout to the user.

@@ -14,14 +14,15 @@ from typing import Any, Literal
 from ..api import DrawOptions, render_options
 from ..batch_render import OutputFormat, input_hash, render_output
 from ..config import Limits
-from ..errors import GradtraceError
+from ..errors import ERROR_TITLES, GradtraceError
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, parse_language, render
 from ..rendering.options import RenderOptions
 
-FENCE_OPTIONS = ("theme", "direction", "graph", "values", "grads", "collapse", "precision", "inputs")
+FENCE_OPTIONS = ("theme", "direction", "graph", "values", "grads", "collapse", "precision", "inputs", "lang")
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_LINE_PREFIX = re.compile(r"^line (\d+): ")
+_LINE_PREFIX = re.compile(r"^(?:line (\d+): |第 (\d+) 行：)")
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,15 @@ def code_block(code: str, text: str | Mapping[str, str], defaults: Mapping[str, 
     chosen = {**(defaults or {}), **given}
     unknown = sorted(set(chosen) - set(FENCE_OPTIONS))
     if unknown:
-        raise GradtraceError("request", f"unknown option {unknown[0]!r}: use {', '.join(FENCE_OPTIONS)}")
+        message = Message("unknown option {name!r}: use {options}", name=unknown[0], options=", ".join(FENCE_OPTIONS))
+        raise GradtraceError("request", message, code="request.option")
     draw: DrawOptions = {"theme": "auto"}
     for name, raw in chosen.items():
         if name in ("values", "grads", "collapse"):
             draw[name] = _flag(name, raw)  # type: ignore[literal-required]
         elif name in ("precision", "graph"):
             draw[name] = _whole_number(name, raw)  # type: ignore[literal-required]
-        elif name in ("theme", "direction"):
+        elif name in ("theme", "direction", "lang"):
             draw[name] = raw  # type: ignore[literal-required]
     inputs = _inputs(chosen.get("inputs"))
     return CodeBlock(code, inputs, render_options(**draw))
@@ -64,12 +66,14 @@ def _split_options(header: str) -> dict[str, str]:
     try:
         words = shlex.split(text)
     except ValueError as exc:
-        raise GradtraceError("request", f"cannot read the options {header.strip()!r}: {exc}") from None
+        message = Message("cannot read the options {header!r}: {error}", header=header.strip(), error=str(exc))
+        raise GradtraceError("request", message, code="request.option") from None
     options: dict[str, str] = {}
     for word in words:
         name, sign, value = word.partition("=")
         if not sign or not name:
-            raise GradtraceError("request", f"option {word!r} must be written name=value, e.g. theme=dark")
+            message = Message("option {word!r} must be written name=value, e.g. theme=dark", word=word)
+            raise GradtraceError("request", message, code="request.option")
         options[name.strip()] = value.strip()
     return options
 
@@ -78,14 +82,17 @@ def _flag(name: str, raw: str) -> bool:
     lowered = raw.strip().lower()
     if lowered in _TRUE | _FALSE:
         return lowered in _TRUE
-    raise GradtraceError("request", f"{name}={raw!r} must be true or false")
+    raise GradtraceError(
+        "request", Message("{name}={value!r} must be true or false", name=name, value=raw), code="request.option"
+    )
 
 
 def _whole_number(name: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise GradtraceError("request", f"{name}={raw!r} must be a whole number") from None
+        message = Message("{name}={value!r} must be a whole number", name=name, value=raw)
+        raise GradtraceError("request", message, code="request.option") from None
 
 
 def _inputs(raw: str | None) -> dict[str, Any]:
@@ -136,14 +143,40 @@ def _with_theme(options: RenderOptions, theme: str) -> RenderOptions:
     return replace(options, theme=theme)  # type: ignore[arg-type]
 
 
-def located_message(error: GradtraceError, path: str, first_code_line: int) -> str:
-    """`path:LINE: gradtrace KIND error: message`, LINE counted in the page (the snippet's first line
-    is `first_code_line`)."""
-    message = error.message
+def book_language(configured: str | None, site_language: object = None) -> Language:
+    """The book's language: the integration's own `lang` setting, else the site's (MkDocs' theme locale,
+    Sphinx's `language`: zh_CN, zh-Hans ...), else English. A `lang` setting gradtrace does not speak is a
+    `request` error naming the two it does."""
+    if configured:
+        language = parse_language(configured)
+        if language is None:
+            message = Message(
+                "lang={lang!r} is not a language gradtrace speaks: write lang=en (English) or lang=zh-CN (简体中文)",
+                lang=configured,
+            )
+            raise GradtraceError("request", message, code="request.lang")
+        return language
+    from_site = parse_language(str(site_language)) if site_language else None
+    return from_site or DEFAULT_LANGUAGE
+
+
+def located_message(
+    error: GradtraceError, path: str, first_code_line: int, language: Language = DEFAULT_LANGUAGE
+) -> str:
+    """`path:LINE: gradtrace KIND error: message` in `language`, LINE counted in the page (the snippet's first
+    line is `first_code_line`)."""
+    message = render(error.text, language)
     line = error.line
     found = _LINE_PREFIX.match(message)
     if found:
-        line = line if line is not None else int(found.group(1))
+        line = line if line is not None else int(found.group(1) or found.group(2))
         message = message[found.end() :]
     where = first_code_line + line - 1 if line is not None else first_code_line - 1
-    return f"{path}:{where}: gradtrace {error.kind} error: {message}"
+    located = Message(
+        "{path}:{line}: gradtrace {error}: {message}",
+        path=path,
+        line=where,
+        error=ERROR_TITLES[error.kind],
+        message=message,
+    )
+    return located.render(language)

@@ -5,6 +5,7 @@
           output: inline      # or `file`: SVG files under assets/gradtrace/, shown with <img>
           cache_dir: .cache/gradtrace
           defaults: {direction: LR}
+          lang: zh-CN         # the drawings' words and build errors; default: the theme's locale, else en
 
 A block's options follow the language name: ```gradtrace theme=dark direction=LR values=false.
 With theme auto (the default) both schemes are drawn and the page shows the one MkDocs Material's
@@ -33,7 +34,8 @@ from mkdocs.utils import get_relative_url
 
 from ..config import Settings
 from ..errors import GradtraceError
-from .drawing import CodeBlock, DrawingCache, code_block, located_message
+from ..i18n import DEFAULT_LANGUAGE, Language
+from .drawing import CodeBlock, DrawingCache, book_language, code_block, located_message
 from .figures import FIGURE_CSS, inline_svg, svg_title
 
 log = logging.getLogger("mkdocs.plugins.gradtrace")
@@ -48,6 +50,7 @@ class GradtracePluginConfig(Config):  # type: ignore[no-untyped-call]
     output = c.Choice(("inline", "file"), default="inline")
     cache_dir = c.Type(str, default=".cache/gradtrace")
     defaults = c.Type(dict, default={})
+    lang = c.Type(str, default="")
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,14 @@ class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-unt
         self.cache: DrawingCache | None = None
         self.figures: dict[str, str] = {}
         self.files: dict[str, bytes] = {}
+        self.language: Language = DEFAULT_LANGUAGE
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self.language = book_language(self.config.lang, _theme_locale(config))
+        except GradtraceError as exc:
+            raise PluginError(f"gradtrace: {exc.display_message()}") from None
         self.cache = DrawingCache(root / self.config.cache_dir, Settings.from_env().limits)
         self.figures, self.files = {}, {STYLESHEET: FIGURE_CSS.encode("utf-8")}
         if STYLESHEET not in [str(sheet) for sheet in config.extra_css]:
@@ -118,10 +126,11 @@ class GradtracePlugin(BasePlugin[GradtracePluginConfig]):  # type: ignore[no-unt
         first_code_line = offset + fence.start + 2
         where = os.path.relpath(page.file.abs_src_path or page.file.src_path)
         try:
-            block = code_block(fence.code, options, {k: str(v) for k, v in self.config.defaults.items()})
+            defaults = {"lang": self.language, **{k: str(v) for k, v in self.config.defaults.items()}}
+            block = code_block(fence.code, options, defaults)
             return self._drawn_figure(block, page)
         except GradtraceError as exc:
-            raise PluginError(located_message(exc, where, first_code_line)) from None
+            raise PluginError(located_message(exc, where, first_code_line, self.language)) from None
 
     def _drawn_figure(self, block: CodeBlock, page: Page) -> str:
         assert self.cache is not None
@@ -163,3 +172,13 @@ def _front_matter_lines(page: Page, markdown: str) -> int:
     if isinstance(raw, str) and raw.endswith(markdown):
         return raw[: len(raw) - len(markdown)].count("\n")
     return 0
+
+
+def _theme_locale(config: MkDocsConfig) -> object:
+    """The site's language as its theme knows it (`theme: {locale: zh_CN}` or Material's `language: zh`)."""
+    theme = config.theme
+    for name in ("locale", "language"):
+        value = theme.get(name) if hasattr(theme, "get") else None
+        if value:
+            return value
+    return None

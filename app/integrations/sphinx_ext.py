@@ -27,8 +27,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
 from ..config import Settings
-from ..errors import GradtraceError
-from .drawing import CodeBlock, DrawingCache, code_block
+from ..errors import ERROR_TITLES, GradtraceError
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, render
+from .drawing import CodeBlock, DrawingCache, book_language, code_block
 from .figures import svg_title
 
 logger = logging.getLogger(__name__)
@@ -60,16 +61,17 @@ class GradtraceDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         options = {k: str(v) for k, v in self.options.items() if k not in ("alt", "width")}
-        defaults = {"theme": "light", **self.config.gradtrace_defaults}
+        language = DEFAULT_LANGUAGE
         try:
+            language = book_language(self.config.gradtrace_lang, self.config.language)
+            defaults = {"theme": "light", "lang": language, **self.config.gradtrace_defaults}
             block = code_block("\n".join(self.content), options, defaults)
             if block.options.theme == "auto":  # a PDF has one scheme; pages that switch use MkDocs
                 block = code_block(block.code, {**options, "theme": "light"}, defaults)
             files = _draw_files(self.env.app, block)
         except GradtraceError as exc:
             # Sphinx names the file and the directive's line; the message names the snippet's line.
-            shown = exc.display_message()
-            message = f"gradtrace {exc.kind} error: {'snippet ' + shown if shown.startswith('line ') else shown}"
+            message = snippet_message(exc, language)
             logger.warning(message, location=(self.env.docname, self.lineno), type="gradtrace", subtype="snippet")
             return [nodes.literal_block(message, message, classes=["gradtrace-error"])]
         figure = gradtrace_figure(candidates=files, alt=self.options.get("alt") or files.pop("alt"))
@@ -77,6 +79,15 @@ class GradtraceDirective(SphinxDirective):
             figure["width"] = self.options["width"]
         self.set_source_info(figure)
         return [figure]
+
+
+def snippet_message(error: GradtraceError, language: Language) -> str:
+    """`gradtrace forbidden error: snippet line 2: ...` in `language` (Sphinx adds the file and line)."""
+    shown = error.display_message(language)
+    if error.line is not None:
+        where = Message("snippet line {line}", line=error.line)
+        shown = Message("{where}: {message}", where=where, message=render(error.text, language)).render(language)
+    return Message("gradtrace {error}: {message}", error=ERROR_TITLES[error.kind], message=shown).render(language)
 
 
 def _cache(app: Sphinx) -> DrawingCache:
@@ -128,6 +139,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     where drawings are kept between builds (default: in the doctrees folder)."""
     app.add_config_value("gradtrace_defaults", {}, "env", dict)
     app.add_config_value("gradtrace_cache_dir", "", "env", str)
+    # en or zh-CN; empty: Sphinx's own `language` (zh_CN draws Chinese), else English.
+    app.add_config_value("gradtrace_lang", "", "env", str)
     app.add_node(gradtrace_figure)
     app.add_directive("gradtrace", GradtraceDirective)
     app.connect("doctree-read", images_from_figures, priority=900)

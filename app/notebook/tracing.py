@@ -21,10 +21,11 @@ from ..capture import AutogradNode, Capture, Observations, reachable_nodes, read
 from ..config import Limits
 from ..graph.local_derivatives import local_derivatives
 from ..graph.walk import walk_graph
+from ..i18n import DEFAULT_LANGUAGE, Message, Text, parse_language, render
 from ..rendering.options import ColorBy, Direction, RenderOptions, Theme
 from .picture import GraphPicture
 
-FREED_NOTE = (
+FREED_NOTE = Message(
     "backward() already freed this graph, so leaves show their .grad and intermediate gradients are absent "
     "(call backward(retain_graph=True), or trace before backward)"
 )
@@ -42,12 +43,17 @@ def trace(
     color_by: ColorBy = "none",
     edge_labels: bool | None = None,
     step: int | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> GraphPicture:
     """The autograd graph below `tensors`, named after the caller's variables; shows itself in Jupyter
     and saves as SVG/PNG/PDF/DOT. The replacement for `torchviz.make_dot(y)`. `collapse=False` draws
     every step of long runs of one op, which are otherwise folded into one box; `color_by="grad"`
     fills nodes on a logarithmic ramp of their gradient's size; `edge_labels` writes the chain rule on
-    the edges (None: on for small drawings); `step=k` draws the backward pass's first k steps."""
+    the edges (None: on for small drawings); `step=k` draws the backward pass's first k steps; `lang="zh-CN"`
+    writes the drawing's words and notes in Chinese."""
+    language = parse_language(lang)
+    if language is None:
+        raise ValueError(f"lang={lang!r}: use 'en' or 'zh-CN'")
     roots = _check_roots(tensors)
     caller = inspect.currentframe()
     seen = Observations()
@@ -63,9 +69,9 @@ def trace(
     graph = walk_graph(capture, seen, Limits().json_value_elements)
     options = RenderOptions(
         theme, direction, precision, values, grads, collapse_runs=collapse, color_by=color_by,
-        edge_labels=edge_labels, step=step,
+        edge_labels=edge_labels, step=step, lang=language,
     )  # fmt: skip
-    return GraphPicture(graph, options, tuple(notes))
+    return GraphPicture(graph, options, tuple(render(note, language) for note in notes))
 
 
 def _check_roots(tensors: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
@@ -109,9 +115,9 @@ def _name(seen: Observations, name: str, value: Any) -> None:
             seen.pinned.append(parameter)
 
 
-def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> tuple[Capture, list[str]]:
+def _capture_gradients(roots: list[torch.Tensor], nodes: list[AutogradNode]) -> tuple[Capture, list[Text]]:
     leaves = [n.variable for n in nodes if hasattr(n, "variable")]
-    notes: list[str] = []
+    notes: list[Text] = []
 
     def run() -> list[torch.Tensor | None]:
         if not leaves:

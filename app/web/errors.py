@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from ..errors import GradtraceError, RetryLater
-from ..i18n import DEFAULT_LANGUAGE, Language, Message, Text, render
+from ..errors import ERROR_TITLES, GradtraceError, RetryLater
+from ..i18n import DEFAULT_LANGUAGE, Language, Message
 from ..rendering.drawing_text import drawing_text
 from ..result import Result, result_to_json
 from .language import answer_language
@@ -36,20 +36,7 @@ def error_json(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> 
 
 def error_heading(error: GradtraceError, language: Language) -> str:
     """The picture's first line: which kind of error this is."""
-    title = ERROR_TITLES.get(error.kind) or Message("gradtrace: {kind} error", kind=error.kind)
-    return render(title, language)
-
-
-# One literal msgid per kind, so each heading is translated as a whole.
-ERROR_TITLES: dict[str, Text] = {
-    "syntax": Message("gradtrace: syntax error"),
-    "forbidden": Message("gradtrace: forbidden error"),
-    "limit": Message("gradtrace: limit error"),
-    "timeout": Message("gradtrace: timeout error"),
-    "runtime": Message("gradtrace: runtime error"),
-    "render": Message("gradtrace: render error"),
-    "request": Message("gradtrace: request error"),
-}
+    return Message("gradtrace: {error}", error=ERROR_TITLES[error.kind]).render(language)
 
 
 def error_svg(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> Response:

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import GradtraceError
+from ..i18n import Message
 from ..rendering.svg import ImageFormat
 from .embed import IMAGE_CONTENT, QueryOptions
 from .error_pictures import error_picture
@@ -58,7 +59,8 @@ _TYPED_BODY = {
 
 def _format(raw: object) -> ImageFormat:
     if raw not in FORMATS:
-        raise GradtraceError("request", f"gradtrace draws {', '.join(FORMATS)}, not {raw!r}")
+        message = Message("gradtrace draws {formats}, not {format!r}", formats=", ".join(FORMATS), format=raw)
+        raise GradtraceError("request", message, code="request.format")
     fmt: ImageFormat = raw  # type: ignore[assignment]
     return fmt
 
@@ -70,12 +72,13 @@ def _picture_format(raw: object) -> ImageFormat:
 
 def _check_type(diagram_type: object) -> None:
     if diagram_type != DIAGRAM_TYPE:
-        raise GradtraceError(
-            "request",
-            f"this server draws only Kroki diagram type {DIAGRAM_TYPE!r}, not {diagram_type!r}: "
-            f"write ```kroki-{DIAGRAM_TYPE} blocks, or send other diagrams to a Kroki server",
-            status=404,
+        message = Message(
+            "this server draws only Kroki diagram type {ours!r}, not {theirs!r}: "
+            "write ```kroki-{ours} blocks, or send other diagrams to a Kroki server",
+            ours=DIAGRAM_TYPE,
+            theirs=diagram_type,
         )
+        raise GradtraceError("request", message, status=404, code="request.diagram_type")
 
 
 def _options_query(options: object) -> ImageQuery:
@@ -83,12 +86,16 @@ def _options_query(options: object) -> ImageQuery:
     if options is None:
         return ImageQuery()
     if not isinstance(options, dict):
-        raise GradtraceError("request", '`diagram_options` must be a JSON object such as {"theme": "dark"}')
+        message = Message("`diagram_options` must be a JSON object such as {example}", example='{"theme": "dark"}')
+        raise GradtraceError("request", message, code="request.option")
     unknown = sorted(str(name) for name in options if name not in OPTION_NAMES)
     if unknown:
-        raise GradtraceError(
-            "request", f"unknown diagram option {unknown[0]!r}: gradtrace takes {', '.join(OPTION_NAMES)}"
+        message = Message(
+            "unknown diagram option {name!r}: gradtrace takes {options}",
+            name=unknown[0],
+            options=", ".join(OPTION_NAMES),
         )
+        raise GradtraceError("request", message, code="request.option")
     return ImageQuery(**{str(name): _option_text(value) for name, value in options.items()})
 
 
@@ -102,15 +109,17 @@ async def _json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(await request.body())
     except (ValueError, RecursionError):
-        raise GradtraceError("request", "the body is not valid JSON") from None
+        raise GradtraceError("request", Message("the body is not valid JSON"), code="request.invalid") from None
     if not isinstance(body, dict):
-        raise GradtraceError("request", 'the body must be a JSON object such as {"diagram_source": "..."}')
+        message = Message("the body must be a JSON object such as {example}", example='{"diagram_source": "..."}')
+        raise GradtraceError("request", message, code="request.invalid")
     return body
 
 
 def _source(value: object) -> str:
     if not isinstance(value, str):
-        raise GradtraceError("request", "`diagram_source` must be the PyTorch code as a string")
+        message = Message("`diagram_source` must be the PyTorch code as a string")
+        raise GradtraceError("request", message, code="request.invalid")
     return value
 
 
@@ -180,4 +189,4 @@ async def _text_body(request: Request) -> str:
     try:
         return (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
-        raise GradtraceError("request", "the body is not UTF-8 text") from None
+        raise GradtraceError("request", Message("the body is not UTF-8 text"), code="request.invalid") from None

@@ -7,6 +7,7 @@ import binascii
 import zlib
 
 from ..errors import GradtraceError
+from ..i18n import Message
 
 _BYTES_PER_CHAR = 4  # UTF-8: the source limit counts characters, the decompressor counts bytes
 
@@ -48,11 +49,10 @@ def _inflate(packed: bytes, max_bytes: int) -> bytes:
 
 
 def _too_long(max_chars: int) -> GradtraceError:
-    return GradtraceError("limit", f"the decoded source is longer than {max_chars} characters")
+    message = Message("the decoded source is longer than {limit} characters", limit=max_chars)
+    return GradtraceError("limit", message, code="limit.source_length")
 
 
 def _bad_encoding() -> GradtraceError:
-    return GradtraceError(
-        "request",
-        "the URL does not hold encoded source: use base64url(zlib.compress(source)), as for Kroki",
-    )
+    message = Message("the URL does not hold encoded source: use base64url(zlib.compress(source)), as for Kroki")
+    return GradtraceError("request", message, code="request.encoding")
