@@ -219,6 +219,24 @@ ESCAPE: list[Case] = [
     ("subscript-namespace", "a = torch['ones']", "runtime"),
     ("subscript-fn", "a = print[0]", "runtime"),
     ("iterate-namespace", "for a in torch:\n    pass", "runtime"),
+    # Python reads identifiers in NFKC form (PEP 3131): a full-width or mathematical spelling is the same name,
+    # refused as that name; a string is not normalised, so getattr with one finds nothing.
+    ("fullwidth-eval", "a = ｅｖａｌ('1')", "forbidden"),
+    ("bold-exec", "𝐞𝐱𝐞𝐜('import os')", "forbidden"),
+    ("fullwidth-breakpoint", "ｂｒｅａｋｐｏｉｎｔ()", "forbidden"),
+    ("fullwidth-dunder-import", "a = __ｉｍｐｏｒｔ__('os')", "forbidden"),
+    ("fullwidth-class", "a = ().__ｃｌａｓｓ__", "forbidden"),
+    ("fullwidth-mro", "a = type(torch.ones(2)).__ｍｒｏ__", "forbidden"),
+    ("fullwidth-tensor-dict", "a = torch.ones(2).__ｄｉｃｔ__", "forbidden"),
+    ("fullwidth-torch-os", "a = torch.ｏｓ", "forbidden"),
+    ("fullwidth-torch-C", "a = torch._Ｃ", "forbidden"),
+    ("fullwidth-import-os", "import ｏｓ\na = ｏｓ.getcwd()", "forbidden"),
+    ("fullwidth-from-os", "from ｏｓ import path\na = path.exists('/')", "forbidden"),
+    ("fullwidth-getattr-string", "a = getattr((), '__ｃｌａｓｓ__')", "forbidden"),
+    ("fullwidth-format-field", "s = '{0.__ｃｌａｓｓ__}'.format(1)", "forbidden"),
+    ("chinese-name-class", "对象 = ()\n类 = 对象.__class__", "forbidden"),
+    ("chinese-name-subclasses", "基类 = ().__class__.__bases__[0]\n子类 = 基类.__subclasses__()", "forbidden"),
+    ("chinese-names-run", "权重 = torch.ones(2, requires_grad=True)\n损失 = (权重 * 2).sum()\n损失.backward()", "ok"),
 ]
 
 CLASS = "class A:\n    def f(self):\n        return 1\n"

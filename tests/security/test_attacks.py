@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx2 as httpx  # the client TestClient returns responses of
 import pytest
@@ -20,13 +21,16 @@ TABLES = {
     "odd": attacks.ODD_RESULTS,
     "classes": attacks.CLASSES,
 }
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CODE = re.compile(r"^[a-z]+(\.[a-z0-9_]+)+$")
 CASES = [
     pytest.param(code, kind, id=f"{table}-{name}") for table, cases in TABLES.items() for name, code, kind in cases
 ]
 
 
-def assert_answer(response: httpx.Response, kind: str) -> dict[str, object]:
-    """The status and error type `kind` asks for (200 for "ok"), a JSON body, and no secret in it."""
+def assert_answer(response: httpx.Response, kind: str, chinese: bool = False) -> dict[str, object]:
+    """The status and error type `kind` asks for (200 for "ok"), a JSON body, and no secret in it; an error names
+    a stable code of its kind (`forbidden.attribute`) and, when asked in Chinese, says it in Chinese."""
     assert CANARY not in response.text
     body = json.loads(response.text)  # strict: NaN or a bad escape would fail here
     if kind == "ok":
@@ -37,13 +41,29 @@ def assert_answer(response: httpx.Response, kind: str) -> dict[str, object]:
     assert error["type"] == kind, error
     assert isinstance(error["message"], str) and error["message"]
     assert "Traceback" not in error["message"]
+    assert CODE.match(error["code"]) and error["code"].split(".")[0] == kind, error
+    if chinese:
+        assert CJK.search(error["message"]), error
     return dict(error)
 
 
 @pytest.mark.parametrize(("code", "kind"), CASES)
 def test_attack_answers_exactly_and_touches_nothing(app_client: TestClient, watch: Watch, code: str, kind: str) -> None:
-    response = app_client.post("/api/graph", json={"code": watch.fill(code)})
-    assert_answer(response, kind)
+    # Asked in Chinese: the refusal's kind, status and code do not depend on the language, its words do.
+    response = app_client.post("/api/graph", json={"code": watch.fill(code), "options": {"lang": "zh-CN"}})
+    assert_answer(response, kind, chinese=True)
+    watch.assert_untouched()
+
+
+ENGLISH_CASES = [pytest.param(code, kind, id=name) for name, code, kind in attacks.ESCAPE if kind != "ok"]
+
+
+@pytest.mark.parametrize(("code", "kind"), ENGLISH_CASES)
+def test_escape_answers_the_same_code_in_english(app_client: TestClient, watch: Watch, code: str, kind: str) -> None:
+    english = assert_answer(app_client.post("/api/graph", json={"code": watch.fill(code)}), kind)
+    chinese = app_client.post("/api/graph", json={"code": watch.fill(code), "options": {"lang": "zh-CN"}})
+    assert english["code"] == assert_answer(chinese, kind, chinese=True)["code"]
+    assert not CJK.search(str(english["message"])) or CJK.search(code)  # English, unless it quotes the program
     watch.assert_untouched()
 
 
