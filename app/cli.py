@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the web service")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    serve.add_argument("--no-access-log", action="store_true", help="write no line per request to standard output")
     render = commands.add_parser(
         "render",
         help="render files without a server",
@@ -157,21 +158,20 @@ def _serve(args: argparse.Namespace) -> int:
     # (and every answer, /healthz included) for 0.1-0.3 s.
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, **server_options(settings))
+    uvicorn.run(app, **server_options(settings, access_log=not args.no_access_log))
     return 0
 
 
-def server_options(settings: Settings) -> dict[str, Any]:
+def server_options(settings: Settings, access_log: bool = True) -> dict[str, Any]:
     """uvicorn's settings for `settings`: its own limits where they suffice, our protocol for the rest
     (header and body deadlines, connections per address, 414/431 answers: web/connection_guard.py)."""
-    from .web.connection_guard import guarded_protocol, head_limits
+    from .web.connection_guard import guarded_protocol
 
     return {
         "host": settings.host,
         "port": settings.port,
-        "http": guarded_protocol(settings),
-        # h11 must never give up on a head before our protocol answers it (it resets the connection).
-        "h11_max_incomplete_event_size": head_limits(settings)[1] + 1024,
+        "http": guarded_protocol(settings, access_log=access_log),
+        "access_log": False,  # the protocol writes each request's line itself, at a fraction of the cost
         # A request arriving with this many connections open or requests in progress is answered 503;
         # the protocol closes connections past it.
         "limit_concurrency": settings.max_connections,

@@ -10,10 +10,12 @@ its plain blocking Connection.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
@@ -47,19 +49,44 @@ def nonblocking(sock: socket.socket) -> Iterator[None]:
 
 class FrameReader:
     """Reads whole messages from a worker's socket on the running loop, keeping what a read brought
-    past the message (the worker's next message can arrive in the same read)."""
+    past the message (the worker's next message can arrive in the same read).
+
+    The socket is watched once for the whole exchange (`watching`), not once a read: each watch and
+    unwatch is a system call and a turn of the loop on the path of every request."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self._buffer = bytearray()
+        self._closed = False
+        self._arrived: asyncio.Future[None] | None = None
+
+    @contextmanager
+    def watching(self) -> Iterator[FrameReader]:
+        """Read what the worker sends, as it arrives, for the block (the socket must be non-blocking)."""
+        loop = asyncio.get_running_loop()
+        loop.add_reader(self._sock.fileno(), self._read_ready)
+        try:
+            yield self
+        finally:
+            with suppress(OSError, ValueError):  # closed meanwhile (the pool stopped the worker)
+                loop.remove_reader(self._sock.fileno())
 
     async def message(self) -> bytes:
         """The next whole message's bytes; ChannelClosed when the worker's end closes first."""
-        header = await self._exactly(4)
-        (size,) = struct.unpack("!i", header)
-        if size == LONG_SIZE:
-            (size,) = struct.unpack("!Q", await self._exactly(8))
-        return await self._exactly(size)
+        while True:
+            framed_size = self._framed_size()
+            if framed_size is not None and len(self._buffer) >= framed_size[0] + framed_size[1]:
+                header, size = framed_size
+                data = bytes(self._buffer[header : header + size])
+                del self._buffer[: header + size]
+                return data
+            if self._closed:
+                raise ChannelClosed
+            self._arrived = asyncio.get_running_loop().create_future()
+            try:
+                await self._arrived
+            finally:
+                self._arrived = None
 
     def pending(self) -> bool:
         """Whether a read brought bytes of a message not taken yet."""
@@ -70,43 +97,40 @@ class FrameReader:
         reply: tuple[str, Any] = ForkingPickler.loads(await self.message())
         return reply
 
-    async def _exactly(self, size: int) -> bytes:
-        if size - len(self._buffer) > READ_CHUNK:
-            return await self._large(size)
-        while len(self._buffer) < size:  # small reads bring the next message's start too: kept
-            chunk = await self._received(READ_CHUNK)
-            self._buffer += chunk
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+    def _framed_size(self) -> tuple[int, int] | None:
+        """(header length, payload length) of the buffered message, once its header is in."""
+        if len(self._buffer) < 4:
+            return None
+        (size,) = struct.unpack_from("!i", self._buffer)
+        if size != LONG_SIZE:
+            return 4, size
+        if len(self._buffer) < 12:
+            return None
+        (long_size,) = struct.unpack_from("!Q", self._buffer, 4)
+        return 12, long_size
 
-    async def _large(self, size: int) -> bytes:
-        """A large message read straight into one buffer of its size (a big drawing: megabytes)."""
-        loop = asyncio.get_running_loop()
-        data = bytearray(size)
-        view = memoryview(data)
-        have = len(self._buffer)
-        view[:have] = self._buffer
-        self._buffer.clear()
-        while have < size:
-            try:
-                count = await loop.sock_recv_into(self._sock, view[have:])
-            except OSError:  # reset: the worker died
-                raise ChannelClosed from None
-            if count == 0:
-                raise ChannelClosed
-            have += count
-        view.release()
-        return bytes(data)
-
-    async def _received(self, most: int) -> bytes:
+    def _read_ready(self) -> None:
         try:
-            chunk = await asyncio.get_running_loop().sock_recv(self._sock, most)
+            chunk = self._sock.recv(READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
         except OSError:  # reset: the worker died with our job unread
-            raise ChannelClosed from None
-        if not chunk:
-            raise ChannelClosed
-        return chunk
+            chunk = b""
+        if chunk:
+            self._buffer += chunk
+        else:
+            self._closed = True
+            asyncio.get_running_loop().remove_reader(self._sock.fileno())
+        if self._arrived is not None and not self._arrived.done():
+            self._arrived.set_result(None)
+
+
+def write_message(conn: Connection, payload: bytes) -> None:
+    """Connection.send_bytes in one write (the worker's side): past 16 KB send_bytes writes the length
+    and the bytes apart, and the web process would wake for the 4-byte length alone."""
+    data = memoryview(framed(payload))
+    while data:
+        data = data[os.write(conn.fileno(), data) :]
 
 
 async def send_message(sock: socket.socket, payload: bytes) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
 from .config import Limits
@@ -24,6 +25,7 @@ from .i18n import Message
 from .rendering.options import RenderOptions
 from .rendering.svg import ImageFormat
 from .result import result_json_bytes
+from .worker_channel import write_message
 
 if TYPE_CHECKING:
     from .pipeline import LayoutGuard
@@ -160,7 +162,7 @@ def serve_jobs(conn: Connection, limits: Limits) -> None:
         _cap_cpu_for_next_job(limits)
         reply = _answer(job, limits)
         try:
-            conn.send(reply)
+            write_message(conn, bytes(ForkingPickler.dumps(reply)))  # as conn.send(reply), in one write
             # Free this job's garbage (cycles through autograd graphs) after answering, then say so:
             # the pool gives this worker its next job only after the marker, so a crash while
             # freeing fails no request (this one has its answer; the worker is replaced).

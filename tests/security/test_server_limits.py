@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from gradtrace.cli import server_options
@@ -164,6 +165,31 @@ def test_server_options_use_the_settings() -> None:
     settings = Settings(max_connections=123, keep_alive_seconds=7, trusted_proxies=("10.0.0.1",))
     options = server_options(settings)
     assert options["limit_concurrency"] == 123 and options["timeout_keep_alive"] == 7
-    assert options["h11_max_incomplete_event_size"] > head_limits(settings)[1]  # h11 never gives up first
+    assert options["access_log"] is False  # the protocol writes the line itself (uvicorn's logger is slow)
     assert options["proxy_headers"] is True and options["forwarded_allow_ips"] == ["10.0.0.1"]
     assert server_options(Settings())["proxy_headers"] is False  # nobody's X-Forwarded-For is believed
+
+
+def test_a_head_at_the_limits_is_answered_not_refused(service: Service) -> None:
+    """The protocol's limits are the server's: a head just within them reaches the app (the parser
+    under it refuses nothing smaller)."""
+    _, max_head = head_limits(Settings())
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Padding: "
+    request += b"p" * (max_head - len(request) - 4) + b"\r\n\r\n"
+    assert len(request) == max_head
+    status, _, body = exchange(service, request)
+    assert status == 200 and b'"status"' in body
+
+
+def test_each_request_has_one_access_log_line(service: Service) -> None:
+    """uvicorn's access logger is off (slow); the protocol writes the same line itself, at once."""
+    status, _, _ = exchange(service, b"GET /healthz?probe=log-line HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        log = Path(service.log.name).read_text(errors="replace")
+        if '"GET /healthz?probe=log-line HTTP/1.1" 200' in log:
+            assert log.count("probe=log-line") == 1
+            return
+        time.sleep(0.05)
+    raise AssertionError("no access-log line for the request")
