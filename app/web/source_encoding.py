@@ -50,7 +50,7 @@ def _inflate(packed: bytes, max_bytes: int) -> bytes:
 
 def _too_long(max_chars: int) -> GradtraceError:
     message = Message("the decoded source is longer than {limit} characters", limit=max_chars)
-    return GradtraceError("limit", message, code="limit.source_length")
+    return GradtraceError("limit", message, code="limit.source_chars")
 
 
 def _bad_encoding() -> GradtraceError:

@@ -1,0 +1,200 @@
+"""The service speaks the request's language: `lang` (JSON options, image URLs) wins over Accept-Language, English
+when neither says; every error answers a stable `code` beside its `type`, whatever the language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from gradtrace.config import Limits, Settings
+from gradtrace.web.factory import create_app
+from gradtrace.web.source_encoding import encode_source
+from gradtrace.worker import WorkerPool
+
+from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FORBIDDEN = "x = 1\nimport os\nos.getcwd()"
+TUTORIAL = "x = torch.ones(2, 2, requires_grad=True)\ny = x + 2\nout = (y * y * 3).mean()\nout.backward()"
+
+
+def graph_error(client: TestClient, code: str, lang: str | None = None, accept: str | None = None) -> dict[str, Any]:
+    options = {} if lang is None else {"lang": lang}
+    headers = {} if accept is None else {"Accept-Language": accept}
+    response = client.post("/api/graph", json={"code": code, "options": options}, headers=headers)
+    assert response.status_code >= 400, response.text
+    error: dict[str, Any] = response.json()["error"]
+    return error
+
+
+def code_spans(message: str) -> list[str]:
+    """The `code` a message quotes (a refusal's suggestion): the same in every language."""
+    return re.findall(r"`[^`]+`", message)
+
+
+def test_the_same_forbidden_program_answers_one_code_in_each_language(client: TestClient) -> None:
+    english = graph_error(client, FORBIDDEN)
+    chinese = graph_error(client, FORBIDDEN, lang="zh-CN")
+    assert english["type"] == chinese["type"] == "forbidden"
+    assert english["code"] == chinese["code"] and english["code"].startswith("forbidden.")
+    assert english["line"] == chinese["line"] == 3
+    assert not CJK.search(english["message"]) and english["message"].startswith("line 3:")
+    assert CJK.search(chinese["message"]) and chinese["message"].startswith("第 3 行：")
+    assert code_spans(english["message"]) == code_spans(chinese["message"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "accept", "chinese"),
+    [
+        (None, None, False),
+        (None, "zh-CN,zh;q=0.9,en;q=0.8", True),
+        (None, "en-US,en;q=0.9,zh-CN;q=0.8", False),
+        (None, "fr-FR, zh;q=0.5", True),
+        ("zh-CN", None, True),
+        ("zh", None, True),
+        ("zh_CN", None, True),
+        ("zh-Hans", None, True),
+        ("en-US", "zh-CN", False),  # lang wins over the header
+        ("zh-CN", "en", True),
+    ],
+)
+def test_lang_and_accept_language_choose_the_language(
+    client: TestClient, lang: str | None, accept: str | None, chinese: bool
+) -> None:
+    error = graph_error(client, FORBIDDEN, lang=lang, accept=accept)
+    assert bool(CJK.search(error["message"])) is chinese, error
+    assert error["code"].startswith("forbidden.")
+
+
+def test_an_unsupported_lang_is_a_clear_request_error(client: TestClient) -> None:
+    for body in ({"code": "y = 1", "options": {"lang": "fr"}},):
+        response = client.post("/api/graph", json=body, headers={"Accept-Language": "zh-CN"})
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["type"], error["code"]) == ("request", "request.lang")
+        # Said in the header's language, naming what to write instead.
+        assert CJK.search(error["message"]) and "lang=en" in error["message"] and "lang=zh-CN" in error["message"]
+    picture = client.get(f"/svg/{encode_source('y = 1')}", params={"lang": "klingon"})
+    assert picture.status_code == 400 and picture.headers["content-type"].startswith("image/svg+xml")
+    assert "lang=zh-CN" in picture.text and "klingon" in picture.text
+
+
+def test_validation_errors_have_a_code_and_a_translated_framing(client: TestClient) -> None:
+    english = client.post("/api/graph", json={"code": 123}).json()["error"]
+    chinese = client.post("/api/graph", json={"code": 123}, headers={"Accept-Language": "zh"}).json()["error"]
+    assert english["code"] == chinese["code"] == "request.invalid"
+    assert english["message"].startswith("the request is not valid: code:")
+    assert CJK.search(chinese["message"]) and "code:" in chinese["message"]
+
+
+def test_image_url_with_lang_draws_and_errors_in_chinese(client: TestClient) -> None:
+    broken = client.get(f"/svg/{encode_source(FORBIDDEN)}", params={"lang": "zh-CN"})
+    assert broken.status_code == 403 and CJK.search(broken.text)
+    assert "gradtrace: forbidden error" not in broken.text
+    english = client.get(f"/svg/{encode_source(FORBIDDEN)}")
+    assert english.status_code == 403 and not CJK.search(english.text)
+    assert "gradtrace: forbidden error" in english.text
+    png = client.get(f"/png/{encode_source(FORBIDDEN)}", params={"lang": "zh-CN"})
+    assert png.status_code == 403 and png.content.startswith(b"\x89PNG")
+
+
+def test_images_differ_per_language_in_etag_and_vary(client: TestClient) -> None:
+    url = f"/svg/{encode_source(TUTORIAL)}"
+    plain = client.get(url)
+    chinese = client.get(url, params={"lang": "zh-CN"})
+    by_header = client.get(url, headers={"Accept-Language": "zh-CN"})
+    assert plain.status_code == chinese.status_code == by_header.status_code == 200
+    # The URL without lang answers by the header: shared caches must keep one copy per language.
+    assert plain.headers["vary"] == by_header.headers["vary"] == "Accept-Language"
+    assert "vary" not in chinese.headers  # lang in the URL: the same bytes for everyone
+    assert plain.headers["etag"] != chinese.headers["etag"] == by_header.headers["etag"]
+    # A 304 is only for the language the tag was drawn in.
+    again = client.get(url, headers={"If-None-Match": chinese.headers["etag"], "Accept-Language": "zh-CN"})
+    assert again.status_code == 304
+    other = client.get(url, headers={"If-None-Match": chinese.headers["etag"], "Accept-Language": "en"})
+    assert other.status_code == 200
+
+
+def test_snippets_keep_one_id_in_every_language(client: TestClient) -> None:
+    english = client.post("/api/snippets", json={"code": TUTORIAL})
+    chinese = client.post("/api/snippets", json={"code": TUTORIAL, "options": {"lang": "zh-CN"}})
+    assert english.status_code in (200, 201) and chinese.status_code == 200
+    assert english.json()["id"] == chinese.json()["id"]
+    assert english.json()["urls"]["svg"].endswith(".svg")
+    assert chinese.json()["urls"]["svg"].endswith(".svg?lang=zh-CN")
+    assert chinese.json()["urls"]["svg_dark"].endswith("?lang=zh-CN&theme=dark")
+    assert CJK.search(chinese.json()["embed"]["html"]) and not CJK.search(english.json()["embed"]["html"])
+    stored = client.get(f"/api/snippets/{english.json()['id']}").json()
+    assert "lang" not in stored["options"]
+    missing = client.get("/s/0000000000000000.svg", params={"lang": "zh-CN"})
+    assert missing.status_code == 404 and CJK.search(missing.text)
+
+
+ERROR_KINDS = [
+    ("syntax", {"code": "x = (1"}),
+    ("forbidden", {"code": FORBIDDEN}),
+    ("limit", {"code": "while True:\n    pass"}),
+    ("runtime", {"code": "a = torch.ones(2)\nb = torch.ones(3)\nc = a + b"}),
+    ("request", {"code": "y = x * 2", "inputs": {"x": "abc"}}),
+    ("request", {"code": "y = 1", "options": {"theme": "pink"}}),
+]
+
+
+@pytest.mark.parametrize(("kind", "body"), ERROR_KINDS, ids=[f"{kind}-{n}" for n, (kind, _) in enumerate(ERROR_KINDS)])
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_error_kind_has_a_code_in_both_languages(
+    client: TestClient, kind: str, body: dict[str, Any], lang: str
+) -> None:
+    response = client.post("/api/graph", json=body, headers={"Accept-Language": lang})
+    error = response.json()["error"]
+    assert error["type"] == kind
+    assert re.fullmatch(rf"{kind}\.[a-z0-9_.]+", error["code"]), error
+    assert bool(CJK.search(error["message"])) is (lang == "zh-CN"), error
+
+
+def test_timeout_has_a_code_in_the_language() -> None:
+    pool = WorkerPool(Limits(timeout_seconds=1.0), size=1)
+    pool.start()
+    try:
+        with TestClient(create_app(Settings(limits=pool.limits, **NO_RATE_LIMITS), pool=pool)) as client:
+            error = graph_error(client, "a = torch.ones(4000000)\nwhile True:\n    a.add_(1)\n", lang="zh-CN")
+    finally:
+        pool.close()
+    assert (error["type"], error["code"]) == ("timeout", "timeout.program")
+    assert CJK.search(error["message"]) and "1 s" in error["message"]
+
+
+def test_too_many_requests_answer_a_code_in_the_language(pool: WorkerPool) -> None:
+    settings = Settings(limits=TEST_LIMITS, client_rate_limit="1/minute")
+    with TestClient(create_app(settings, pool=pool), raise_server_exceptions=False) as client:
+        client.post("/api/graph", json={"code": "y = 1"})
+        english = client.post("/api/graph", json={"code": "y = 1"})
+        chinese = client.post("/api/graph", json={"code": "y = 1", "options": {"lang": "zh-CN"}})
+    assert english.status_code == chinese.status_code == 429
+    assert english.headers["retry-after"] and chinese.headers["retry-after"]
+    assert english.json()["error"]["code"] == chinese.json()["error"]["code"] == "limit.rate"
+    assert not CJK.search(english.json()["error"]["message"]) and CJK.search(chinese.json()["error"]["message"])
+
+
+def test_unknown_pages_answer_a_code_in_the_language(client: TestClient) -> None:
+    response = client.get("/api/nothing-here", headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "request.not_found" and CJK.search(error["message"])
+
+
+def test_warnings_and_partial_answers_speak_the_language(client: TestClient) -> None:
+    # `x` is never assigned: a warning says it became an input (a Message the worker renders as it encodes JSON).
+    code = "y = (x * 2).sum()\ny.backward()"
+    english = client.post("/api/graph", json={"code": code}).json()["warnings"]
+    chinese = client.post("/api/graph", json={"code": code, "options": {"lang": "zh-CN"}}).json()["warnings"]
+    assert len(english) == len(chinese) >= 1
+    assert not any(CJK.search(text) for text in english) and all(CJK.search(text) for text in chinese)
+    assert all("`x`" in text for text in (english[0], chinese[0]))
+    # A runtime error's `partial` answer carries its warnings in the error's language.
+    failing = "w = torch.ones(2, requires_grad=True)\nloss = (w * v).sum()\nbad = torch.ones(2) + torch.ones(3)"
+    body = client.post("/api/graph", json={"code": failing}, headers={"Accept-Language": "zh-CN"}).json()
+    assert CJK.search(body["error"]["message"]) and body["partial"]["warnings"]
+    assert all(CJK.search(text) for text in body["partial"]["warnings"])
