@@ -65,6 +65,20 @@ class Observations:
     # Keeps tensors whose id() is a key above alive, so ids are not reused (the recorder forgets
     # a dead leaf's entries instead, see live_objects.LiveLeafTable).
     pinned: list[torch.Tensor] = field(default_factory=list)
+    live: LiveNodes | None = None  # whose records the node_* fields read, when they are NodeFields
+
+    def of_node(self, node: AutogradNode) -> tuple[Snapshot | None, int | None, str | None, Any]:
+        """A node's value, line, name and span: what node_values, node_lines, node_names and
+        node_spans hold for it, from one read of its record when they are live."""
+        if self.live is None:
+            return (
+                self.node_values.get(node),
+                self.node_lines.get(node),
+                self.node_names.get(node),
+                self.node_spans.get(node),
+            )
+        record = LiveNodes.find(node, self.live)
+        return (None, None, None, None) if record is None else (record.value, record.line, record.name, record.span)
 
 
 def live_observations(nodes: LiveNodes) -> Observations:
@@ -80,6 +94,7 @@ def live_observations(nodes: LiveNodes) -> Observations:
         leaf_steps=LiveLeafTable(),
         node_spans=NodeField(nodes, "span"),
         leaf_spans=LiveLeafTable(),
+        live=nodes,
     )
 
 

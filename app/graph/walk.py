@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import torch
@@ -77,6 +76,7 @@ class _Walk:
             next_id += 2 if hasattr(node, "variable") else 1  # an AccumulateGrad's leaf takes the next id
         self.backward, self.leaf_backward = _backward_steps(capture, self.order)
         self.forward = _forward_steps(seen, self.order)
+        self.roots = (capture.root_node, *capture.more_roots)
 
     def data(self, value: torch.Tensor | Snapshot | None) -> TensorData | None:
         if value is None:
@@ -85,25 +85,23 @@ class _Walk:
             return to_tensor_data(value, self.max_elements)
         return snapshot_data(value, self.max_elements)
 
-    def op_node(self, node: AutogradNode, grad: Snapshot | None) -> Node:
-        seen = self.seen
+    def op_node(self, node: AutogradNode, variable: torch.Tensor | None, grad: Snapshot | None) -> Node:
+        value, line, name, span = self.seen.of_node(node)  # one read of the node's record
+        if variable is not None:  # an AccumulateGrad stands for its leaf
+            span = self.seen.leaf_spans.get(id(variable))
         return Node(
             id=self.ids[node],
             kind="op",
             op=type(node).__name__,
-            name=seen.node_names.get(node),
-            value=self.data(seen.node_values.get(node)),
+            name=name,
+            value=self.data(value),
             grad=self.data(grad),
-            line=seen.node_lines.get(node),
-            is_root=node in (self.capture.root_node, *self.capture.more_roots),
+            line=line,
+            is_root=node in self.roots,
             forward_step=self.forward.get(node),
             backward_step=self.backward.get(node),
-            span=source_span(self._span_of(node)),
+            span=source_span(span),
         )
-
-    def _span_of(self, node: AutogradNode) -> Any:
-        variable = getattr(node, "variable", None)  # an AccumulateGrad stands for its leaf
-        return self.seen.node_spans.get(node) if variable is None else self.seen.leaf_spans.get(id(variable))
 
     def leaf_node(self, node: AutogradNode, variable: torch.Tensor) -> Node:
         key, capture = id(variable), self.capture
@@ -120,32 +118,35 @@ class _Walk:
             gradcheck=capture.gradcheck.get(key),
         )
 
-    def received(self, node: AutogradNode) -> Snapshot | torch.Tensor | None:
+    def received(self, node: AutogradNode, variable: torch.Tensor | None) -> Snapshot | torch.Tensor | None:
         """The gradient that flowed into `node` in this call (a leaf's, where autograd.grad stopped
         before its AccumulateGrad)."""
         grad = self.capture.grads.get(node)
-        variable = getattr(node, "variable", None)
         if grad is None and self.capture.automatic and variable is not None:
             return self.capture.leaf_grads.get(id(variable))
         return grad
 
-    def input_edges(self, node: AutogradNode, drawn: Node) -> Iterable[Edge]:
+    def input_edges(self, node: AutogradNode, drawn: Node) -> list[Edge]:
         """The edges into `node` from its inputs, each with what flowed back along it."""
-        passed = self.capture.flow.passed.get(node, ())
+        flow, ids = self.capture.flow, self.ids
+        hooked = node in flow.hooked
+        passed = flow.passed.get(node, ())
         locals_ = self.capture.locals.get(node, ())
-        op = type(node).__name__
+        op = drawn.op or ""
         out_shape = drawn.grad.shape if drawn.grad is not None else None
+        edges = []
         for index, (child, output) in enumerate(node.next_functions):
             if child is None:
                 continue
-            if node in self.capture.flow.hooked:
+            if hooked:
                 grad = self.data(passed[index]) if index < len(passed) else None
             else:  # the input's only reader: the edge carries the input's whole gradient
-                grad = self.data(self.received(child))
+                grad = self.data(self.received(child, getattr(child, "variable", None)))
             local = locals_[index] if index < len(locals_) else None
             if grad is not None and out_shape is not None and sums_broadcast(op, index):
                 local = with_broadcast(local, broadcast_note(grad.shape, out_shape))
-            yield Edge(self.ids[child], drawn.id, grad=grad, local=local, output=output)
+            edges.append(Edge(ids[child], drawn.id, grad=grad, local=local, output=output))
+        return edges
 
 
 def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph:
@@ -157,7 +158,7 @@ def walk_graph(capture: Capture, seen: Observations, max_elements: int) -> Graph
     edges: list[Edge] = []
     for node in walk.order:
         variable = getattr(node, "variable", None)
-        drawn = walk.op_node(node, walk.received(node))
+        drawn = walk.op_node(node, variable, walk.received(node, variable))
         nodes.append(drawn)
         edges.extend(walk.input_edges(node, drawn))
         if variable is not None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from .label_rows import Label, read_label
 
 _DEFAULTS = re.compile(r"^  (graph|node|edge) \[(.*)\];$")
-_NODE = re.compile(r"^  (\w+) \[(.*?)(?: label=<(.*)>)?\];$")
+# A box: its id, its attribute list (each `key=value` followed by one space) and its label.
+_NODE = re.compile(r'^  (\w+) \[((?:\w+=(?:"[^"]*"|[^\s"]+) )*)label=<(.*)>\];$')
 _EDGE = re.compile(r"^  (\w+) -> (\w+);$")
 _ATTR = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s"]+))')
 _ATTR_LIST = re.compile(r'\s*(?:\w+=(?:"[^"]*"|[^\s"]+)(?:\s+|$))*')
@@ -87,10 +89,30 @@ def _fonts_unknown(defaults: dict[str, dict[str, str]]) -> bool:
 
 def _box(line: str, font_size: float) -> BoxStatement | None:
     match = _NODE.match(line)
-    if match is None or match.group(3) is None:
+    if match is None:
         return None
-    attrs = attributes(match.group(2))
+    name, listed, label_text = match.groups()
+    # Boxes differ in their id; the rest of their attributes (role, colours) recurs: read it once.
+    own_id = f'id="{name}" '
+    attrs = _box_attributes(listed[len(own_id) :], name) if listed.startswith(own_id) else _box_attributes(listed)
+    if attrs is None:
+        return None
+    label = read_label(label_text, font_size)
+    return None if label is None else BoxStatement(name, attrs, label)
+
+
+def _box_attributes(listed: str, own_id: str | None = None) -> dict[str, str] | None:
+    """A box's attributes, or None when one is outside what this reads; `own_id` was cut from the front."""
+    shared = _shared_box_attributes(listed)
+    if shared is None or own_id is None:
+        return shared
+    return {"id": own_id, **shared}
+
+
+@lru_cache(maxsize=256)
+def _shared_box_attributes(listed: str) -> dict[str, str] | None:
+    # Callers never change the dict it answers: BoxStatement attributes are read only.
+    attrs = attributes(listed)
     if attrs is None or not attrs.keys() <= NODE_KEYS or not set(attrs.get("style", "").split(",")) <= STYLES | {""}:
         return None
-    label = read_label(match.group(3), font_size)
-    return None if label is None else BoxStatement(match.group(1), attrs, label)
+    return attrs

@@ -55,13 +55,19 @@ def read_label(label: str, default_size: float) -> Label | None:
     if form is None:
         return None
     slots, heights, baselines, last_centred = form
-    rows = [tuple([(texts[i], font, colour, _width(texts[i], font)) for i, font, colour in row]) for row in slots]
-    widest = max([sum([span[3] for span in row]) for row in rows], default=0.0)
+    rows: list[Row] = []
+    widest = 0.0
+    for row_slots in slots:
+        spans = []
+        across = 0.0
+        for i, font, colour in row_slots:
+            text = texts[i]
+            width = text_width(html.unescape(text) if "&" in text else text, font)
+            spans.append((text, font, colour, width))
+            across += width
+        rows.append(tuple(spans))
+        widest = max(widest, across)
     return Label(rows, heights, baselines, last_centred, widest, sum(heights))
-
-
-def _width(text: str, font: Font) -> float:
-    return text_width(html.unescape(text) if "&" in text else text, font)
 
 
 @lru_cache(maxsize=256)
