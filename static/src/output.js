@@ -1,6 +1,6 @@
 // Printed output, shown like a notebook cell's output, and the service's warnings.
 
-import { t } from "./i18n.js";
+import { t, withElements } from "./i18n.js";
 
 export function renderOutput(pre, warningsList, stdout, warnings, outputs = []) {
   pre.replaceChildren(...interleaved(stdout, outputs ?? []));
@@ -59,14 +59,17 @@ export function renderError(box, error) {
   const titles = errorTitles();
   title.textContent = titles[error.type] ?? titles.request;
   const message = document.createElement("p");
-  message.textContent = error.message;
+  message.append(...withCodeSpans(error.message ?? ""));
   box.append(title, message);
   if (error.code) {
     // The stable code (forbidden.import): what to search for or quote when asking for help.
     const code = document.createElement("code");
     code.className = "error-code";
     code.textContent = error.code;
-    box.append(code);
+    const line = document.createElement("p");
+    line.className = "error-code-line";
+    line.append(...withElements(t("Error code: {code}"), { code }));
+    box.append(line);
   }
   if (error.line) {
     const where = document.createElement("p");
@@ -76,4 +79,14 @@ export function renderError(box, error) {
       : t("Marked in the editor: line {line}.", { line: error.line });
     box.append(where);
   }
+}
+
+/** A message's `quoted code` (a name, a suggestion to write instead) as <code>, the rest as text. */
+function withCodeSpans(text) {
+  return text.split(/`([^`\n]+)`/).map((part, index) => {
+    if (index % 2 === 0) return part;
+    const code = document.createElement("code");
+    code.textContent = part;
+    return code;
+  });
 }

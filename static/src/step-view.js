@@ -92,8 +92,9 @@ export function indexDrawing(svg) {
     let block = null;
     for (const text of element.querySelectorAll("text")) {
       const content = text.textContent ?? "";
-      if (/^value\b/.test(content)) block = "value";
-      else if (/^\|?grad\b/.test(content)) block = "grad"; // "|grad|" heads a fold box's sparkline
+      // The drawing's words follow the page's language: "value"/"值", "grad"/"梯度".
+      if (/^(value\b|值)/.test(content)) block = "value";
+      else if (/^\|?(grad\b|梯度)/.test(content)) block = "grad"; // "|grad|" heads a fold box's sparkline
       // Rows of a listed tensor continue the block above them: they start with spaces or ⋮.
       else if (!/^[\s\u00a0⋮…]/.test(content)) block = null;
       if (block) lines[block].push(text);
