@@ -8,6 +8,7 @@ protocol adds, per connection:
 - an answer to an over-long request line (414) or header block (431) -- an error picture for image
   URLs -- sent before the parser sees it, then a lingering close: the rest of what the client sends
   is read and dropped until it closes, so it reads the answer instead of a reset;
+- an answer's head and body sent in one write (HeadJoinedToBody);
 - one access-log line a request, written as is: uvicorn's access logger (a log record, a formatter
   and a handler's lock a request) cost the web process more than parsing the request.
 
@@ -107,6 +108,7 @@ def guarded_protocol(settings: Settings, access_log: bool = True) -> type[HttpTo
             self._head.clear()
             self._phase = "body"
             self._watch()
+            self.cycle.transport = HeadJoinedToBody(self.transport, self.loop)  # type: ignore[assignment]
             if access_log:
                 _log_when_answered(self.cycle)
 
@@ -166,6 +168,42 @@ def guarded_protocol(settings: Settings, access_log: bool = True) -> type[HttpTo
             self._deadline = self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
     return GuardedHttpToolsProtocol
+
+
+class HeadJoinedToBody:
+    """A connection's transport for one answer that sends the answer's head with its body's first
+    bytes in one write: written apart, the client wakes for the head alone, and on a busy machine
+    waking it can take the core from this process before the body is written."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+        self._first = True
+
+    def write(self, data: bytes) -> None:
+        if self._first:  # the head (or a 100 Continue): held until the loop's next turn at the latest
+            self._first = False
+            self._held = bytes(data)
+            self._loop.call_soon(self._release)
+        elif self._held is not None:
+            held, self._held = self._held, None
+            self._transport.write(held + data)
+        else:
+            self._transport.write(data)
+
+    def _release(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        self._release()
+        self._transport.close()
 
 
 def _log_when_answered(cycle: Any) -> None:
