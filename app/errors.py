@@ -108,7 +108,7 @@ class GradtraceError(Exception):
     def display_message(self, language: Language = DEFAULT_LANGUAGE) -> str:
         """The message in `language`, prefixed with its line when there is one."""
         shown = _valid_utf8(render(self.text, language))
-        if self.line is not None and not self.message.startswith("line "):
+        if self.line is not None:
             return Message("line {line}: {message}", line=self.line, message=shown).render(language)
         return shown
 

@@ -22,6 +22,7 @@ from ..i18n import Message
 from . import allowlist
 from .autograd_function import CONTEXT_ATTRIBUTES, CONTEXT_METHODS, FunctionContext, function_host
 from .builtins import materialise
+from .expressions import runtime_error
 from .members import get_attribute, set_attribute, unavailable_assignment
 from .objects import (
     EXCEPTION_TYPES,
@@ -297,8 +298,7 @@ class ClassSupport:
             try:
                 nn.Module.__setattr__(obj, name, cast(Any, value))
             except (AttributeError, TypeError, KeyError) as exc:
-                error = python_exception(type(exc).__name__, str(exc))
-                raise GradtraceError("runtime", error, code="runtime.exception") from None
+                raise runtime_error(exc) from None
             obj.sandbox_attrs.pop(name, None)
             return
         obj.sandbox_attrs[name] = value

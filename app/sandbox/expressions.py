@@ -16,7 +16,7 @@ from .callbacks import host_callable
 from .exceptions import exception_value
 from .objects import GeneratedList, UserInstance
 from .parse import dotted_name
-from .python_errors import python_exception
+from .python_errors import exception_code, python_exception
 from .user_modules import SandboxModule
 from .values import (
     HostFunction,
@@ -84,6 +84,7 @@ def runtime_error(exc: BaseException, node: ast.AST | None = None) -> GradtraceE
     if len(text) > MAX_MESSAGE_CHARS:  # messages can echo user data (`[].index('a' * 10**5)`)
         text = text[:MAX_MESSAGE_CHARS] + " ..."
     err = GradtraceError("runtime", python_exception(type(exc).__name__, text), line, col, code="runtime.exception")
+    err.code = exception_code(type(exc))
     err.sandbox_exception = exception_value(exc, text)  # type: ignore[attr-defined]  # what `except` sees
     return err
 

@@ -10,11 +10,34 @@ from __future__ import annotations
 from ..errors import GradtraceError
 from ..i18n import Message
 
+# The code of an exception Python or PyTorch raised, by its class (the nearest listed ancestor), so the same
+# condition answers the same code whether Python raised it or the interpreter said it as Python would.
+EXCEPTION_CODES: dict[type[BaseException], str] = {
+    UnboundLocalError: "runtime.unbound_local_error",
+    NameError: "runtime.name_error",
+    TypeError: "runtime.type_error",
+    ValueError: "runtime.value_error",
+    AttributeError: "runtime.attribute_error",
+    IndexError: "runtime.index_error",
+    KeyError: "runtime.key_error",
+    ZeroDivisionError: "runtime.zero_division_error",
+    AssertionError: "runtime.assertion_error",
+    NotImplementedError: "runtime.not_implemented",
+    RuntimeError: "runtime.runtime_error",  # most of PyTorch's own errors
+}
+
+
+def exception_code(cls: type[BaseException]) -> str:
+    """`runtime.type_error` for a TypeError (or a subclass); `runtime.exception` for a class not listed."""
+    for ancestor in cls.__mro__:
+        if ancestor in EXCEPTION_CODES:
+            return EXCEPTION_CODES[ancestor]
+    return "runtime.exception"
+
 
 def python_exception(name: str, text: str = "") -> Message:
     """`NameError: name 'x' is not defined` (just the name when there is no text), introduced in the learner's
-    language. The error's code names the class where it is known (`runtime.name_error`); `runtime.exception` is
-    any exception Python or PyTorch raised while the program ran."""
+    language. The error's code names its class (`exception_code`)."""
     # Translators: Python's (or PyTorch's) own exception, exactly as Python prints it, e.g.
     # "NameError: name 'x' is not defined". The English shows it alone; the translation introduces it.
     return Message("{exception}", exception=f"{name}: {text}" if text else name)
