@@ -174,7 +174,8 @@ class _ClassBuiltins:
         if type(name) is not str:
             raise TypeError("attribute name must be string")
         try:
-            return self.run.attribute_of(obj, name, f"{type(obj).__name__}.{name}")
+            owner = obj.name if isinstance(obj, Namespace) else type(obj).__name__  # `torch.os`, never `Namespace.os`
+            return self.run.attribute_of(obj, name, f"{owner}.{name}")
         except GradtraceError as err:
             # A public name gradtrace does not offer is missing, as far as the program can tell;
             # a `_` name stays refused, so probing internals is never quietly answered.
