@@ -1,8 +1,11 @@
 """Snippets in PostgreSQL, shared by every replica: a psycopg connection pool, the schema migrated at start.
 
 The pool hands out a connection only after checking it, so a database that restarted costs no request an
-error once it is back; while it is down, a request waits at most `wait_seconds` for a connection and then
-answers 503. The size cap counts the table with its indexes and TOAST (pg_total_relation_size)."""
+error once it is back. While it is down, the first request waits at most `wait_seconds` for a connection and
+answers 503; a circuit breaker (breaker.py) then answers 503 at once, letting one request at a time try
+again every BREAKER_SECONDS, so a down database holds no thread per request. A request that finds every
+connection busy (the database answers, slowly) says so in its 503. The size cap counts the table with its
+indexes and TOAST (pg_total_relation_size)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..rendering.options import RenderOptions
 from ..snippets import (
@@ -27,6 +30,7 @@ from ..snippets import (
     store_full,
     store_unavailable,
 )
+from .breaker import CircuitBreaker
 
 LOG = logging.getLogger("gradtrace.store")
 CONNECT_SECONDS = 5  # one connection attempt (libpq's connect_timeout)
@@ -43,6 +47,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 UNREACHABLE = "the database does not answer"
+BUSY = "every connection to the database is busy"
 REFUSED = "the database refused the request"
 
 
@@ -70,10 +75,14 @@ class PostgresSnippetStore:
         self.max_bytes = max_bytes
         self._ready = False
         self._ready_lock = threading.Lock()
+        self._breaker = CircuitBreaker()
+        self._max_connections = max(1, pool_size)
+        self._in_use = 0  # connections handed to calls now (a timeout with all of them out: busy, not down)
+        self._in_use_lock = threading.Lock()
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url,
             min_size=1,
-            max_size=max(1, pool_size),
+            max_size=self._max_connections,
             open=False,
             timeout=wait_seconds,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_SECONDS},
@@ -100,18 +109,56 @@ class PostgresSnippetStore:
     def _connect(self) -> Iterator[psycopg.Connection[Any]]:
         # A database that is down, restarting or out of connections is the service's trouble, not the
         # request's: one 503 that does not name hosts or ports (the log has the details).
+        if not self._breaker.admit():
+            raise store_unavailable(UNREACHABLE)
         try:
-            with self.pool.connection() as connection:
+            with self._connection() as connection:
                 self._prepare(connection)
                 yield connection
         except pg_errors.DiskFull:
+            self._breaker.succeeded()
             raise store_full(self.max_bytes) from None
-        except psycopg.Error as exc:
+        except PoolTimeout:
+            raise store_unavailable(self._timed_out()) from None
+        except psycopg.OperationalError as exc:  # down or restarting
             LOG.warning("snippet database error: %s", exc)
-            # Down, restarting, or out of connections; anything else (permissions, a broken schema) is
-            # the operator's to fix, and the log says what it is.
-            reason = UNREACHABLE if isinstance(exc, psycopg.OperationalError) else REFUSED
-            raise store_unavailable(reason) from None
+            self._breaker.failed()
+            raise store_unavailable(UNREACHABLE) from None
+        except psycopg.Error as exc:
+            # It answers but refuses (permissions, a broken schema): the operator's to fix, and the log
+            # says what it is.
+            LOG.warning("snippet database error: %s", exc)
+            self._breaker.succeeded()
+            raise store_unavailable(REFUSED) from None
+        except BaseException:
+            self._breaker.released()
+            raise
+        else:
+            self._breaker.succeeded()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pool connection, counted while this call holds it."""
+        with self.pool.connection() as connection:
+            with self._in_use_lock:
+                self._in_use += 1
+            try:
+                yield connection
+            finally:
+                with self._in_use_lock:
+                    self._in_use -= 1
+
+    def _timed_out(self) -> str:
+        """Why no connection came within the wait: all of them are out (busy), or the database is down."""
+        with self._in_use_lock:
+            busy = self._in_use >= self._max_connections
+        if busy:
+            LOG.warning("snippet database: every pooled connection is busy")
+            self._breaker.released()
+            return BUSY
+        LOG.warning("snippet database: no connection within the wait")
+        self._breaker.failed()
+        return UNREACHABLE
 
     def _prepare(self, connection: psycopg.Connection[Any]) -> None:
         with self._ready_lock:

@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -69,6 +71,56 @@ def test_database_down_answers_503_then_recovers(own_postgres: PostgresServer) -
         assert snippet is not None and snippet.code == CODE  # nothing stored was lost
     finally:
         store.close()
+
+
+def test_a_down_database_fails_fast_after_the_first_call(own_postgres: PostgresServer) -> None:
+    """Only the first call (and one probe every BREAKER_SECONDS) waits for a connection; the others answer
+    503 at once instead of each holding a thread for the whole wait (1 s here, 5 s by default)."""
+    store = open_store(own_postgres.create_database("breaker"))
+    try:
+        key, _ = store.put(CODE, {}, RenderOptions())
+        own_postgres.stop()
+        with pytest.raises(GradtraceError):
+            store.get(key)  # finds the database down: waits up to the 1 s wait
+        started = time.monotonic()
+        for _ in range(10):
+            with pytest.raises(GradtraceError) as down:
+                store.get(key)
+            assert down.value.status == 503 and "the database does not answer" in down.value.message
+        assert time.monotonic() - started < 5.0  # each waiting the full 1 s: 10 s or more
+        own_postgres.start()
+        wait_until(lambda: answers(store, key), RECOVERY_SECONDS, "a probe to find the database back")
+        assert store.count() == 1  # closed again: every call goes through
+    finally:
+        store.close()
+
+
+def test_every_connection_busy_answers_503_saying_busy(postgres_server: PostgresServer) -> None:
+    url = postgres_server.create_database("busy")
+    store = open_snippet_store(settings_on(url, database_pool_size=1))
+    assert isinstance(store, PostgresSnippetStore)
+    store.open()
+    key, _ = store.put(CODE, {}, RenderOptions())
+    held: list[object] = []
+    try:
+        with psycopg.connect(url) as locker:
+            locker.execute("LOCK TABLE snippets IN ACCESS EXCLUSIVE MODE")  # until this transaction ends
+            slow = threading.Thread(target=lambda: held.append(store.get(key)))
+            slow.start()  # takes the store's only connection and waits for the lock
+            wait_until(lambda: waiting_for_lock(locker), 30, "the store's query to wait for the lock")
+            with pytest.raises(GradtraceError) as busy:
+                store.count()
+            assert busy.value.status == 503 and "every connection to the database is busy" in busy.value.message
+        slow.join(timeout=30)  # the lock is gone with the locker's connection
+        assert len(held) == 1 and held[0] is not None
+        assert store.count() == 1  # busy is not down: no breaker opened
+    finally:
+        store.close()
+
+
+def waiting_for_lock(connection: Any) -> bool:
+    row = connection.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+    return row is not None and int(row[0]) > 0
 
 
 def answers(store: PostgresSnippetStore, key: str) -> bool:
