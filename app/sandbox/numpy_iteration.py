@@ -15,6 +15,7 @@ from ..config import Limits
 from ..errors import GradtraceError
 from ..i18n import Message
 from . import extensions
+from .python_errors import python_exception
 from .values import HostFunction
 
 FLAGS = frozenset({"multi_index", "c_index", "f_index"})
@@ -58,8 +59,10 @@ def nditer(op: Any, flags: Any = None, op_flags: Any = None, order: Any = "K") -
             code="forbidden.numpy_nditer",
         )
     if order not in ORDERS:
-        raise GradtraceError(
-            "runtime", Message("ValueError: order must be one of 'C', 'F', 'A', or 'K'"), code="runtime.value_error"
+        raise GradtraceError(  # numpy's own words
+            "runtime",
+            python_exception("ValueError", "order must be one of 'C', 'F', 'A', or 'K'"),
+            code="runtime.value_error",
         )
     options: dict[str, Any] = {"flags": _names(flags, FLAGS, "flag"), "order": order}
     if op_flags is not None:  # numpy's default (read-only) differs from an empty list (an error)

@@ -15,6 +15,7 @@ from ..errors import GradtraceError
 from ..i18n import Message
 from .imports import UnofferedModule
 from .objects import BoundMethod, SandboxException, UserClass, is_user_instance
+from .python_errors import python_exception
 from .user_operators import type_name
 from .values import GradModeFunction, HostFunction, Namespace, UserFunction, kind_of
 
@@ -47,13 +48,13 @@ def module_of(value: object, shown: str) -> str:
     if isinstance(value, Namespace):
         raise GradtraceError(
             "runtime",
-            Message("AttributeError: module '{module}' has no attribute '__module__'", module=value.name),
+            python_exception("AttributeError", f"module '{value.name}' has no attribute '__module__'"),
             code="runtime.attribute_error",
         )
     if kind_of(value) in ("plain", "container", "ndarray", "size", "device") or isinstance(value, SandboxException):
         raise GradtraceError(
             "runtime",
-            Message("AttributeError: '{type}' object has no attribute '__module__'", type=type_name(value)),
+            python_exception("AttributeError", f"'{type_name(value)}' object has no attribute '__module__'"),
             code="runtime.attribute_error",
         )
     raise GradtraceError("forbidden", Message("`{name}` is not available here", name=shown), code="forbidden.attribute")

@@ -21,6 +21,7 @@ from . import extensions
 from .allowlist import names
 from .data_loading import build_data_namespace
 from .members import after_param_groups_check
+from .python_errors import python_exception
 from .values import GradMode, HostFunction, Namespace, check_argument, kind_of
 
 INIT_FUNCTIONS = frozenset(
@@ -121,8 +122,8 @@ def _set_printoptions(**options: Any) -> None:
     if unknown:
         raise GradtraceError(
             "runtime",
-            Message(
-                "TypeError: set_printoptions() got an unexpected keyword argument '{name}'", name=sorted(unknown)[0]
+            python_exception(
+                "TypeError", f"set_printoptions() got an unexpected keyword argument '{sorted(unknown)[0]}'"
             ),
             code="runtime.type_error",
         )
