@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Limits, Settings
+from gradtrace.i18n import Message
+from gradtrace.web.connection_guard import refusal
 from gradtrace.web.factory import create_app
 from gradtrace.web.source_encoding import encode_source
 from gradtrace.worker import WorkerPool
@@ -198,3 +200,19 @@ def test_warnings_and_partial_answers_speak_the_language(client: TestClient) -> 
     body = client.post("/api/graph", json={"code": failing}, headers={"Accept-Language": "zh-CN"}).json()
     assert CJK.search(body["error"]["message"]) and body["partial"]["warnings"]
     assert all(CJK.search(text) for text in body["partial"]["warnings"])
+
+
+def test_size_refusals_speak_the_language_they_can_read(client: TestClient) -> None:
+    too_long = client.get("/api/graph", params={"pad": "x" * 20_000}, headers={"Accept-Language": "zh-CN"})
+    assert too_long.status_code == 414 and too_long.json()["error"]["code"] == "limit.url_length"
+    assert CJK.search(too_long.json()["error"]["message"])
+    too_big = client.post("/api/graph?lang=zh-CN", content=b"x" * 1_000_000, headers={"content-type": "text/plain"})
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "limit.body_size"
+    assert CJK.search(too_big.json()["error"]["message"])
+    # Refused by the server's protocol before the app: the head as far as it arrived names the language.
+    head = b"GET /svg/abc?lang=zh-CN HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nX-Pad: " + b"y" * 100
+    answer = refusal(431, Message("the request's headers are larger than {limit} bytes", limit=64), head)
+    assert answer.startswith(b"HTTP/1.1 431 ") and b"image/svg+xml" in answer
+    assert CJK.search(answer.decode()) and "64" in answer.decode()
+    english = refusal(408, Message("the request's headers did not arrive within {seconds} s", seconds="5"), b"GET /a")
+    assert b'"code": "timeout.headers"' in english and not CJK.search(english.decode())
