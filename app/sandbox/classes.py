@@ -55,6 +55,7 @@ from .values import (
 
 # The real bases a user class may stand on, by what they make of it.
 _HOST_BASES: dict[type, str] = {nn.Module: "module", torch.autograd.Function: "function"}
+_HOST_SHOWN: dict[str, str] = {"module": "nn.Module", "function": "torch.autograd.Function", "exception": "Exception"}
 # Objects of the program (not instances) whose attributes user_attribute answers.
 _PROGRAM_OBJECTS: frozenset[type] = frozenset({UserClass, SuperProxy, SandboxException, Property})
 _PLAIN_BASES: frozenset[type] = frozenset({object, Dataset})
@@ -134,10 +135,10 @@ class ClassSupport:
                 raise GradtraceError("forbidden", refusal, code="forbidden.class_base")
             if base_host is not None and host is not None and base_host != host:
                 refusal = Message(
-                    "`class {name}` mixes {host} and {other} bases; derive from one of them",
+                    "`class {name}` mixes `{host}` and `{other}` bases; derive from one of them",
                     name=name,
-                    host=host,
-                    other=base_host,
+                    host=_HOST_SHOWN[host],
+                    other=_HOST_SHOWN[base_host],
                 )
                 raise GradtraceError("forbidden", refusal, code="forbidden.class_base")
             host = base_host or host
