@@ -90,13 +90,13 @@ def node_to_json(node: Node) -> dict[str, Any]:
     return _with_stats(out, node.value, node.grad)
 
 
-def _local_to_json(local: LocalDerivative | None) -> dict[str, Any] | None:
+def _local_to_json(local: LocalDerivative | None, language: Language) -> dict[str, Any] | None:
     if local is None:
         return None
-    return {"text": local.text, "value": _values(local.value)}
+    return {"text": render(local.text, language), "value": _values(local.value)}
 
 
-def edge_to_json(edge: Edge) -> dict[str, Any]:
+def edge_to_json(edge: Edge, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """An edge as the API shows it: its ends, the gradient that flowed back along it (listed like a
     node's, `grad_stats` when too large) and the local derivative of the chain rule."""
     out: dict[str, Any] = {
@@ -104,7 +104,7 @@ def edge_to_json(edge: Edge) -> dict[str, Any]:
         "target": edge.target,
         "grad": _values(edge.grad),
         "grad_shape": list(edge.grad.shape) if edge.grad is not None else None,
-        "local": _local_to_json(edge.local),
+        "local": _local_to_json(edge.local, language),
     }
     return _with_stats(out, None, edge.grad)
 
@@ -153,7 +153,7 @@ def graph_to_json(rendered: RenderedGraph, language: Language = DEFAULT_LANGUAGE
         "svg": rendered.svg,
         "dot": rendered.dot,
         "nodes": [node_to_json(n) for n in graph.nodes],
-        "edges": [edge_to_json(e) for e in graph.edges],
+        "edges": [edge_to_json(e, language) for e in graph.edges],
         "steps": graph.steps,
         "folds": [fold_to_json(f) for f in rendered.folds],
         "gradcheck": gradcheck_to_json(graph, language),

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from ..i18n import Message, Plural, Text
 from .model import LocalDerivative, TensorData, listed_elements
 from .tensors import to_tensor_data
 
@@ -154,10 +155,10 @@ def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
     elif name == "MeanBackward1":
         count = math.prod(sizes[d] for d in _reduced_dims(node, len(sizes))) if sizes else 1
     elif name == "SumBackward0":
-        return LocalDerivative(f"×1, copied to all {math.prod(sizes)}")
+        return LocalDerivative(Message("×1, copied to all {count}", count=math.prod(sizes)))
     elif name == "SumBackward1":
         named = ", ".join(str(d) for d in _reduced_dims(node, len(sizes)))
-        return LocalDerivative(f"×1, copied along dim {named}")
+        return LocalDerivative(Message("×1, copied along dim {dims}", dims=named))
     else:
         return None
     if count == 0:
@@ -208,7 +209,7 @@ def local_derivatives(nodes: Sequence[AutogradNode], max_elements: int) -> Local
     return found
 
 
-def broadcast_note(source_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> str | None:
+def broadcast_note(source_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> Text | None:
     """`sums over dim 0` when an input of shape `source_shape` was broadcast to `output_shape`
     (its gradient is the output's summed over the broadcast dimensions), else None."""
     if source_shape == output_shape:
@@ -219,7 +220,7 @@ def broadcast_note(source_shape: tuple[int, ...], output_shape: tuple[int, ...])
     dims = [d for d, size in enumerate(output_shape) if d < lead or (source_shape[d - lead] == 1 and size != 1)]
     if not dims:
         return None
-    return "sums over dim" + ("s " if len(dims) > 1 else " ") + ", ".join(str(d) for d in dims)
+    return Plural("sums over dim {dims}", "sums over dims {dims}", n=len(dims), dims=", ".join(map(str, dims)))
 
 
 def sums_broadcast(op: str, index: int) -> bool:
@@ -227,10 +228,10 @@ def sums_broadcast(op: str, index: int) -> bool:
     return op in _ELEMENTWISE or op == "ExpandBackward0" or (op == "AddmmBackward0" and index == 0)
 
 
-def with_broadcast(local: LocalDerivative | None, note: str | None) -> LocalDerivative | None:
+def with_broadcast(local: LocalDerivative | None, note: Text | None) -> LocalDerivative | None:
     """`local` with a broadcast's summing added (`×1, sums over dim 0`), or the note alone."""
     if note is None:
         return local
     if local is None:
         return LocalDerivative(note)
-    return LocalDerivative(f"{local.text}, {note}", local.value)
+    return LocalDerivative(Message("{local}, {note}", local=local.text, note=note), local.value)

@@ -14,13 +14,13 @@ from __future__ import annotations
 from .dot import BIG_GRAPH
 from .dot_statements import BoxStatement, DotStatements, read_dot
 from .stacked_layout import Layout, Placed, Point, stacked_layout
-from .text_metrics import FONT_FAMILIES, Font
+from .text_metrics import Font
 
 MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0  # Graphviz's default box: 0.75 x 0.5 inches
 PAD = 4.0  # Graphviz's margin around the drawing, in points
 CORNER = 6.0  # radius of a rounded box's corners
-# The families an SVG names: Latin faces, then faces that draw Chinese (text_metrics.FONT_FAMILIES).
-FAMILIES = {False: FONT_FAMILIES["Helvetica,sans-Serif"], True: FONT_FAMILIES["Courier,monospace"]}
+# As Graphviz names them (the SVG stage adds faces that draw Chinese: svg.FONT_STYLE).
+FAMILIES = {False: "Helvetica,sans-Serif", True: "Courier,monospace"}
 TEXT_START = '<text xml:space="preserve" text-anchor="start" x="'
 
 

@@ -109,7 +109,7 @@ def graph_to_dot(graph: Graph, options: RenderOptions, folds: Sequence[Fold] | N
             lines.append(fold_statement(item, by_id, options, palette))
             continue
         if item.id in pending:
-            lines.append(_pending_statement(item, palette))
+            lines.append(_pending_statement(item, palette, options.lang))
         elif item.id in sums:  # its gradient arrived along several edges: show their sum
             lines.append(with_sum_row(_node_statement(item, options, palette, ramp), sums[item.id], palette["grad"]))
         else:
@@ -143,18 +143,18 @@ def _node_statement(node: Node, options: RenderOptions, palette: Mapping[str, st
     )
 
 
-def _pending_statement(node: Node, palette: Mapping[str, str]) -> str:
+def _pending_statement(node: Node, palette: Mapping[str, str], language: Language) -> str:
     # The stepper has not reached this node yet: an empty dashed outline with its title only.
     role = node_role(node)
     return (
         f'  {node.id} [id="{node.id}" class="{node.kind} {role} pending" style="rounded,dashed" '
-        f'fillcolor="{palette["bg"]}" color="{palette[role + "_line"]}" label=<{_title_row(node, palette)}>];'
+        f'fillcolor="{palette["bg"]}" color="{palette[role + "_line"]}" label=<{_title_row(node, palette, language)}>];'
     )
 
 
 def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> str:
     # Lines joined by left-aligned breaks, not a <TABLE>: Graphviz sizes and draws them ~20% faster.
-    rows: list[str] = [_title_row(node, palette)]
+    rows: list[str] = [_title_row(node, palette, options.lang)]
     if options.step is not None and node.backward_step is not None:  # the stepper's backward order
         rows[0] = f'<B><FONT COLOR="{palette["grad"]}">#{node.backward_step}</FONT></B>  ' + rows[0]
     if options.show_values and node.value is not None:
@@ -166,17 +166,23 @@ def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> st
     return "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
 
 
-def _title_row(node: Node, palette: Mapping[str, str]) -> str:
+# What a box that is no op is titled (its kind).
+NODE_KINDS: Mapping[str, Message] = MappingProxyType({
+    "leaf": Message("leaf"), "tensor": Message("tensor"), "saved": Message("saved tensor"),
+})  # fmt: skip
+
+
+def _title_row(node: Node, palette: Mapping[str, str], language: Language) -> str:
     # Op name and shape share one span: every span is measured separately, so fewer is faster.
     name = f'<B><FONT POINT-SIZE="13">{drawing_text(node.name)}</FONT></B>  ' if node.name else ""
-    title = node.op if node.kind == "op" else node.kind
+    title = node.op if node.kind == "op" else render(NODE_KINDS.get(node.kind, node.kind), language)
     shape = node.value.shape if node.value is not None else None
-    detail = f"{title}  {format_shape(shape)}" if shape is not None else title or ""
+    detail = f"{title}  {format_shape(shape, language)}" if shape is not None else title or ""
     return f'{name}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>'
 
 
 def _tensor_rows(caption: Message, data: TensorData, options: RenderOptions, colour: str) -> list[str]:
-    lines = format_tensor_lines(data, options.precision)
+    lines = format_tensor_lines(data, options.precision, options.lang)
     first_lead = render(caption, options.lang)
     pad = caption_pad(first_lead)
     rows = []

@@ -23,26 +23,26 @@ def labels_drawn(options: RenderOptions, boxes: int) -> bool:
     return options.edge_labels if options.edge_labels is not None else boxes <= EDGE_LABEL_BOXES
 
 
-def _one_line(data: TensorData, precision: int) -> tuple[str, bool]:
+def _one_line(data: TensorData, precision: int, language: Language) -> tuple[str, bool]:
     """A gradient in one short line (`0.25` when every element is the same, else as boxes show it), and
     whether it is one number standing for every element."""
     if data.values is not None and data.numel > 1 and not data.dtype.startswith("complex"):
         first, *rest = listed_elements(data.values)
         if all(value == first for value in rest):
             return format_number(first, precision), True
-    return format_one_line(data, precision), False
+    return format_one_line(data, precision, language), False
 
 
 def _flowed_text(data: TensorData, precision: int, language: Language) -> str:
     """`0.25 each` when every element is the same, else the gradient as boxes show it."""
-    text, each = _one_line(data, precision)
+    text, each = _one_line(data, precision, language)
     return render(Message("{value} each", value=text), language) if each else text
 
 
 def _label(edge: Edge, options: RenderOptions, palette: Mapping[str, str]) -> str | None:
     rows = []
     if edge.local is not None:
-        rows.append(f'<FONT COLOR="{palette["muted"]}">{drawing_text(edge.local.text)}</FONT>')
+        rows.append(f'<FONT COLOR="{palette["muted"]}">{drawing_text(render(edge.local.text, options.lang))}</FONT>')
     if edge.grad is not None and options.show_grads:
         flowed = "← " + _flowed_text(edge.grad, options.precision, options.lang)
         rows.append(f'<FONT COLOR="{palette["grad"]}" FACE="Courier">{drawing_text(flowed)}</FONT>')
@@ -85,7 +85,7 @@ def contribution_sums(edges: Iterable[Edge], precision: int, language: Language 
     for node_id, grads in arrived.items():
         if len(grads) < 2 or len(outputs[node_id]) > 1:  # several outputs (unbind) have a gradient each
             continue
-        parts = [_one_line(grad, precision) for grad in grads]
+        parts = [_one_line(grad, precision, language) for grad in grads]
         terms = " + ".join(text for text, _ in parts)
         if all(each for _, each in parts):
             sums[node_id] = render(Message("= {terms} each", terms=terms), language)

@@ -24,7 +24,7 @@ def fold_statement(fold: Fold, by_id: Mapping[str, Node], options: RenderOptions
     role = "named" if name else "op"
     shapes = {node.value.shape if node.value is not None else None for node in outputs}
     shape = shapes.pop() if len(shapes) == 1 else None
-    detail = fold_heading(fold, options.lang) + (f"  {format_shape(shape)}" if shape is not None else "")
+    detail = fold_heading(fold, options.lang) + (f"  {format_shape(shape, options.lang)}" if shape is not None else "")
     heading = f'<B><FONT POINT-SIZE="13">{drawing_text(name)}</FONT></B>  ' if name else ""
     rows = [f'{heading}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>']
     if fold.period > 1:
@@ -35,7 +35,8 @@ def fold_statement(fold: Fold, by_id: Mapping[str, Node], options: RenderOptions
     ):
         if shown and start is not None and end is not None:
             shown_caption = render(caption, options.lang)
-            start_text, end_text = format_one_line(start, options.precision), format_one_line(end, options.precision)
+            start_text = format_one_line(start, options.precision, options.lang)
+            end_text = format_one_line(end, options.precision, options.lang)
             text = f"{shown_caption} {start_text} … {end_text}"
             rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(text)}</FONT>')
     if options.show_grads:

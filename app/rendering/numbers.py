@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..graph.model import TensorData
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, render
 
 ROW_ITEMS = 4  # numbers shown per row before eliding
 ROWS = 3  # rows shown before eliding
@@ -32,7 +34,7 @@ def _row(values: Sequence[Any], precision: int) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
+def format_tensor_lines(data: TensorData, precision: int, language: Language = DEFAULT_LANGUAGE) -> list[str]:
     """The value as at most ROWS + 1 short lines: a number, a row, a few rows, or a summary."""
     if data.values is None or len(data.shape) > 2:
         stats = data.stats
@@ -41,9 +43,11 @@ def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
             stats = {"min": min(flat), "max": max(flat), "mean": sum(flat) / len(flat)} if flat else {}
         if not stats:
             return ["[]"]
+        low, high = format_number(stats["min"], precision), format_number(stats["max"], precision)
+        mean = format_number(stats["mean"], precision)
         return [
-            f"min {format_number(stats['min'], precision)}  max {format_number(stats['max'], precision)}",
-            f"mean {format_number(stats['mean'], precision)}",
+            render(Message("min {min}  max {max}", min=low, max=high), language),
+            render(Message("mean {mean}", mean=mean), language),
         ]
     if not data.shape:
         return [format_number(data.values, precision)]
@@ -57,10 +61,10 @@ def format_tensor_lines(data: TensorData, precision: int) -> list[str]:
     return lines
 
 
-def format_one_line(data: TensorData, precision: int) -> str:
+def format_one_line(data: TensorData, precision: int, language: Language = DEFAULT_LANGUAGE) -> str:
     """The value in one short line: itself when it fits (a number or a row), else its mean (of
     magnitudes for complex tensors, as large ones are summarised)."""
-    lines = format_tensor_lines(data, precision)
+    lines = format_tensor_lines(data, precision, language)
     if len(lines) == 1:
         return lines[0]
     complex_ = data.dtype.startswith("complex")
@@ -72,7 +76,8 @@ def format_one_line(data: TensorData, precision: int) -> str:
         mean = sum(flat) / len(flat) if flat else None
     if mean is None:
         return lines[0]
-    return f"mean {'|x| ' if complex_ else ''}{format_number(mean, precision)}"
+    shown = format_number(mean, precision)
+    return render(Message("mean |x| {mean}", mean=shown) if complex_ else Message("mean {mean}", mean=shown), language)
 
 
 def _flatten(values: Any) -> Any:
@@ -83,6 +88,11 @@ def _flatten(values: Any) -> Any:
         yield float(values)
 
 
-def format_shape(shape: tuple[int, ...]) -> str:
-    """`(2, 2)` -> `2×2`; a scalar is `scalar`."""
-    return "×".join(str(s) for s in shape) if shape else "scalar"
+def format_shape(shape: tuple[int, ...], language: Language = DEFAULT_LANGUAGE) -> str:
+    """`(2, 2)` -> `2×2`; a scalar is `scalar` (in `language`)."""
+    return "×".join(str(s) for s in shape) if shape else _scalar_word(language)
+
+
+@lru_cache(maxsize=4)
+def _scalar_word(language: Language) -> str:
+    return render(Message("scalar"), language)  # once per language: every scalar box of a drawing says it

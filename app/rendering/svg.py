@@ -13,7 +13,6 @@ from .big_drawing import big_drawing_svg
 from .dot import PALETTES
 from .drawing_text import drawing_text
 from .native_stderr import native_stderr_to_log
-from .text_metrics import FONT_FAMILIES
 
 ImageFormat = Literal["svg", "png", "pdf"]
 
@@ -23,6 +22,21 @@ FIXED_PDF_DATE = b"/CreationDate (D:20000101000000Z)"  # same length: the xref b
 _ID_ATTR = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
 _ID_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 AUTO_CLASS = "gt-auto"  # marks an SVG whose colours follow prefers-color-scheme
+# The families Graphviz names on each <text>, and what the SVG's style sheet names instead: the Latin faces first,
+# so Latin text keeps the metrics it was laid out with (Arial and Liberation are Helvetica's and Courier's metric
+# twins), then faces that draw Chinese in an <img> on macOS, Windows, Linux and Android, then the generic family.
+_CJK_FAMILIES = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei'"
+FONT_FAMILIES = {
+    "Helvetica,sans-Serif": f"Helvetica,Arial,'Liberation Sans',{_CJK_FAMILIES},sans-serif",
+    "Courier,monospace": f"Courier,'Courier New','Liberation Mono',{_CJK_FAMILIES},monospace",
+}
+# One rule per family list, once per SVG (not on each of a big drawing's thousands of <text>s); a CSS rule beats
+# the presentation attribute, and matches only text that names exactly Graphviz's list, even when inlined in a page.
+FONT_STYLE = (
+    '<style type="text/css">'
+    + "".join(f'text[font-family="{graphviz}"]{{font-family:{names}}}' for graphviz, names in FONT_FAMILIES.items())
+    + "</style>"
+)
 
 
 def layout(dot: str, fmt: ImageFormat) -> bytes:
@@ -53,20 +67,14 @@ def layout_svg(dot: str, title: str, description: str, auto_dark: bool = False) 
 
     With `auto_dark` (theme=auto, DOT drawn light) the SVG carries its own dark variant. A big
     graph is drawn by big_drawing_svg (Graphviz places its boxes; its text is set here)."""
-    svg = big_drawing_svg(dot) or with_cjk_fonts(layout(dot, "svg").decode("utf-8"))  # big ones name them already
+    svg = big_drawing_svg(dot) or layout(dot, "svg").decode("utf-8")
     svg = add_title(svg, title, description)
     return add_dark_scheme(svg) if auto_dark else svg
 
 
-def with_cjk_fonts(svg: str) -> str:
-    """The SVG with each font family list extended by faces that draw Chinese (FONT_FAMILIES)."""
-    for graphviz_names, names in FONT_FAMILIES.items():  # str.replace: a regex takes 20x longer on a big drawing
-        svg = svg.replace(f'font-family="{graphviz_names}"', f'font-family="{names}"')
-    return svg
-
-
 def add_title(svg: str, title: str, description: str) -> str:
-    """Insert an accessible <title>/<desc> right after the opening <svg> tag."""
+    """Insert an accessible <title>/<desc> right after the opening <svg> tag, and the style sheet naming
+    the font families that draw Chinese (FONT_STYLE)."""
     match = _SVG_OPEN.search(svg)
     if match is None:
         raise GradtraceError("render", Message("Graphviz produced no <svg> element"), code="render.no_svg")
@@ -74,7 +82,7 @@ def add_title(svg: str, title: str, description: str) -> str:
     if "role=" not in opening:
         opening = opening[:-1] + ' role="img" aria-labelledby="gt-title gt-desc">'
     shown_title, shown_description = drawing_text(title), drawing_text(description)
-    head = f'\n<title id="gt-title">{shown_title}</title>\n<desc id="gt-desc">{shown_description}</desc>'
+    head = f'\n<title id="gt-title">{shown_title}</title>\n<desc id="gt-desc">{shown_description}</desc>\n{FONT_STYLE}'
     return svg[: match.start()] + opening + head + svg[match.end() :]
 
 

@@ -35,15 +35,6 @@ _SANS_ADVANCES: dict[tuple[bool, int], str] = {
 }  # fmt: skip
 _TABLE_SIZES = (11, 13)
 OTHER_EM = 0.9  # any other character past ASCII in the proportional face (× → ≈ µ are 0.8–0.9 em)
-# The families Graphviz names in an SVG, and what gradtrace's SVGs name instead (big_drawing writes these
-# itself): the Latin faces first, so Latin text keeps the metrics it was laid out with (Arial and Liberation are
-# Helvetica's and Courier's metric twins), then faces that draw Chinese in an <img> on macOS, Windows, Linux and
-# Android, then the generic family.
-_CJK_FAMILIES = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei'"
-FONT_FAMILIES = {
-    "Helvetica,sans-Serif": f"Helvetica,Arial,'Liberation Sans',{_CJK_FAMILIES},sans-serif",
-    "Courier,monospace": f"Courier,'Courier New','Liberation Mono',{_CJK_FAMILIES},monospace",
-}
 # Baseline below the top of a line, in points, as Pango places it (font ascent, hinted).
 _BASELINES = {11: 9.45, 13: 11.35}
 
