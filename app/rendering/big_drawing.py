@@ -158,19 +158,23 @@ def _rect(left: float, top: float, place: Placed) -> str:
 def _edge_svg(
     number: int, source: str, target: str, points: list[Point], tip: Point, colour: str, pen: str, arrow: float
 ) -> str:
-    start, *rest = [(x, -y) for x, y in points]
-    curve = " ".join(f"{x:.2f},{y:.2f}" for x, y in rest)
+    # Graphviz's y grows upward, SVG's downward: every y is negated as it is written.
+    (start_x, start_y), *rest = points
+    curve = " ".join([f"{x:.2f},{-y:.2f}" for x, y in rest])
     tip_x, tip_y = tip[0], -tip[1]
-    end_x, end_y = rest[-1] if rest else start
-    length = max(((tip_x - end_x) ** 2 + (tip_y - end_y) ** 2) ** 0.5, 1e-9)
+    end_x, end_y = rest[-1] if rest else (start_x, start_y)
+    end_y = -end_y
+    along_x, along_y = tip_x - end_x, tip_y - end_y
+    length = max((along_x * along_x + along_y * along_y) ** 0.5, 1e-9)
     # The arrowhead: a triangle from the spline's end to the tip, 0.7 of an arrow length wide.
-    half_x, half_y = -(tip_y - end_y) / length * arrow * 0.35, (tip_x - end_x) / length * arrow * 0.35
-    base_x, base_y = tip_x - (tip_x - end_x) / length * arrow, tip_y - (tip_y - end_y) / length * arrow
+    scale = arrow / length
+    half_x, half_y = -along_y * scale * 0.35, along_x * scale * 0.35
+    base_x, base_y = tip_x - along_x * scale, tip_y - along_y * scale
     wing_a, wing_b = f"{base_x + half_x:.2f},{base_y + half_y:.2f}", f"{base_x - half_x:.2f},{base_y - half_y:.2f}"
     title = f"{source}&#45;&gt;{target}"  # DOT ids here are words (dot_statements reads only those)
     return (
         f'<!-- {title} -->\n<g id="edge{number}" class="edge">\n<title>{title}</title>\n'
-        f'<path fill="none" stroke="{colour}" stroke-width="{pen}" d="M{start[0]:.2f},{start[1]:.2f}C{curve}"/>\n'
+        f'<path fill="none" stroke="{colour}" stroke-width="{pen}" d="M{start_x:.2f},{-start_y:.2f}C{curve}"/>\n'
         f'<polygon fill="{colour}" stroke="{colour}" stroke-width="{pen}" '
         f'points="{wing_a} {tip_x:.2f},{tip_y:.2f} {wing_b} {wing_a}"/>\n</g>\n'
     )

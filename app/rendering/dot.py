@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from types import MappingProxyType
 
 from ..graph.model import Graph, Node, TensorData
@@ -158,9 +159,9 @@ def _label(node: Node, options: RenderOptions, palette: Mapping[str, str]) -> st
     if options.step is not None and node.backward_step is not None:  # the stepper's backward order
         rows[0] = f'<B><FONT COLOR="{palette["grad"]}">#{node.backward_step}</FONT></B>  ' + rows[0]
     if options.show_values and node.value is not None:
-        rows.extend(_tensor_rows(Message("value"), node.value, options, palette["text"]))
+        rows.extend(_tensor_rows(VALUE_CAPTION, node.value, options, palette["text"]))
     if options.show_grads and node.grad is not None:
-        rows.extend(_tensor_rows(Message("grad"), node.grad, options, palette["grad"]))
+        rows.extend(_tensor_rows(GRAD_CAPTION, node.grad, options, palette["grad"]))
     if options.gradcheck and node.gradcheck is not None:
         rows.append(gradcheck_row(node.gradcheck, palette, options.lang))
     return "".join(row + '<BR ALIGN="LEFT"/>' for row in rows)
@@ -181,12 +182,22 @@ def _title_row(node: Node, palette: Mapping[str, str], language: Language) -> st
     return f'{name}<FONT COLOR="{palette["muted"]}">{drawing_text(detail)}</FONT>'
 
 
+VALUE_CAPTION, GRAD_CAPTION = Message("value"), Message("grad")
+
+
+@lru_cache(maxsize=16)
+def _caption_leads(caption: Message, language: Language) -> tuple[str, str]:
+    """A caption in `language` and the blank lead as wide as it, both ready for a label: every box
+    of a drawing shows the same two, so they are translated and measured once."""
+    shown = render(caption, language)
+    return drawing_text(shown), drawing_text(caption_pad(shown))
+
+
 def _tensor_rows(caption: Message, data: TensorData, options: RenderOptions, colour: str) -> list[str]:
     lines = format_tensor_lines(data, options.precision, options.lang)
-    first_lead = render(caption, options.lang)
-    pad = caption_pad(first_lead)
+    first_lead, pad = _caption_leads(caption, options.lang)
     rows = []
     for i, text in enumerate(lines):
         lead = first_lead if i == 0 else pad
-        rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{drawing_text(lead)} {drawing_text(text)}</FONT>')
+        rows.append(f'<FONT COLOR="{colour}" FACE="Courier">{lead} {drawing_text(text)}</FONT>')
     return rows
