@@ -108,3 +108,11 @@ def test_trace_notes_in_the_language_asked_for() -> None:
     assert "b 的计算图" in chinese.svg() and "Autograd graph of b" in english.svg()
     with pytest.raises(ValueError, match="lang='fr'"):
         gradtrace.trace(b, lang="fr")
+
+
+def test_the_python_api_takes_lang() -> None:
+    code = "a = torch.tensor(2.0, requires_grad=True)\nb = a * a\nb.backward()"
+    assert "b 的计算图" in gradtrace.render(code, lang="zh").decode()
+    with pytest.raises(GradtraceError) as refused:
+        gradtrace.render(code, lang="fr")
+    assert refused.value.code == "request.lang"

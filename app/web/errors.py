@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from ..errors import ERROR_TITLES, GradtraceError, RetryLater
-from ..i18n import DEFAULT_LANGUAGE, Language, Message
+from ..i18n import DEFAULT_LANGUAGE, Language, Message, parse_language
 from ..rendering.drawing_text import drawing_text
 from ..result import Result, result_to_json
 from .language import answer_language
@@ -103,7 +103,15 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
         where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
         problems.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
     message = Message("the request is not valid: {problems}", problems="; ".join(problems))
-    return error_json(GradtraceError("request", message, code="request.invalid"), answer_language(request))
+    error = GradtraceError("request", message, code="request.invalid")
+    return error_json(error, _body_language(exc.body) or answer_language(request))
+
+
+def _body_language(body: object) -> Language | None:
+    """The `options.lang` of a JSON body that failed validation elsewhere, when it names a language we speak."""
+    options = body.get("options") if isinstance(body, dict) else None
+    lang = options.get("lang") if isinstance(options, dict) else None
+    return parse_language(lang) if isinstance(lang, str) else None
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

@@ -216,3 +216,17 @@ def test_size_refusals_speak_the_language_they_can_read(client: TestClient) -> N
     assert CJK.search(answer.decode()) and "64" in answer.decode()
     english = refusal(408, Message("the request's headers did not arrive within {seconds} s", seconds="5"), b"GET /a")
     assert b'"code": "timeout.headers"' in english and not CJK.search(english.decode())
+
+
+def test_a_body_that_fails_validation_still_answers_in_its_options_lang(client: TestClient) -> None:
+    body = {"code": "y = 1", "options": {"lang": "zh-CN", "theme": "pink"}}
+    error = client.post("/api/graph", json=body, headers={"Accept-Language": "en"}).json()["error"]
+    assert error["code"] == "request.invalid" and error["message"].startswith("请求无效：")
+
+
+def test_kroki_diagram_options_take_lang(client: TestClient) -> None:
+    body = {"diagram_source": FORBIDDEN, "diagram_type": "gradtrace", "diagram_options": {"lang": "zh-CN"}}
+    picture = client.post("/", json=body)
+    assert picture.status_code == 403 and CJK.search(picture.text)
+    drawn = client.post("/gradtrace/svg?lang=zh-CN", content=TUTORIAL, headers={"content-type": "text/plain"})
+    assert drawn.status_code == 200 and "out 的计算图" in drawn.text
