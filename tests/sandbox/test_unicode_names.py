@@ -12,6 +12,7 @@ from gradtrace import pipeline
 from gradtrace.errors import GradtraceError
 
 from tests.sandbox.helpers import run
+from tests.sandbox.real_pytorch import assert_same_as_pytorch, run_in_pytorch
 
 ASSIGNED = """
 权重 = torch.tensor([1.0, 2.0], requires_grad=True)
@@ -21,6 +22,25 @@ ASSIGNED = """
 print(权重.grad)
 """
 FREE = "损失 = (权重 * 输入).sum()\n损失.backward()\n"
+# A model whose class, parameters, attributes, keyword arguments and f-string are all Chinese.
+MODEL = """
+class 两层网络(nn.Module):
+    def __init__(self, 输入维度, 隐藏维度):
+        super().__init__()
+        self.隐藏层 = nn.Linear(输入维度, 隐藏维度)
+        self.输出层 = nn.Linear(隐藏维度, 1)
+
+    def forward(self, 输入):
+        return self.输出层(torch.sigmoid(self.隐藏层(输入)))
+
+
+torch.manual_seed(0)
+模型 = 两层网络(输入维度=3, 隐藏维度=2)
+数据 = torch.ones(4, 3)
+损失 = 模型(数据).pow(2).mean()
+损失.backward()
+print(f"损失 = {损失.item():.4f}", 模型.隐藏层.weight.grad.shape)
+"""
 
 
 def real_pytorch_gradients() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -104,3 +124,11 @@ def test_compatibility_spellings_of_refused_names_stay_refused(source: str, show
         run(source)
     assert caught.value.kind == "forbidden"
     assert shown in caught.value.message
+
+
+def test_a_model_with_chinese_names_matches_real_pytorch(tmp_path_factory: pytest.TempPathFactory) -> None:
+    expected = run_in_pytorch({"model": "import torch\nfrom torch import nn\n" + MODEL}, tmp_path_factory.mktemp("zh"))
+    assert_same_as_pytorch(MODEL, expected["model"])
+    result = pipeline.run(MODEL)
+    leaves = {node.name for node in result.graphs[0].graph.nodes if node.kind == "leaf"}
+    assert leaves == {"模型.隐藏层.weight", "模型.隐藏层.bias", "模型.输出层.weight", "模型.输出层.bias"}
