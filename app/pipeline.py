@@ -26,6 +26,7 @@ from .rendering.svg import ImageFormat, layout, layout_svg
 from .result import RenderedGraph, Result, Variable
 from .sandbox.interpret import Execution, run_program
 from .sandbox.parse import parse_program
+from .sandbox.python_errors import python_exception
 from .sandbox.suggestions import called_name_guess, called_only, typo_names
 from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 from .sandbox.torch_surface import printoptions_restored
@@ -91,7 +92,8 @@ def _hint_at_misspelt_call(error: GradtraceError, uncallable: set[str], tree: as
     for name in uncallable:
         guess = called_name_guess(name, tree)
         if guess is not None and error.message.endswith(f"NameError: name '{name}' is not defined"):
-            error.text = Message("{error}. Did you mean: '{guess}'?", error=error.text, guess=guess)
+            # Python's own words, as Python 3.12 prints them: they stay as written in every language.
+            error.text = python_exception("NameError", f"name '{name}' is not defined. Did you mean: '{guess}'?")
             error.message = str(error.text)
 
 
