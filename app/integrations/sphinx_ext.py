@@ -55,6 +55,7 @@ class GradtraceDirective(SphinxDirective):
         "collapse": directives.unchanged,
         "precision": directives.unchanged,
         "inputs": directives.unchanged,
+        "lang": directives.unchanged,
         "alt": directives.unchanged,
         "width": directives.length_or_percentage_or_unitless,
     }
