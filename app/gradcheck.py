@@ -26,7 +26,7 @@ import torch
 
 from .config import Limits
 from .forward_tape import AutogradNode
-from .gradient_replay import NotCheckable, OutOfTime, Replay
+from .gradient_replay import NotBatchable, NotCheckable, OutOfTime, Replay
 from .graph.model import LeafCheck
 from .i18n import Message, Text
 
@@ -181,13 +181,7 @@ def _check_leaf(
     indices = _sampled(numel, elements, numel)
     worst = scale = noise = 0.0
     checked = 0
-    for index in indices:
-        if time.monotonic() > deadline:
-            break
-        try:
-            below, above, step = replay.perturbed(leaf, index, STEP)
-        except OutOfTime:
-            break
+    for index, below, above, step in _differences(replay, leaf, indices, deadline):
         value = float(autograd[index])
         if not all(math.isfinite(v) for v in (value, below, above)):  # no derivative to compare with
             why = Message(
@@ -213,6 +207,31 @@ def _check_leaf(
     elif len(indices) < numel:
         note = Message("a seeded sample of {count} of its {total} elements", count=len(indices), total=numel)
     return LeafCheck(worst, relative, checked, numel, relative <= rtol, note)
+
+
+def _differences(
+    replay: Replay, leaf: torch.Tensor, indices: list[int], deadline: float
+) -> Iterator[tuple[int, float, float, float]]:
+    """(index, below, above, step) for each element in `indices` order, until the deadline: from
+    batched replays where every op can run batched, else (from where that stopped) one element at a
+    time."""
+    done = 0
+    try:
+        for below, above, step in replay.perturbed_together(leaf, indices, STEP):
+            yield indices[done], below, above, step
+            done += 1
+    except OutOfTime:
+        return
+    except NotBatchable:
+        pass  # the one-at-a-time replays below give the same differences, or the reason they cannot
+    for index in indices[done:]:
+        if time.monotonic() > deadline:
+            return
+        try:
+            below, above, step = replay.perturbed(leaf, index, STEP)
+        except OutOfTime:
+            return
+        yield index, below, above, step
 
 
 def check_call(

@@ -1,0 +1,102 @@
+"""The gradient check's batched replays (Replay.perturbed_together, one torch.func.vmap run for all of
+a leaf's moved copies) give the finite differences the one-element-at-a-time replays give, and a
+graph vmap cannot run batched is still checked, one element at a time."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import pytest
+import torch
+from gradtrace.capture import Recorder
+from gradtrace.config import Limits
+from gradtrace.gradcheck import STEP
+from gradtrace.gradient_replay import NotBatchable, Replay
+from gradtrace.pipeline import run
+
+Forward = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+# (name, the forward of a leaf w (shape 3x4) and a constant c (shape 2x3)): an elementwise chain, a
+# reduction, a matrix product with a softmax, and a loss with integer targets.
+FORWARDS: list[tuple[str, Forward]] = [
+    ("elementwise", lambda w, c: (torch.tanh(w * 1.5 + 0.25) ** 2).sum()),
+    ("mean of a square", lambda w, c: ((w - 1) * (w + 2)).mean()),
+    ("matmul and softmax", lambda w, c: torch.softmax(c @ w, dim=1)[:, 0].sum()),
+    (
+        "cross-entropy",
+        lambda w, c: torch.nn.functional.cross_entropy(torch.sigmoid(c @ w), torch.tensor([1, 3])),
+    ),
+]
+
+
+def recorded_replay(forward: Forward) -> tuple[Replay, torch.Tensor]:
+    """A float64 Replay of `forward`, recorded as the pipeline records a program; and its leaf."""
+    with Recorder(Limits()):
+        w = torch.linspace(-1.0, 1.5, 12).reshape(3, 4).requires_grad_()
+        c = torch.linspace(0.5, -0.7, 6).reshape(2, 3)
+        root = forward(w, c)
+    with torch.no_grad(), torch._C.DisableTorchFunction():
+        replay = Replay(root, [w], time.monotonic() + 60)
+        replay.objective(torch.ones((), dtype=torch.float64))
+    return replay, w
+
+
+@pytest.mark.parametrize(("name", "forward"), FORWARDS, ids=[name for name, _ in FORWARDS])
+def test_batched_differences_match_one_at_a_time(name: str, forward: Forward) -> None:
+    replay, w = recorded_replay(forward)
+    indices = [0, 3, 5, 11]
+    with torch.no_grad(), torch._C.DisableTorchFunction():
+        together = list(replay.perturbed_together(w, indices, STEP))
+        alone = [replay.perturbed(w, index, STEP) for index in indices]
+    assert len(together) == len(indices)
+    for (below, above, step), (below_1, above_1, step_1) in zip(together, alone, strict=True):
+        assert step == step_1  # the same move of the same element
+        # The same float64 ops, batched: equal up to the rounding of a reduction's order.
+        assert below == pytest.approx(below_1, rel=1e-14, abs=1e-14)
+        assert above == pytest.approx(above_1, rel=1e-14, abs=1e-14)
+        slope, slope_1 = (above - below) / (2 * step), (above_1 - below_1) / (2 * step_1)
+        assert math.isclose(slope, slope_1, rel_tol=1e-6, abs_tol=1e-9)
+    assert replay.inputs[id(w)].equal(w.detach().double())  # the leaf's copy is back as it was
+
+
+def test_the_replay_holds_no_batched_tensor_afterwards() -> None:
+    replay, w = recorded_replay(FORWARDS[2][1])
+    with torch.no_grad(), torch._C.DisableTorchFunction():
+        list(replay.perturbed_together(w, list(range(12)), STEP))
+        again = replay.perturbed(w, 4, STEP)  # the one-at-a-time path still reads the plain copy
+    assert all(math.isfinite(value) for value in again)
+    assert replay.held == replay.first_run_held
+
+
+LSTM = """
+torch.manual_seed(0)
+lstm = torch.nn.LSTM(2, 2)
+x = torch.randn(3, 1, 2)
+out, (h, c) = lstm(x)
+out.sum().backward()
+"""
+
+
+def test_a_graph_vmap_cannot_batch_is_checked_one_element_at_a_time() -> None:
+    """aten::lstm has no batching rule: the batched replay refuses, and every weight is still checked."""
+    result = run(LSTM)
+    checks = {node.name: node.gradcheck for node in result.graphs[0].graph.nodes if node.kind == "leaf"}
+    assert checks, "the LSTM's weights are leaves of the drawing"
+    for name, check in checks.items():
+        assert check is not None and check.ok is True, (name, check)
+        assert check.checked_elements == check.elements
+
+
+def test_an_op_without_a_batching_rule_says_not_batchable() -> None:
+    def forward(w: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        lstm = torch.nn.LSTM(4, 2)
+        out, _ = lstm(w.unsqueeze(1))
+        total: torch.Tensor = out.sum()
+        return total
+
+    torch.manual_seed(0)
+    replay, w = recorded_replay(forward)
+    with torch.no_grad(), torch._C.DisableTorchFunction(), pytest.raises(NotBatchable):
+        list(replay.perturbed_together(w, [0, 1], STEP))
