@@ -122,7 +122,8 @@ async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     key, created = await run_in_threadpool(_store(request).put, body.code, body.inputs, stored, sent)
     root = result.graphs[options.graph].graph.root
     alt = render(Message("Autograd graph of {root}", root=root) if root else Message("Autograd graph"), language)
-    links = snippet_links(str(request.base_url).rstrip("/"), key, alt, language if body.options.lang else None)
+    named = body.options.lang or request.query_params.get("lang")
+    links = snippet_links(str(request.base_url).rstrip("/"), key, alt, language if named else None)
     payload = {"id": key, "created": created, **links}
     return JSONResponse(payload, status_code=201 if created else 200, headers={"Cache-Control": "no-store"})
 

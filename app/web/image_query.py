@@ -40,7 +40,7 @@ class ImageQuery:
     def options(self, base: RenderOptions | None = None, accepted: Language = DEFAULT_LANGUAGE) -> RenderOptions:
         """`base` with every option this query sets, speaking `lang` or else `accepted` (the Accept-Language
         header's choice); a bad value is a `request` error."""
-        changes: dict[str, Any] = {"lang": named_language(self.lang) if self.lang is not None else accepted}
+        changes: dict[str, Any] = {"lang": named_language(self.lang) if self.lang else accepted}
         for name in ("theme", "direction", "color_by"):
             raw = getattr(self, name)
             if raw is not None:

@@ -93,7 +93,7 @@ async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Aw
 def language_vary(request: Request) -> dict[str, str]:
     """`Vary: Accept-Language` when the URL names no `lang`: the same URL then draws another language's words
     for another reader, and a shared cache (nginx, a CDN) must keep one copy per language."""
-    return {} if "lang" in request.query_params else {"Vary": "Accept-Language"}
+    return {} if request.query_params.get("lang") else {"Vary": "Accept-Language"}
 
 
 async def _image_bytes(request: Request, image: ImageRequest, etag: str) -> bytes:

@@ -37,8 +37,8 @@ def resolve_language(request: Request, named: str | None = None) -> Language:
     """The request's language: `named` (a JSON body's options.lang), else `?lang=`, else Accept-Language.
 
     A `lang` gradtrace does not speak is a 400; the language is remembered for the request's error answers."""
-    raw = named if named is not None else request.query_params.get("lang")
-    language = named_language(raw) if raw is not None else header_language(request)
+    raw = named or request.query_params.get("lang")  # an empty lang= names nothing
+    language = named_language(raw) if raw else header_language(request)
     request.state.lang = language
     return language
 

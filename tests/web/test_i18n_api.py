@@ -111,6 +111,9 @@ def test_images_differ_per_language_in_etag_and_vary(client: TestClient) -> None
     # The URL without lang answers by the header: shared caches must keep one copy per language.
     assert plain.headers["vary"] == by_header.headers["vary"] == "Accept-Language"
     assert "vary" not in chinese.headers  # lang in the URL: the same bytes for everyone
+    assert "out 的计算图" in chinese.text and "Autograd graph of out" in plain.text  # the drawing's own words
+    empty = client.get(url, params={"lang": ""}, headers={"Accept-Language": "zh-CN"})  # lang= names nothing
+    assert empty.headers["vary"] == "Accept-Language" and empty.headers["etag"] == chinese.headers["etag"]
     assert plain.headers["etag"] != chinese.headers["etag"] == by_header.headers["etag"]
     # A 304 is only for the language the tag was drawn in.
     again = client.get(url, headers={"If-None-Match": chinese.headers["etag"], "Accept-Language": "zh-CN"})
