@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import json
-import unicodedata
 import warnings as pywarnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -19,6 +17,9 @@ from .errors import GradtraceError
 from .graph.tensors import to_tensor_data
 from .graph.walk import walk_graph
 from .i18n import Message, Plural, Text
+from .inputs import check_inputs as check_inputs  # re-exported: the web layer reads inputs through the pipeline
+from .inputs import make_inputs
+from .inputs import parse_inputs as parse_inputs  # re-exported: as check_inputs (CLI, image URLs, integrations)
 from .listing import within_listing_budget
 from .rendering.dot import drawn_folds, graph_to_dot, title_and_description
 from .rendering.options import RenderOptions
@@ -32,7 +33,6 @@ from .sandbox.torch_state import is_determinism_notice, isolated_torch_state
 from .sandbox.torch_surface import printoptions_restored
 
 SEED = 0  # every run starts from the same random state: same request, same bytes
-MAX_INPUT_DEPTH = 8  # nested lists in one input value (pickling and torch.tensor recurse per level)
 
 # Wraps each Graphviz layout. Graphviz runs in C and cannot be interrupted, so a deadline means
 # ending the process: only the process's owner (the worker) may do that, never this module.
@@ -63,7 +63,9 @@ def run(
     for name, tensor in tensors.items():
         recorder.bound(name, tensor)
     grad_mode = torch.is_grad_enabled()
-    torch.manual_seed(SEED)
+    # The CPU generator alone: torch.manual_seed also queues a seed for CUDA and XPU with the caller's
+    # stack trace (traceback.format_stack, ~0.3 ms inside the interpreter); gradtrace runs on the CPU.
+    torch.default_generator.manual_seed(SEED)
     torch_warnings: list[pywarnings.WarningMessage] = []
     try:
         with isolated_torch_state(), pywarnings.catch_warnings(record=True) as caught, recorder:
@@ -159,119 +161,6 @@ def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[Text]:
         if text not in texts and not is_determinism_notice(str(item.message)):
             texts.append(text)
     return texts
-
-
-def make_inputs(
-    free_names: tuple[str, ...],
-    inputs: Mapping[str, Any],
-    limits: Limits,
-    warnings: list[Text],
-    typos: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-    """One float32 leaf tensor with requires_grad=True per free name: the request's value, or 1.0.
-    `typos`: free name -> the assigned name it is probably a misspelling of (said in its warning)."""
-    check_inputs(inputs)
-    inputs = _as_python_names(inputs)
-    for name in inputs:
-        if name not in free_names:
-            warnings.append(Message("input `{name}` is not used: the code assigns it or never reads it", name=name))
-    given: dict[str, Any] = {}
-    tensors: dict[str, torch.Tensor] = {}
-    total = 0
-    for name in free_names:
-        value = inputs.get(name, 1.0)
-        if name not in inputs and name in (typos or {}):
-            warnings.append(
-                Message(
-                    "`{name}` is never assigned; did you mean `{guess}`? As written it is an input: "
-                    "a scalar tensor 1.0 with requires_grad=True",
-                    name=name,
-                    guess=(typos or {})[name],
-                )
-            )
-        elif name not in inputs:
-            warnings.append(
-                Message(
-                    "`{name}` is never assigned, so it is an input: a scalar tensor 1.0 with "
-                    "requires_grad=True (give it another value in the inputs)",
-                    name=name,
-                )
-            )
-        tensor = _input_tensor(name, value)
-        total += tensor.numel()
-        if total > limits.max_inputs_elements:
-            raise GradtraceError(
-                "limit",
-                Message("inputs hold more than {limit} numbers", limit=limits.max_inputs_elements),
-                code="limit.inputs_elements",
-            )
-        given[name] = value
-        tensors[name] = tensor
-    return given, tensors
-
-
-def check_inputs(inputs: Mapping[str, Any]) -> None:
-    """Refuse (`request`) input names that are not plain identifiers and values that are not numbers
-    or lists of numbers nested at most MAX_INPUT_DEPTH deep.
-
-    The web layer calls this before it builds a worker Job: a value nested hundreds deep makes
-    pickling it for the worker raise RecursionError."""
-    for name, value in inputs.items():
-        # Any Python name, Chinese too (PEP 3131): isidentifier() admits no control or bidi character,
-        # so a name is safe to echo in warnings.
-        if not (isinstance(name, str) and name.isidentifier()):
-            raise GradtraceError(
-                "request",
-                Message("input names must be plain Python names such as `x` or `w1`"),
-                code="request.input_name",
-            )
-        if not is_numeric_nest(value):
-            raise GradtraceError(
-                "request",
-                Message(
-                    "input `{name}` must be a number or lists of numbers nested at most {depth} deep",
-                    name=name,
-                    depth=MAX_INPUT_DEPTH,
-                ),
-                code="request.input_value",
-            )
-
-
-def _as_python_names(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Input names as the program's names are: Python reads identifiers in NFKC form, so the program's
-    `ｘ` is `x`, and an input named `ｘ` must be that `x` too."""
-    named: dict[str, Any] = {}
-    for name, value in inputs.items():
-        python_name = unicodedata.normalize("NFKC", name)
-        if python_name in named:
-            raise GradtraceError(
-                "request",
-                Message("input `{name}` is given twice; give each input once", name=python_name),
-                code="request.input_twice",
-            )
-        named[python_name] = value
-    return named
-
-
-def _input_tensor(name: str, value: Any) -> torch.Tensor:
-    try:
-        return torch.tensor(value, dtype=torch.float32, requires_grad=True)
-    except (ValueError, TypeError, RuntimeError) as exc:
-        raise GradtraceError(
-            "request",
-            Message("input `{name}` is not a rectangular array of numbers: {error}", name=name, error=str(exc)),
-            code="request.input_value",
-        ) from None
-
-
-def is_numeric_nest(value: Any, depth: int = 0) -> bool:
-    """A number (bools count), or lists of them at most MAX_INPUT_DEPTH - depth deep; never recurses
-    deeper than that, whatever `value` holds."""
-    if isinstance(value, bool | int | float):
-        return True
-    if isinstance(value, list) and depth < MAX_INPUT_DEPTH:
-        return all(is_numeric_nest(v, depth + 1) for v in value)
-    return False
 
 
 def _automatic_capture(recorder: Recorder, warnings: list[Text]) -> list[Capture]:
@@ -402,28 +291,6 @@ def _variable(t: torch.Tensor, limits: Limits) -> Variable:
         value=to_tensor_data(t, limits.json_value_elements),
         grad=None if grad is None else to_tensor_data(grad, limits.json_value_elements),
     )
-
-
-def parse_inputs(raw: str | None) -> dict[str, Any]:
-    """The `inputs` query parameter: a JSON object, or nothing."""
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise GradtraceError(
-            "request", Message("`inputs` is not valid JSON: {error}", error=str(exc)), code="request.inputs_json"
-        ) from None
-    except RecursionError:  # json nests deeper than the interpreter's stack: not ours to draw either
-        raise GradtraceError("request", Message("`inputs` nests too deeply"), code="request.inputs_json") from None
-    if not isinstance(value, dict):
-        raise GradtraceError(
-            "request",
-            Message("`inputs` must be a JSON object such as {example}", example='{"x": [1, 2]}'),
-            code="request.inputs_json",
-        )
-    check_inputs(value)
-    return value
 
 
 def pick_graph_svg(result: Result, index: int) -> str:
