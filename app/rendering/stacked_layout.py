@@ -136,11 +136,12 @@ def _stack(
 
 def _link(a: Placed, b: Placed, dx: int, dy: int, arrow_length: float) -> tuple[list[Point], Point]:
     # A link inside a stacked run: straight from one box's far side to the next one's near side.
-    start = (a.x + dx * a.width / 2, a.y + dy * a.height / 2)
-    tip = (b.x - dx * b.width / 2, b.y - dy * b.height / 2)
-    end = (tip[0] - dx * arrow_length, tip[1] - dy * arrow_length)
-    third = ((end[0] - start[0]) / 3, (end[1] - start[1]) / 3)
-    return [start, *((start[0] + third[0] * k, start[1] + third[1] * k) for k in (1, 2)), end], tip
+    start_x, start_y = a.x + dx * a.width / 2, a.y + dy * a.height / 2
+    tip_x, tip_y = b.x - dx * b.width / 2, b.y - dy * b.height / 2
+    end_x, end_y = tip_x - dx * arrow_length, tip_y - dy * arrow_length
+    third_x, third_y = (end_x - start_x) / 3, (end_y - start_y) / 3
+    one_third, two_thirds = (start_x + third_x, start_y + third_y), (start_x + third_x * 2, start_y + third_y * 2)
+    return [(start_x, start_y), one_third, two_thirds, (end_x, end_y)], (tip_x, tip_y)
 
 
 def _spline(points: list[Point], target: Placed, arrow_length: float) -> tuple[list[Point], Point]:
