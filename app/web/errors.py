@@ -50,13 +50,14 @@ def error_svg(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> R
         f"{drawing_text(line)}</text>"
         for i, line in enumerate(lines)
     )
+    heading = drawing_text(error_heading(error, language))  # also what a screen reader says first
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="gradtrace error">'
-        f"<title>gradtrace error</title>"
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{heading}">'
+        f"<title>{heading}</title>"
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" rx="6" fill="#fef2f2" stroke="#dc2626"/>'
         f'<text x="16" y="28" font-family="sans-serif" font-size="14" font-weight="bold" fill="#991b1b">'
-        f"{drawing_text(error_heading(error, language))}</text>{rows}</svg>"
+        f"{heading}</text>{rows}</svg>"
     )
     return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=error_headers(error))
 

@@ -95,6 +95,7 @@ def test_image_url_with_lang_draws_and_errors_in_chinese(client: TestClient) -> 
     broken = client.get(f"/svg/{encode_source(FORBIDDEN)}", params={"lang": "zh-CN"})
     assert broken.status_code == 403 and CJK.search(broken.text)
     assert "gradtrace: forbidden error" not in broken.text
+    assert '<title>gradtrace：不允许的代码</title>' in broken.text  # what a screen reader says, in the language
     english = client.get(f"/svg/{encode_source(FORBIDDEN)}")
     assert english.status_code == 403 and not CJK.search(english.text)
     assert "gradtrace: forbidden error" in english.text
