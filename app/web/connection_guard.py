@@ -249,7 +249,7 @@ def refusal(status: int, message: Text, head: bytes) -> bytes:
         body = bytes(error_svg(error, language).body)
         content_type = "image/svg+xml"
     else:
-        body = json.dumps({"error": error.to_dict(language)}).encode()
+        body = json.dumps({"error": error.to_dict(language)}, ensure_ascii=False).encode()
         content_type = "application/json"
     headers = [
         f"HTTP/1.1 {status} {REASONS[status]}",

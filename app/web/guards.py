@@ -122,7 +122,7 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _refuse(send: Send, error: GradtraceError, language: Language) -> None:
-    body = json.dumps({"error": error.to_dict(language)}).encode()
+    body = json.dumps({"error": error.to_dict(language)}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
