@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.helpers import link_to, open_playground, set_code, sin_chain, wait_for_graph
 from tests.browser.helpers import node_named as english_node_named
-from tests.browser.helpers import open_playground, set_code, wait_for_graph
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,8 @@ ALLOWED_WORDS = {
     "Markdown", "API", "ms", "grad", "grad_fn", "dtype", "None", "backward", "torch", "sigmoid", "ReLU", "softmax",
     "AccumulateGrad", "True", "False", "requires_grad", "requires_grad_", "no_grad", "with", "detach", "float",
     "float32",
+    # API names the service's own messages quote: `nodes`, `collapse=0`, `collapse_runs=false`, image URLs.
+    "URL", "nodes", "collapse", "false",
 }  # fmt: skip
 
 # Visible text nodes outside code: the editor, the drawing, printed output, code and values are the program's.
@@ -171,6 +173,24 @@ def test_stepping_reads_in_chinese(zh_page: Page) -> None:
     expect(zh_page.locator("#step-label")).to_contain_text("反向传播")
     expect(zh_page.locator("#step-label")).to_contain_text("（完成）")
     assert english_leftovers(zh_page) == []
+
+
+def test_a_folded_run_reads_in_chinese(zh_page: Page) -> None:
+    """The fold's inspector: its summary, the sparkline's caption and axis, and the vanishing-gradient lesson."""
+    open_playground(zh_page, link_to(sin_chain(1000)))
+    wait_for_graph(zh_page)
+    expect(zh_page.locator("#graph-count")).to_have_text(re.compile(r"^1,00\d 个节点，其中 [\d,]+ 个折叠显示$"))
+    zh_page.locator("#graph g.node.fold").click()
+    inspector = zh_page.locator("#inspector")
+    expect(inspector.locator(".fold-summary")).to_contain_text("画成了这一个方框")
+    expect(inspector.locator(".fold-unfold")).to_have_text("画出每一步")
+    expect(inspector.locator(".sparkline-caption")).to_contain_text("沿折叠的")
+    expect(inspector.locator(".sparkline-x")).to_contain_text("第 1 步（最先）")
+    expect(inspector.locator(".sparkline-lesson")).to_contain_text("梯度消失")
+    description = inspector.locator(".sparkline-svg").get_attribute("aria-label") or ""
+    assert CJK.search(description) and description.endswith("。"), description
+    assert english_leftovers(zh_page) == []
+    _save(zh_page, "playground-zh-CN-fold-light-desktop.png", "desktop")
 
 
 def _save(page: Page, name: str, size: str) -> None:
