@@ -15,6 +15,8 @@ from typing import Any
 
 from torch import nn
 
+from ..errors import GradtraceError
+from ..i18n import Message
 from .objects import UserClass
 
 
@@ -28,7 +30,10 @@ class ModuleTable(dict[str, "nn.Module | None"]):
         if not isinstance(name, str):
             raise TypeError(f"module name should be a string. Got {type(name).__name__}")
         if module is not None and not isinstance(module, nn.Module):
-            raise TypeError(f"child module '{name}' is not a Module: only layers and modules can be children")
+            message = Message(
+                "TypeError: child module '{name}' is not a Module: only layers and modules can be children", name=name
+            )
+            raise GradtraceError("runtime", message, code="runtime.type_error")
         super().__setitem__(name, module)
 
     def update(self, *others: Any, **named: Any) -> None:

@@ -1,7 +1,7 @@
 """Every error the interpreter raises (app/sandbox: parse, guards, interpret, expressions, classes, members, calls,
-exceptions, functions, user_operators, values, builtins, higher_builtins, callbacks, echo) answers a stable code,
-the same in English and Chinese; the message is English or Chinese as asked, and the code it quotes (a name, what
-to write instead) and Python's own exception text are the same in both."""
+exceptions, functions, user_operators, values, builtins, higher_builtins, callbacks, echo, user_modules) answers a
+stable code, the same in English and Chinese; the message is English or Chinese as asked, and the code it quotes
+(a name, what to write instead) and Python's own exception text are the same in both."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ CASES: list[tuple[str, str, Limits | None, str]] = [
     ("runtime.type_error", "a = 1\na()", None, "TypeError: 'int' object is not callable"),
     ("runtime.type_error", "for i in 5:\n    pass", None, "TypeError: 'int' object is not iterable"),
     ("runtime.type_error", "def f(a):\n    return a\nf(1, 2)", None, "TypeError: f() takes 1 positional argument"),
+    ("runtime.type_error", MODULE + "        self._modules['x'] = 3\nm = M()", None, "'x'"),
     ("runtime.value_error", "a, b = [1, 2, 3]", None, "ValueError: too many values to unpack (expected 2)"),
     ("runtime.attribute_error", "x = torch.ones(2, requires_grad=True)\na = x.grad.zero_()", None, "'NoneType'"),
     ("runtime.zero_division_error", "a = 1 / 0", None, "ZeroDivisionError: division by zero"),
@@ -116,7 +117,7 @@ def test_every_code_of_the_interpreter_is_exercised() -> None:
 
     sandbox = pathlib.Path(pipeline.__file__).parent / "sandbox"
     files = "parse guards interpret expressions classes members calls exceptions functions user_operators values"
-    files += " builtins higher_builtins callbacks echo python_errors"
+    files += " builtins higher_builtins callbacks echo python_errors user_modules"
     written = set()
     for name in files.split():
         written |= set(
