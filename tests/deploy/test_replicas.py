@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -169,12 +169,19 @@ def test_database_stopped_and_started_gives_503s_then_normal_answers(deployment:
 
     wait_until(normal, RECOVERY_SECONDS, "POST /api/snippets through nginx to succeed again")
     for replica in deployment.replicas:  # both replicas recovered, and nothing stored before was lost
-        assert httpx.get(f"{replica.url}/api/snippets/{before}", timeout=60).status_code == 200
-        wait_until(
-            lambda url=replica.url: httpx.post(f"{url}/api/snippets", json={"code": program("x")}).status_code == 201,
-            RECOVERY_SECONDS,
-            f"{replica.url} to store snippets again",
-        )
+        # A replica whose store failed moments ago refuses at once for its breaker's window (app/store/breaker.py)
+        wait_until(serves(replica.url, before), RECOVERY_SECONDS, f"{replica.url} to serve the snippet stored before")
+        wait_until(stores(replica.url), RECOVERY_SECONDS, f"{replica.url} to store snippets again")
+
+
+def serves(url: str, key: str) -> Callable[[], bool]:
+    """Whether the replica at `url` answers the stored snippet `key` now."""
+    return lambda: httpx.get(f"{url}/api/snippets/{key}", timeout=60).status_code == 200
+
+
+def stores(url: str) -> Callable[[], bool]:
+    """Whether the replica at `url` stores a new snippet now."""
+    return lambda: httpx.post(f"{url}/api/snippets", json={"code": program("x")}, timeout=60).status_code == 201
 
 
 def test_a_replica_killed_mid_stream_loses_no_snippet(deployment: Deployment) -> None:
