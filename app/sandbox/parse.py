@@ -306,7 +306,7 @@ def dotted_name(node: ast.Attribute) -> str:
     if isinstance(base, ast.Constant) and isinstance(base.value, str):
         text = repr(base.value)
         return f"{text if len(text) <= 20 else repr('...')}.{node.attr}"
-    return f"....{node.attr}" if not isinstance(base, ast.Call | ast.Subscript) else f"(...).{node.attr}"
+    return f"(...).{node.attr}"  # a call, an item, a literal: `(...).__class__`
 
 
 def _check_function(node: ast.FunctionDef) -> None:

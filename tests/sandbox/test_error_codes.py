@@ -28,6 +28,7 @@ CASES: list[tuple[str, str, Limits | None, str]] = [
     ("forbidden.underscore_name", "class A:\n    pass\nsetattr(A(), '_x', 1)", None, "`setattr(..., '_x', ...)`"),
     ("forbidden.attribute", "a = torch.hub", None, "`torch.hub`"),
     ("forbidden.attribute", "a = getattr(torch, 'os')", None, "`torch.os`"),  # the module's name, not a class's
+    ("forbidden.attribute", "a = ().__class__", None, "`(...).__class__`"),
     ("forbidden.bytes", "a = b'x'", None, "bytes"),
     ("forbidden.class_keyword", "class A(metaclass=type):\n    pass", None, "`metaclass=`"),
     ("forbidden.class_base", "class A(1):\n    pass", None, "`class A(1)`"),
