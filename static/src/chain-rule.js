@@ -75,7 +75,8 @@ function arrivingGradient(node, edges, byId, precision) {
     if (parts.every(Boolean)) {
       const numbers = parts.map((part) => formatNumber(part.value, precision)).join(" + ");
       const sum = `${formatNumber(first.value, precision)} = ${numbers}`;
-      wrapper.append(hint(first.where === null ? sum : t("each element, e.g. at [{index}]: {sum}", { index: first.where, sum })));
+      const each = t("each element, e.g. at [{index}]: {sum}", { index: first.where, sum });
+      wrapper.append(hint(first.where === null ? sum : each));
     }
   }
   return wrapper;

@@ -26,7 +26,10 @@ export function renderLegend(list, svg) {
   const folded = svg?.querySelector("g.node.fold") ? [FOLD] : [];
   // Coloured by gradient size, boxes wear the ramp's colours: the role swatches keep the page's own.
   const ramp = Boolean(svg?.querySelector("g.node.legend"));
-  const outlined = ([role, title, why]) => [role, title, t("{why} (outlined; the fill is the gradient's size)", { why })];
+  const outlined = ([role, title, why]) => {
+    const explanation = t("{why} (outlined; the fill is the gradient's size)", { why });
+    return [role, title, explanation];
+  };
   const shown = ramp ? [...ROLES.map(outlined), RAMP] : ROLES;
   for (const [role, title, explanation] of [...shown, ...folded]) {
     const item = document.createElement("li");

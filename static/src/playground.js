@@ -149,7 +149,11 @@ async function renderNow(historyMode = "none") {
   try {
     answer = await fetchGraph(
       // The answer's messages (errors, warnings, notes) and the drawing's words in the page's language.
-      { code, inputs: state.inputs, options: { ...apiOptions(state.options), theme: theme.resolved(), lang: language } },
+      {
+        code,
+        inputs: state.inputs,
+        options: { ...apiOptions(state.options), theme: theme.resolved(), lang: language },
+      },
       controller.signal,
     );
   } catch {

@@ -92,7 +92,11 @@ export function sparklineFigure(series, { what, subject, unit = "step" }) {
   const caption = element("figcaption", "sparkline-caption");
   const quantity = what === "gradient" ? t("gradient") : t("mean |gradient|");
   const plotted = scale?.absolute ? `|${quantity}|` : quantity;
-  const along = t("{plotted} along the {count} folded {units}", { plotted, count: count(series.length), units: words.many });
+  const along = t("{plotted} along the {count} folded {units}", {
+    plotted,
+    count: count(series.length),
+    units: words.many,
+  });
   const logScale = t("log scale");
   caption.textContent = scale?.log ? `${along} · ${logScale}` : along;
   figure.append(caption);
@@ -196,16 +200,24 @@ function describeSeries(series, scale, plotted, subject, words) {
   const first = series[0];
   const last = series[series.length - 1];
   const units = words.many;
-  const parts = [t("{plotted} of {subject} along {count} folded {units}", { plotted, subject, count: count(series.length), units })];
+  const length = count(series.length);
+  const parts = [t("{plotted} of {subject} along {count} folded {units}", { plotted, subject, count: length, units })];
   const shown = (v) => formatSignificant(scale.absolute ? Math.abs(v) : v);
   if (first !== null && last !== null) {
-    parts.push(t("from {first} at the first {unit} to {last} at the last", { first: shown(first), last: shown(last), unit: words.one }));
+    const ends = { first: shown(first), last: shown(last), unit: words.one };
+    parts.push(t("from {first} at the first {unit} to {last} at the last", ends));
   }
-  const ends = { low: formatSignificant(scale.low), high: formatSignificant(scale.high) };
-  parts.push(scale.log ? t("ranging from {low} to {high}, drawn on a log scale", ends) : t("ranging from {low} to {high}", ends));
+  const range = { low: formatSignificant(scale.low), high: formatSignificant(scale.high) };
+  parts.push(
+    scale.log ? t("ranging from {low} to {high}, drawn on a log scale", range) : t("ranging from {low} to {high}", range),
+  );
   const missing = series.filter((v) => v === null).length;
-  if (missing) parts.push(t("{count} {units} have no finite {plotted} and are left out", { count: count(missing), units, plotted }));
-  if (scale.zeros) parts.push(t("{count} {units} are exactly 0, drawn at the bottom", { count: count(scale.zeros), units }));
+  if (missing) {
+    parts.push(t("{count} {units} have no finite {plotted} and are left out", { count: count(missing), units, plotted }));
+  }
+  if (scale.zeros) {
+    parts.push(t("{count} {units} are exactly 0, drawn at the bottom", { count: count(scale.zeros), units }));
+  }
   const separator = t("; ");
   return t("{parts}.", { parts: parts.join(separator) });
 }
@@ -218,10 +230,12 @@ export function gradientLesson(series, what) {
   if (!first || !last) return null;
   const flow = t("Gradients flow backward, from the last step to the first.");
   if (last / first >= LESSON_RATIO) {
-    return joined(flow, t("Here they shrink {factor} on the way: a vanishing gradient.", { factor: factor(last / first) }));
+    const shrink = t("Here they shrink {factor} on the way: a vanishing gradient.", { factor: factor(last / first) });
+    return joined(flow, shrink);
   }
   if (first / last >= LESSON_RATIO) {
-    return joined(flow, t("Here they grow {factor} on the way: an exploding gradient.", { factor: factor(first / last) }));
+    const grow = t("Here they grow {factor} on the way: an exploding gradient.", { factor: factor(first / last) });
+    return joined(flow, grow);
   }
   return null;
 }
