@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from gradtrace.config import Limits, Settings
-from gradtrace.i18n import Message
+from gradtrace.i18n import Message, parse_language
 from gradtrace.web.connection_guard import refusal
 from gradtrace.web.factory import create_app
 from gradtrace.web.source_encoding import encode_source
 from gradtrace.worker import WorkerPool
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import NO_RATE_LIMITS, TEST_LIMITS
 
@@ -95,7 +97,7 @@ def test_image_url_with_lang_draws_and_errors_in_chinese(client: TestClient) -> 
     broken = client.get(f"/svg/{encode_source(FORBIDDEN)}", params={"lang": "zh-CN"})
     assert broken.status_code == 403 and CJK.search(broken.text)
     assert "gradtrace: forbidden error" not in broken.text
-    assert '<title>gradtrace：不允许的代码</title>' in broken.text  # what a screen reader says, in the language
+    assert "<title>gradtrace：不允许的代码</title>" in broken.text  # what a screen reader says, in the language
     english = client.get(f"/svg/{encode_source(FORBIDDEN)}")
     assert english.status_code == 403 and not CJK.search(english.text)
     assert "gradtrace: forbidden error" in english.text
@@ -234,3 +236,17 @@ def test_kroki_diagram_options_take_lang(client: TestClient) -> None:
     assert picture.status_code == 403 and CJK.search(picture.text)
     drawn = client.post("/gradtrace/svg?lang=zh-CN", content=TUTORIAL, headers={"content-type": "text/plain"})
     assert drawn.status_code == 200 and "out 的计算图" in drawn.text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lang=st.text(max_size=40), accept=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
+def test_any_lang_or_header_answers_a_language_or_a_clear_400(client: TestClient, lang: str, accept: str) -> None:
+    response = client.post(
+        "/api/graph", json={"code": "y = (", "options": {"lang": lang}}, headers={"Accept-Language": accept}
+    )
+    error = response.json()["error"]
+    if lang and parse_language(lang) is None:
+        assert (response.status_code, error["code"]) == (400, "request.lang")
+        assert "lang=zh-CN" in error["message"]
+    else:
+        assert (response.status_code, error["code"]) == (400, "syntax.invalid")
