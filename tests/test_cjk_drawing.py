@@ -20,6 +20,7 @@ from gradtrace.rendering.big_drawing import big_drawing_svg
 from gradtrace.rendering.options import Direction, RenderOptions
 from gradtrace.rendering.svg import FONT_FAMILIES, layout
 from gradtrace.rendering.text_metrics import Font, text_width
+from gradtrace.result import result_to_json
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,3 +305,12 @@ def test_the_image_and_the_test_machine_install_the_cjk_font() -> None:
     makefile = (ROOT / "Makefile").read_text()
     system_deps = makefile[makefile.index("\nsystem-deps:") :].split("\n\n")[0]
     assert "fonts-wqy-microhei" in system_deps and str(CJK_FONT) in system_deps
+
+
+def test_the_json_edges_say_their_local_derivative_in_the_requests_language() -> None:
+    """The words of an edge's local derivative (`×1, sums over dim 0`) are drawn and listed in one language."""
+    result = pipeline.run(WORDS_PROGRAM)
+    edges = {language: result_to_json(result, language)["graphs"][0]["edges"] for language in LANGUAGES}
+    local_texts = {language: {e["local"]["text"] for e in edges[language] if e["local"]} for language in LANGUAGES}
+    assert {"×1, sums over dim 0", "×1, copied to all 6"} <= local_texts["en"]
+    assert {"×1，沿第 0 维求和", "×1，复制到全部 6 个元素"} <= local_texts["zh-CN"]
