@@ -80,6 +80,22 @@ def test_a_tensor_box_states_the_size_its_colour_stands_for() -> None:
     assert "|grad| 5" in text  # mean |2w| = (2 + 4 + 6 + 8) / 4
 
 
+def test_every_text_of_a_coloured_box_is_readable_on_its_fill() -> None:
+    """The gradient check's row too: its ✓ was drawn in the root's green, unreadable on mid-ramp fills."""
+    code = "w = torch.tensor(0.5, requires_grad=True)\nb = torch.tensor(3.0, requires_grad=True)\n"
+    code += "(w * w * b).backward()"
+    rendered = pipeline.run(code, options=RenderOptions(color_by="grad", gradcheck=True)).graphs[0]
+    checked = 0
+    for group in ET.fromstring(rendered.svg).iter(f"{SVG_NS}g"):
+        outline = group.find(f"{SVG_NS}path")
+        if "ramp" not in (group.get("class") or "").split() or outline is None:
+            continue
+        for text in group.iter(f"{SVG_NS}text"):
+            assert contrast(outline.get("fill") or "", text.get("fill") or "") >= 4.5, (text.text, text.get("fill"))
+            checked += "✓" in (text.text or "")
+    assert checked == 2  # both leaves' check rows
+
+
 def test_auto_theme_keeps_ramp_fills_in_the_dark_scheme() -> None:
     svg = pipeline.run(SIGMOID_STACK, options=RenderOptions(color_by="grad", theme="auto")).graphs[0].svg
     assert ".node.op:not(.ramp) > path" in svg

@@ -117,10 +117,11 @@ def _luminance(colour: str) -> float:
 
 
 def node_palette(palette: Mapping[str, str], ramp: GradientRamp, size: float) -> dict[str, str]:
-    """`palette` for one coloured node: its fill from the ramp, every text colour readable on it."""
+    """`palette` for one coloured node: its fill from the ramp, every text colour readable on it (the
+    gradient check's ✓, drawn in the root's green on plain boxes, too: the mark itself says pass or fail)."""
     fill = ramp.fill(size)
     text = text_colour_on(fill)
-    return {**palette, "fill": fill, "text": text, "muted": text, "grad": text}
+    return {**palette, "fill": fill, "text": text, "muted": text, "grad": text, "root_line": text}
 
 
 def size_row(size: float, options: RenderOptions, colour: str) -> str:
