@@ -200,14 +200,17 @@ def drawing_size(nodes: list[AutogradNode]) -> tuple[int, int]:
         node = ready.pop()
         if hasattr(node, "variable"):
             edges, segments = edges + 1, segments + 1
+        below = level[node] + 1
         for child in children[node]:
-            level[child] = max(level[child], level[node] + 1)
+            if level[child] < below:
+                level[child] = below
             waiting[child] -= 1
             if waiting[child] == 0:
                 ready.append(child)
     for node, kids in children.items():
         edges += len(kids)
-        segments += sum(level[child] - level[node] for child in kids)
+        for child in kids:
+            segments += level[child] - level[node]
     return edges, segments
 
 

@@ -79,12 +79,13 @@ def _svg(statements: DotStatements, layout: Layout) -> str:
     text_colour = node.get("fontcolor", "black")
     font_attrs = _FontAttributes(text_colour)
     line_width = node.get("penwidth", "1")
+    style = node.get("style", "")
     for box in statements.boxes:
-        parts.append(_box_svg(box, layout.boxes[box.name], node.get("style", ""), line_width, font_attrs))
+        parts.append(_box_svg(box, layout.boxes[box.name], style, line_width, font_attrs))
     edge = statements.edge
-    colour, pen = edge.get("color", "black"), edge.get("penwidth", "1")
+    colour, pen, arrow = edge.get("color", "black"), edge.get("penwidth", "1"), _arrow_length(statements)
     for number, ((source, target), (points, tip)) in enumerate(zip(statements.edges, layout.edges, strict=True), 1):
-        parts.append(_edge_svg(number, source, target, points, tip, colour, pen, _arrow_length(statements)))
+        parts.append(_edge_svg(number, source, target, points, tip, colour, pen, arrow))
     parts.append("</g>\n</svg>\n")
     return "".join(parts)
 
