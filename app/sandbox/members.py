@@ -84,8 +84,9 @@ def get_attribute(obj: object, name: str, shown: str, limits: Limits) -> object:
         if name in allowlist.OPTIMIZER_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)
         if name in allowlist.OPTIMIZER_METHODS:
-            step = unwatched_method(obj, name, limits)
-            return HostFunction(shown, after_param_groups_check(obj, step, shown))
+            return HostFunction(
+                shown, unwatched_method(obj, name, limits, functools.partial(check_param_groups, obj, shown))
+            )
     elif kind == "grad_fn":
         if name in allowlist.GRAD_FN_ATTRIBUTES:
             return check_result(getattr(obj, name), shown)
