@@ -1,15 +1,21 @@
 """`make bench`: the full gradtrace request (parse, run, capture, walk, DOT, layout, SVG) side by side
 with torchviz.make_dot(...).pipe("svg") on the same tensors, in one run; medians and ratios.
 
-Usage: python -m tests.bench [--repeat N] [--only TEXT] [--graphviz-only]
+Usage: python -m tests.bench [--repeat N] [--only TEXT] [--graphviz-only] [--profile DIR]
+
+--profile DIR writes each case's cProfile of `repeat` gradtrace runs to DIR/<case>.prof (read it with
+`python -m pstats`) and prints the functions that took longest in themselves; it times nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import gc
 import io
+import pstats
+import re
 import runpy
 import statistics
 import sys
@@ -91,6 +97,21 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def profile_cases(cases: list[tuple[str, str, str, RenderOptions]], repeat: int, folder: Path, limits: Limits) -> None:
+    """Where each case's time goes: cProfile of `repeat` runs after a warm-up, one file per case."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source, _, options in cases:
+        pipeline.run(source, options=options, limits=limits)
+        profile = cProfile.Profile()
+        for _ in range(repeat):
+            gc.collect()  # outside the profile, as outside a worker's job
+            profile.runcall(pipeline.run, source, options=options, limits=limits)
+        path = folder / (re.sub(r"\W+", "_", name).strip("_") + ".prof")
+        profile.dump_stats(path)
+        print(f"{name}: {path}")
+        pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
@@ -98,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "--graphviz-only", action="store_true", help="draw every SVG with Graphviz end to end, as before big drawings"
     )
     parser.add_argument("--only", default="", help="run only the cases whose name contains this text")
+    parser.add_argument("--profile", type=Path, help="write each case's cProfile to this folder instead of timing")
     args = parser.parse_args(argv)
     if args.graphviz_only:
         svg.big_drawing_svg = lambda dot: None  # the comparison run: layout_svg falls back to Graphviz
@@ -107,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     # collections skip torch's own objects instead of scanning them during every timed run.
     pipeline.run("y = (x * 2).sum()", limits=limits)
     gc.freeze()
+    if args.profile is not None:
+        profile_cases([case for case in CASES if args.only in case[0]], args.repeat, args.profile, limits)
+        return 0
     print(f"torch {torch.__version__}; medians of {args.repeat} runs, both measured in this process")
     print(
         f"{'case':<26} {'nodes':>6} {'boxes':>6} {'gradtrace':>11} {'torchviz':>11} {'ratio':>7}"
