@@ -33,6 +33,7 @@ from gradtrace.rendering import svg
 from gradtrace.rendering.dot import graph_to_dot
 from gradtrace.rendering.options import RenderOptions
 from gradtrace.rendering.svg import layout_svg
+from gradtrace.worker_process import one_compute_thread
 
 from tests.oracle import PRELUDE
 
@@ -125,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         svg.big_drawing_svg = lambda dot: None  # the comparison run: layout_svg falls back to Graphviz
     sys.setrecursionlimit(20_000)  # torchviz recurses once per node; let it finish the long chain
     limits = Limits()
-    # As a worker does (app/worker_process.py): one warm-up job, then freeze what is alive, so later
-    # collections skip torch's own objects instead of scanning them during every timed run.
+    # As a worker does (app/worker_process.py): one compute thread (torch's default, one per core,
+    # spins against the machine's other work: the MLP took 60-170 ms instead of 12 ms at load 4),
+    # one warm-up job, then freeze what is alive, so later collections skip torch's own objects
+    # instead of scanning them during every timed run.
+    one_compute_thread()
     pipeline.run("y = (x * 2).sum()", limits=limits)
     gc.freeze()
     if args.profile is not None:
