@@ -48,7 +48,8 @@ async def post_graph(body: GraphRequest, request: Request) -> Response:
     # The worker encodes the answer (result_json_bytes): a large one costs the event loop every other
     # request waits on nothing, and needs no thread hand-off either.
     answer = await run_admitted_json(request, charged_client(request), job)
-    return Response(answer, media_type="application/json", headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store", "Content-Language": options.lang}
+    return Response(answer, media_type="application/json", headers=headers)
 
 
 @router.get("/graph.svg", responses={200: {"content": {"image/svg+xml": {}}}, **ERROR_RESPONSES})

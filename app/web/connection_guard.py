@@ -257,6 +257,7 @@ def refusal(status: int, message: Text, head: bytes) -> bytes:
         f"content-length: {len(body)}",
         "connection: close",
         "cache-control: no-store",
+        f"content-language: {language}",
         "x-content-type-options: nosniff",
         f"content-security-policy: {content_security_policy(content_type)}",
         "access-control-allow-origin: *",

@@ -125,7 +125,8 @@ async def post_snippet(body: GraphRequest, request: Request) -> JSONResponse:
     named = body.options.lang or request.query_params.get("lang")
     links = snippet_links(str(request.base_url).rstrip("/"), key, alt, language if named else None)
     payload = {"id": key, "created": created, **links}
-    return JSONResponse(payload, status_code=201 if created else 200, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store", "Content-Language": language}  # the alt text's language
+    return JSONResponse(payload, status_code=201 if created else 200, headers=headers)
 
 
 @router.get("/api/snippets/{key}")

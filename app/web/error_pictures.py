@@ -47,4 +47,4 @@ async def error_picture(error: GradtraceError, fmt: ImageFormat, language: Langu
     if fmt == "svg":
         return error_svg(error, language)
     body = await run_in_threadpool(draw_error, error, fmt, language)
-    return Response(body, status_code=error.status, media_type=MEDIA_TYPES[fmt], headers=error_headers(error))
+    return Response(body, status_code=error.status, media_type=MEDIA_TYPES[fmt], headers=error_headers(error, language))

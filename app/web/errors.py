@@ -18,11 +18,13 @@ from .language import answer_language
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def error_headers(error: GradtraceError) -> dict[str, str]:
-    """Headers of every error answer: never cached; Retry-After when the request may come back later."""
+def error_headers(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Headers of every error answer: never cached; the language its message is written in; Retry-After when
+    the request may come back later."""
+    headers = {**NO_STORE, "Content-Language": language}
     if isinstance(error, RetryLater):
-        return {**NO_STORE, "Retry-After": str(error.retry_after)}
-    return dict(NO_STORE)
+        headers["Retry-After"] = str(error.retry_after)
+    return headers
 
 
 def error_json(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> JSONResponse:
@@ -31,7 +33,7 @@ def error_json(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> 
     body: dict[str, object] = {"error": error.to_dict(language)}
     if isinstance(error.partial, Result):
         body["partial"] = result_to_json(error.partial, language)
-    return JSONResponse(body, status_code=error.status, headers=error_headers(error))
+    return JSONResponse(body, status_code=error.status, headers=error_headers(error, language))
 
 
 def error_heading(error: GradtraceError, language: Language) -> str:
@@ -59,7 +61,7 @@ def error_svg(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> R
         f'<text x="16" y="28" font-family="sans-serif" font-size="14" font-weight="bold" fill="#991b1b">'
         f"{heading}</text>{rows}</svg>"
     )
-    return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=error_headers(error))
+    return Response(svg, status_code=error.status, media_type="image/svg+xml", headers=error_headers(error, language))
 
 
 def text_columns(text: str) -> int:

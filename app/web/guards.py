@@ -131,6 +131,7 @@ async def _refuse(send: Send, error: GradtraceError, language: Language) -> None
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
+                (b"content-language", language.encode()),
             ],
         }
     )

@@ -81,7 +81,7 @@ async def answer_image(request: Request, fmt: ImageFormat, load: Callable[[], Aw
         image = await load()
         language = image.options.lang
         etag = image_etag(image, _drawing_limits(request))
-        headers = {"ETag": etag, "Cache-Control": CACHEABLE, **language_vary(request)}
+        headers = {"ETag": etag, "Cache-Control": CACHEABLE, "Content-Language": language, **language_vary(request)}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         body = await _image_bytes(request, image, etag)

@@ -250,3 +250,28 @@ def test_any_lang_or_header_answers_a_language_or_a_clear_400(client: TestClient
         assert "lang=zh-CN" in error["message"]
     else:
         assert (response.status_code, error["code"]) == (400, "syntax.invalid")
+
+
+def test_answers_name_the_language_they_are_written_in(client: TestClient) -> None:
+    """Content-Language says which language an answer's words are in: the drawing's, the error's, the refusal's."""
+    chinese_json = client.post("/api/graph", json={"code": TUTORIAL, "options": {"lang": "zh-CN"}})
+    english_json = client.post("/api/graph", json={"code": TUTORIAL}, headers={"Accept-Language": "en"})
+    assert chinese_json.status_code == english_json.status_code == 200
+    assert (chinese_json.headers["content-language"], english_json.headers["content-language"]) == ("zh-CN", "en")
+    by_header = client.post("/api/graph", json={"code": FORBIDDEN}, headers={"Accept-Language": "zh"})
+    assert by_header.status_code == 403 and by_header.headers["content-language"] == "zh-CN"
+    invalid = client.post("/api/graph", json={"code": "y = 1", "options": {"lang": "zh-CN", "theme": "pink"}})
+    assert invalid.status_code == 400 and invalid.headers["content-language"] == "zh-CN"
+    url = f"/svg/{encode_source(TUTORIAL)}"
+    assert client.get(url, params={"lang": "zh-CN"}).headers["content-language"] == "zh-CN"
+    assert client.get(url, headers={"Accept-Language": "zh-CN"}).headers["content-language"] == "zh-CN"
+    assert client.get(url).headers["content-language"] == "en"
+    broken = client.get(f"/png/{encode_source(FORBIDDEN)}", params={"lang": "zh-CN"})
+    assert broken.status_code == 403 and broken.headers["content-language"] == "zh-CN"
+    snippet = client.post("/api/snippets", json={"code": TUTORIAL, "options": {"lang": "zh-CN"}})
+    assert snippet.headers["content-language"] == "zh-CN"
+    too_long = client.get("/api/graph", params={"pad": "x" * 20_000}, headers={"Accept-Language": "zh-CN"})
+    assert too_long.status_code == 414 and too_long.headers["content-language"] == "zh-CN"
+    head = b"GET /api/graph?lang=zh-CN HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"y" * 100
+    refused = refusal(431, Message("the request's headers are larger than {limit} bytes", limit=64), head)
+    assert b"\r\ncontent-language: zh-CN\r\n" in refused.partition(b"\r\n\r\n")[0] + b"\r\n"
