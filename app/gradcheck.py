@@ -121,8 +121,11 @@ def check_gradients(
             replay = Replay(root, leaves, deadline)
             start = replay.objective(_seed(root, seed))
             floor = GRAPH_SCALE_SHARE * _largest_gradient(autograd_grads.values())
+            together = _all_differences(replay, leaves, elements)
             return {
-                id(leaf): _check_leaf(replay, leaf, autograd_grads.get(id(leaf)), start, elements, deadline, floor)
+                id(leaf): _check_leaf(
+                    replay, leaf, autograd_grads.get(id(leaf)), start, elements, deadline, floor, together.get(id(leaf))
+                )
                 for leaf in leaves
             }
     except NotCheckable as reason:
@@ -170,6 +173,7 @@ def _check_leaf(
     elements: int,
     deadline: float,
     floor: float = 0.0,
+    together: Differences | None = None,
 ) -> LeafCheck:
     numel = leaf.numel()
     if leaf.is_complex():
@@ -181,7 +185,7 @@ def _check_leaf(
     indices = _sampled(numel, elements, numel)
     worst = scale = noise = 0.0
     checked = 0
-    for index, below, above, step in _differences(replay, leaf, indices, deadline):
+    for index, below, above, step in _differences(replay, leaf, indices, deadline, together):
         value = float(autograd[index])
         if not all(math.isfinite(v) for v in (value, below, above)):  # no derivative to compare with
             why = Message(
@@ -209,12 +213,35 @@ def _check_leaf(
     return LeafCheck(worst, relative, checked, numel, relative <= rtol, note)
 
 
+# (below, above, step) of each element checked, in the order of its leaf's indices
+Differences = list[tuple[float, float, float]]
+
+
+def _all_differences(replay: Replay, leaves: list[torch.Tensor], elements: int) -> dict[int, Differences]:
+    """Every real, non-empty leaf's differences (id(leaf) -> them) from one batched replay of the
+    whole graph, or none when it cannot run at once (each leaf then goes alone)."""
+    plan = [
+        (leaf, _sampled(leaf.numel(), elements, leaf.numel()))
+        for leaf in leaves
+        if not leaf.is_complex() and leaf.numel() > 0
+    ]
+    try:
+        found = replay.perturbed_leaves(plan, STEP)
+    except (NotBatchable, OutOfTime):
+        return {}
+    return {id(leaf): differences for (leaf, _), differences in zip(plan, found, strict=True)}
+
+
 def _differences(
-    replay: Replay, leaf: torch.Tensor, indices: list[int], deadline: float
+    replay: Replay, leaf: torch.Tensor, indices: list[int], deadline: float, together: Differences | None = None
 ) -> Iterator[tuple[int, float, float, float]]:
-    """(index, below, above, step) for each element in `indices` order, until the deadline: from
-    batched replays where every op can run batched, else (from where that stopped) one element at a
-    time."""
+    """(index, below, above, step) for each element in `indices` order, until the deadline: as
+    `together` has them (all leaves' batched replay), else from this leaf's batched replays where
+    every op can run batched, else (from where that stopped) one element at a time."""
+    if together is not None:
+        for index, (below, above, step) in zip(indices, together, strict=True):
+            yield index, below, above, step
+        return
     done = 0
     try:
         for below, above, step in replay.perturbed_together(leaf, indices, STEP):

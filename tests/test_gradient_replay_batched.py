@@ -100,3 +100,25 @@ def test_an_op_without_a_batching_rule_says_not_batchable() -> None:
     replay, w = recorded_replay(forward)
     with torch.no_grad(), torch._C.DisableTorchFunction(), pytest.raises(NotBatchable):
         list(replay.perturbed_together(w, [0, 1], STEP))
+
+
+def test_all_leaves_in_one_batch_match_one_at_a_time() -> None:
+    """perturbed_leaves: every row moves one element of one leaf, the other leaves as they are."""
+    with Recorder(Limits()):
+        w = torch.linspace(-1.0, 1.5, 12).reshape(3, 4).requires_grad_()
+        b = torch.tensor([0.1, -0.2, 0.3, 0.0], requires_grad=True)
+        x = torch.linspace(0.5, -0.7, 6).reshape(2, 3)
+        root = torch.nn.functional.cross_entropy(torch.tanh(x @ w + b), torch.tensor([1, 3]))
+    plan = [(w, [0, 5, 11]), (b, [0, 1, 2, 3])]
+    with torch.no_grad(), torch._C.DisableTorchFunction():
+        replay = Replay(root, [w, b], time.monotonic() + 60)
+        replay.objective(torch.ones((), dtype=torch.float64))
+        together = replay.perturbed_leaves(plan, STEP)
+        alone = [[replay.perturbed(leaf, index, STEP) for index in indices] for leaf, indices in plan]
+    assert [len(found) for found in together] == [3, 4]
+    for found, expected in zip(together, alone, strict=True):
+        for (below, above, step), (below_1, above_1, step_1) in zip(found, expected, strict=True):
+            assert step == step_1
+            assert below == pytest.approx(below_1, rel=1e-14, abs=1e-14)
+            assert above == pytest.approx(above_1, rel=1e-14, abs=1e-14)
+    assert replay.inputs[id(b)].equal(b.detach().double())
