@@ -24,9 +24,10 @@ from functools import partial
 
 import torch
 
+from .batched_replay import Differences, NotBatchable, perturbed_leaves, perturbed_together
 from .config import Limits
 from .forward_tape import AutogradNode
-from .gradient_replay import NotBatchable, NotCheckable, OutOfTime, Replay
+from .gradient_replay import NotCheckable, OutOfTime, Replay
 from .graph.model import LeafCheck
 from .i18n import Message, Text
 
@@ -213,10 +214,6 @@ def _check_leaf(
     return LeafCheck(worst, relative, checked, numel, relative <= rtol, note)
 
 
-# (below, above, step) of each element checked, in the order of its leaf's indices
-Differences = list[tuple[float, float, float]]
-
-
 def _all_differences(replay: Replay, leaves: list[torch.Tensor], elements: int) -> dict[int, Differences]:
     """Every real, non-empty leaf's differences (id(leaf) -> them) from one batched replay of the
     whole graph, or none when it cannot run at once (each leaf then goes alone)."""
@@ -226,7 +223,7 @@ def _all_differences(replay: Replay, leaves: list[torch.Tensor], elements: int) 
         if not leaf.is_complex() and leaf.numel() > 0
     ]
     try:
-        found = replay.perturbed_leaves(plan, STEP)
+        found = perturbed_leaves(replay, plan, STEP)
     except (NotBatchable, OutOfTime):
         return {}
     return {id(leaf): differences for (leaf, _), differences in zip(plan, found, strict=True)}
@@ -244,7 +241,7 @@ def _differences(
         return
     done = 0
     try:
-        for below, above, step in replay.perturbed_together(leaf, indices, STEP):
+        for below, above, step in perturbed_together(replay, leaf, indices, STEP):
             yield indices[done], below, above, step
             done += 1
     except OutOfTime:

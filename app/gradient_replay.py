@@ -9,13 +9,11 @@ one leaf element makes again only the nodes that depend on that leaf.
 from __future__ import annotations
 
 import time
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import torch
-from torch.func import vmap
 from torch.utils._pytree import tree_flatten
 
 from .forward_tape import (
@@ -51,10 +49,6 @@ class NotCheckable(Exception):
 
 class OutOfTime(NotCheckable):
     """The check's deadline passed."""
-
-
-class NotBatchable(Exception):
-    """An op of the replay cannot run batched (torch.func.vmap): perturb one element at a time."""
 
 
 def _op_name(op: Op | None, unknown: Text = "") -> Text:
@@ -174,7 +168,7 @@ class Replay:
         flat = self.inputs[id(leaf)].view(-1)
         x = float(flat[index])
         down, up = x - step * max(1.0, abs(x)), x + step * max(1.0, abs(x))
-        dependents = self._dependents_of(id(leaf))
+        dependents = self.dependents_of(id(leaf))
         results = []
         try:
             for moved in (down, up):
@@ -184,106 +178,20 @@ class Replay:
             flat[index] = x
         return results[0], results[1], (up - down) / 2
 
-    def perturbed_together(
-        self, leaf: torch.Tensor, indices: Sequence[int], step: float
-    ) -> Iterator[tuple[float, float, float]]:
-        """`perturbed` for each of `indices` in turn, from batched replays: every moved copy of the
-        leaf in one torch.func.vmap run of the nodes that depend on it (in chunks that fit
-        REPLAY_MAX_ELEMENTS), instead of two runs per element. Raises NotBatchable, before yielding
-        anything from a chunk, when an op cannot run batched; OutOfTime past the deadline."""
-        key = id(leaf)
-        dependents = self._dependents_of(key)
-        per_element = 2 * (self.inputs[key].numel() + self._elements_of(dependents))
-        chunk = min(len(indices), (REPLAY_MAX_ELEMENTS - self.first_run_held) // max(per_element, 1))
-        if chunk < 1:
-            raise NotBatchable("one element's replays would not fit in REPLAY_MAX_ELEMENTS")
-        for start in range(0, len(indices), chunk):
-            part = list(indices[start : start + chunk])
-            batch, moves = self._moved_copies(key, part, step, 2 * len(part), 0)
-            objectives = self._batched_objectives({key: batch}, dependents).tolist()
-            for number, (down, up) in enumerate(moves):
-                yield objectives[2 * number], objectives[2 * number + 1], (up - down) / 2
-
-    def perturbed_leaves(
-        self, plan: Sequence[tuple[torch.Tensor, Sequence[int]]], step: float
-    ) -> list[list[tuple[float, float, float]]]:
-        """`perturbed_together` for several leaves (each with its indices) in one batched run: each
-        row of the batch moves one element of one leaf, every other leaf as it is. Raises
-        NotBatchable when an op cannot run batched or the rows would not fit in REPLAY_MAX_ELEMENTS
-        at once (then each leaf goes alone, in chunks); OutOfTime past the deadline."""
-        keys = [id(leaf) for leaf, _ in plan]
-        hit = {node for key in keys for node in self._dependents_of(key)}
-        dependents = [node for node in self.order if node in hit]
-        rows = 2 * sum(len(indices) for _, indices in plan)
-        per_row = sum(self.inputs[key].numel() for key in keys) + self._elements_of(dependents)
-        if rows == 0 or rows * per_row > REPLAY_MAX_ELEMENTS - self.first_run_held:
-            raise NotBatchable("the leaves' replays would not fit in REPLAY_MAX_ELEMENTS at once")
-        batches: dict[int, torch.Tensor] = {}
-        placed: list[tuple[int, list[tuple[float, float]]]] = []  # each leaf's first row and moves
-        offset = 0
-        for leaf, indices in plan:
-            batches[id(leaf)], moves = self._moved_copies(id(leaf), list(indices), step, rows, offset)
-            placed.append((offset, moves))
-            offset += 2 * len(indices)
-        objectives = self._batched_objectives(batches, dependents).tolist()
-        return [
-            [
-                (objectives[first + 2 * n], objectives[first + 2 * n + 1], (up - down) / 2)
-                for n, (down, up) in enumerate(moves)
-            ]
-            for first, moves in placed
-        ]
-
-    def _elements_of(self, nodes: list[AutogradNode]) -> int:
-        return sum(t.numel() for node in nodes for t in self.values[node].values())
-
-    def _moved_copies(
-        self, key: int, part: list[int], step: float, rows: int, first: int
-    ) -> tuple[torch.Tensor, list[tuple[float, float]]]:
-        """`rows` copies of leaf `key`'s replay input; from row `first` on, two per element of
-        `part`: that element moved down, then up (by the same Python float arithmetic as
-        `perturbed`, so each copy moves by the same step). Also the (down, up) values."""
-        base = self.inputs[key]
-        moves = []
-        for x in base.reshape(-1)[part].tolist():
-            size = step * max(1.0, abs(x))
-            moves.append((x - size, x + size))
-        batch = base.unsqueeze(0).repeat(rows, *([1] * base.dim()))
-        if part:
-            moved_rows = torch.arange(first, first + 2 * len(part))
-            columns = torch.tensor(part).repeat_interleave(2)
-            values = torch.tensor([moved for pair in moves for moved in pair], dtype=base.dtype)
-            batch.view(rows, -1)[moved_rows, columns] = values
-        return batch, moves
-
-    def _batched_objectives(self, batches: dict[int, torch.Tensor], dependents: list[AutogradNode]) -> torch.Tensor:
-        """The objective of each row of the batches (leaf key -> its copies along the first dimension)."""
-        bases = {key: self.inputs[key] for key in batches}
+    def replayed_objective(self, dependents: list[AutogradNode]) -> torch.Tensor:
+        """The objective as a tensor, `dependents` made again from the inputs as they are now (a
+        batched replay's moved copies: app/batched_replay.py); values held for it are let go after."""
         assert self.seed is not None
-        seed = self.seed
-
-        def objective(*moved: torch.Tensor) -> torch.Tensor:
-            self.inputs.update(zip(batches, moved, strict=True))
-            overlay: Overlay = {}
+        overlay: Overlay = {}
+        try:
             for node in dependents:
                 recorded = recorded_op(node)
                 assert recorded is not None
                 overlay[node] = self._make(recorded, overlay)
             result = overlay.get(self.root_node, self.values[self.root_node])[self.root_nr]
-            return (result * seed).sum()
-
-        try:
-            with warnings.catch_warnings():  # vmap's notes on slow paths are not the program's warnings
-                warnings.simplefilter("ignore")
-                objectives: torch.Tensor = vmap(objective)(*batches.values())
-        except OutOfTime:
-            raise
-        except Exception as exc:  # vmap cannot run some op (.item() in a Function's forward, ...)
-            raise NotBatchable(f"{type(exc).__name__}: {exc}") from None
+            return (result * self.seed).sum()
         finally:
-            self.inputs.update(bases)
             self.held = self.first_run_held
-        return objectives.to(torch.float64)
 
     def _rerun(self, dependents: list[AutogradNode]) -> float:
         overlay: Overlay = {}
@@ -297,7 +205,7 @@ class Replay:
         finally:
             self.held = self.first_run_held  # the overlay dies here
 
-    def _dependents_of(self, leaf_key: int) -> list[AutogradNode]:
+    def dependents_of(self, leaf_key: int) -> list[AutogradNode]:
         """The nodes whose value depends on the leaf, in the order they are made."""
         found = self._dependents.get(leaf_key)
         if found is None:

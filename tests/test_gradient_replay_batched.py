@@ -1,4 +1,4 @@
-"""The gradient check's batched replays (Replay.perturbed_together, one torch.func.vmap run for all of
+"""The gradient check's batched replays (app/batched_replay.py: one torch.func.vmap run for all of
 a leaf's moved copies) give the finite differences the one-element-at-a-time replays give, and a
 graph vmap cannot run batched is still checked, one element at a time."""
 
@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import pytest
 import torch
+from gradtrace.batched_replay import NotBatchable, perturbed_leaves, perturbed_together
 from gradtrace.capture import Recorder
 from gradtrace.config import Limits
 from gradtrace.gradcheck import STEP
-from gradtrace.gradient_replay import NotBatchable, Replay
+from gradtrace.gradient_replay import Replay
 from gradtrace.pipeline import run
 
 Forward = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -48,7 +49,7 @@ def test_batched_differences_match_one_at_a_time(name: str, forward: Forward) ->
     replay, w = recorded_replay(forward)
     indices = [0, 3, 5, 11]
     with torch.no_grad(), torch._C.DisableTorchFunction():
-        together = list(replay.perturbed_together(w, indices, STEP))
+        together = list(perturbed_together(replay, w, indices, STEP))
         alone = [replay.perturbed(w, index, STEP) for index in indices]
     assert len(together) == len(indices)
     for (below, above, step), (below_1, above_1, step_1) in zip(together, alone, strict=True):
@@ -64,7 +65,7 @@ def test_batched_differences_match_one_at_a_time(name: str, forward: Forward) ->
 def test_the_replay_holds_no_batched_tensor_afterwards() -> None:
     replay, w = recorded_replay(FORWARDS[2][1])
     with torch.no_grad(), torch._C.DisableTorchFunction():
-        list(replay.perturbed_together(w, list(range(12)), STEP))
+        list(perturbed_together(replay, w, list(range(12)), STEP))
         again = replay.perturbed(w, 4, STEP)  # the one-at-a-time path still reads the plain copy
     assert all(math.isfinite(value) for value in again)
     assert replay.held == replay.first_run_held
@@ -99,7 +100,7 @@ def test_an_op_without_a_batching_rule_says_not_batchable() -> None:
     torch.manual_seed(0)
     replay, w = recorded_replay(forward)
     with torch.no_grad(), torch._C.DisableTorchFunction(), pytest.raises(NotBatchable):
-        list(replay.perturbed_together(w, [0, 1], STEP))
+        list(perturbed_together(replay, w, [0, 1], STEP))
 
 
 def test_all_leaves_in_one_batch_match_one_at_a_time() -> None:
@@ -113,7 +114,7 @@ def test_all_leaves_in_one_batch_match_one_at_a_time() -> None:
     with torch.no_grad(), torch._C.DisableTorchFunction():
         replay = Replay(root, [w, b], time.monotonic() + 60)
         replay.objective(torch.ones((), dtype=torch.float64))
-        together = replay.perturbed_leaves(plan, STEP)
+        together = perturbed_leaves(replay, plan, STEP)
         alone = [[replay.perturbed(leaf, index, STEP) for index in indices] for leaf, indices in plan]
     assert [len(found) for found in together] == [3, 4]
     for found, expected in zip(together, alone, strict=True):
