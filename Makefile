@@ -22,12 +22,13 @@ $(STAMP): pyproject.toml
 # PostgreSQL and nginx for the deployment tests (tests/deploy/ starts them itself, unprivileged, in temp folders),
 # wrk for `make bench-http`. fonts-wqy-microhei: the CJK font Graphviz measures and draws Chinese labels with (the
 # service needs it too: without one, Chinese text is laid out and drawn as empty boxes).
+# fonts-liberation2: the Latin faces (Helvetica and Courier metrics) gradtrace's own text measuring is built on.
 system-deps:
 	@command -v chromium >/dev/null && command -v dot >/dev/null && command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] \
-	  && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
+	  && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ -d /usr/share/fonts/truetype/liberation2 ] \
 	  && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core fonts-wqy-microhei postgresql nginx wrk; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium graphviz fonts-dejavu-core fonts-liberation2 fonts-wqy-microhei postgresql nginx wrk; }
 
 # Front-end bundle: npm packages pinned by package-lock.json, bundled by esbuild into static/build/.
 # Only building needs Node.js; serving uses the built files. Rebuilt when a source or the lockfile changes.
