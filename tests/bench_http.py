@@ -4,7 +4,9 @@
 - the time a request adds: the tutorial's in-process `pipeline.run` and the same program over HTTP
   (one keep-alive client, a unique comment per request so nothing can be cached), alternating,
   medians side by side; with the web process's CPU time per request, which a busy machine inflates
-  less than wall time;
+  less than wall time. The in-process run is timed twice: in this process, and in a process in a
+  worker's conditions (niced by WORKER_NICENESS, one compute thread), so that on a busy machine the
+  difference the workers' lower priority makes is told apart from what the request path adds;
 - uncached tutorial requests per second with p50/p99 (wrk, POST /api/graph, every body unique);
 - cached image requests per second (wrk, GET /svg/{encoded} of a drawn image), directly and, when
   nginx can be started (tests/deploy/servers.py), through nginx with deploy/nginx.conf.
@@ -21,6 +23,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -30,11 +33,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from gradtrace import pipeline
 from gradtrace.config import Limits
 from gradtrace.web.source_encoding import encode_source
+from gradtrace.worker import WORKER_NICENESS
 
 from tests.service import Service
 
@@ -93,6 +98,8 @@ class AddedTime:
     in_process_ms: float
     http_ms: float
     added_ms: float
+    in_worker_conditions_ms: float  # the in-process run niced as a worker is, on one compute thread
+    added_over_worker_conditions_ms: float
     web_cpu_ms: float  # the web process's CPU time per request
     # CPU time per request of the web process and the workers together, less the in-process run's:
     # what a request adds in work, which a busy machine (waiting for a core) inflates far less than wall time
@@ -145,36 +152,78 @@ def service_cpu_seconds(service: Service) -> float:
     return total
 
 
+def run_in_worker_conditions(conn: Connection) -> None:
+    """A process that times `pipeline.run` of each source it is sent, in a worker's conditions: niced by
+    WORKER_NICENESS and one compute thread (worker_process.serve_jobs_niced)."""
+    from gradtrace.worker_process import one_compute_thread
+
+    os.nice(WORKER_NICENESS)
+    one_compute_thread()
+    limits = Limits()
+    while (source := conn.recv()) is not None:
+        started = time.perf_counter()
+        pipeline.run(source, {}, None, limits)
+        conn.send(time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def worker_conditions() -> Iterator[Connection]:
+    """A connection to a run_in_worker_conditions process: send a source, receive its seconds."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=run_in_worker_conditions, args=(theirs,), daemon=True)
+    process.start()
+    try:
+        yield ours
+    finally:
+        ours.send(None)
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
 def added_time(service: Service, samples: int) -> AddedTime:
-    """In-process and HTTP medians of the same tutorial program, alternating (so both see the same
-    machine), each request's program unique."""
+    """In-process (here, and in a worker's conditions) and HTTP medians of the same tutorial program,
+    alternating (so all three see the same machine), each request's program unique."""
     limits = Limits()
     conn = http.client.HTTPConnection("127.0.0.1", service.port, timeout=60)
     in_process: list[float] = []
+    in_worker_conditions: list[float] = []
     over_http: list[float] = []
     warm_up = max(3, samples // 10)
     web_before = service_before = local_cpu = 0.0
-    for i in range(warm_up + samples):
-        if i == warm_up:
-            web_before, service_before = cpu_seconds(service.process.pid), service_cpu_seconds(service)
-        source = f"{TUTORIAL}\n# in-process {i}\n"
-        started, cpu_started = time.perf_counter(), time.process_time()
-        pipeline.run(source, {}, None, limits)
-        in_process.append(time.perf_counter() - started)
-        local_cpu += (time.process_time() - cpu_started) if i >= warm_up else 0.0
-        body = tutorial_body(f"http {i}")
-        started = time.perf_counter()
-        status = post_graph(conn, body)
-        over_http.append(time.perf_counter() - started)
-        if status != 200:
-            raise RuntimeError(f"POST /api/graph answered {status}")
+    with worker_conditions() as niced:
+        for i in range(warm_up + samples):
+            if i == warm_up:
+                web_before, service_before = cpu_seconds(service.process.pid), service_cpu_seconds(service)
+            source = f"{TUTORIAL}\n# in-process {i}\n"
+            started, cpu_started = time.perf_counter(), time.process_time()
+            pipeline.run(source, {}, None, limits)
+            in_process.append(time.perf_counter() - started)
+            local_cpu += (time.process_time() - cpu_started) if i >= warm_up else 0.0
+            niced.send(f"{TUTORIAL}\n# in a worker's conditions {i}\n")
+            in_worker_conditions.append(niced.recv())
+            body = tutorial_body(f"http {i}")
+            started = time.perf_counter()
+            status = post_graph(conn, body)
+            over_http.append(time.perf_counter() - started)
+            if status != 200:
+                raise RuntimeError(f"POST /api/graph answered {status}")
     web_cpu = (cpu_seconds(service.process.pid) - web_before) / samples
     added_cpu = (service_cpu_seconds(service) - service_before - local_cpu) / samples
     conn.close()
     local = statistics.median(in_process[warm_up:]) * 1e3
+    niced_local = statistics.median(in_worker_conditions[warm_up:]) * 1e3
     remote = statistics.median(over_http[warm_up:]) * 1e3
     return AddedTime(
-        round(local, 2), round(remote, 2), round(remote - local, 2), round(web_cpu * 1e3, 2), round(added_cpu * 1e3, 2)
+        round(local, 2),
+        round(remote, 2),
+        round(remote - local, 2),
+        round(niced_local, 2),
+        round(remote - niced_local, 2),
+        round(web_cpu * 1e3, 2),
+        round(added_cpu * 1e3, 2),
     )
 
 
@@ -260,6 +309,8 @@ def report(figures: dict[str, object]) -> str:
         f"tutorial, one client, medians: in-process {tutorial['in_process_ms']} ms, over HTTP "
         f"{tutorial['http_ms']} ms, added {tutorial['added_ms']} ms; CPU time added {tutorial['added_cpu_ms']} ms "
         f"(web process {tutorial['web_cpu_ms']} ms)",
+        f"tutorial in-process in a worker's conditions (niced +{WORKER_NICENESS}, one thread): "
+        f"{tutorial['in_worker_conditions_ms']} ms, over HTTP added {tutorial['added_over_worker_conditions_ms']} ms",
     ]
     for key, what in (
         ("uncached_tutorial", "uncached tutorial, POST /api/graph"),
