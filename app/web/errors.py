@@ -69,18 +69,38 @@ def text_columns(text: str) -> int:
     return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
+# Chinese punctuation that closes what comes before it (a line never starts with one) or opens what follows it
+# (a line never ends with one).
+NO_LINE_START = frozenset("，。、；：！？）」』》】”")
+NO_LINE_END = frozenset("（「『《【“")
+
+
 def wrap_lines(text: str, width: int) -> list[str]:
-    """`text` broken into lines of at most `width` columns: at spaces, or anywhere in Chinese, which has none."""
+    """`text` broken into lines of at most `width` columns: at spaces, or beside a Chinese character (Chinese has
+    no spaces), never inside a Latin word or a code name (`random.seed/randn` in a Chinese sentence stays whole)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         while text_columns(paragraph) > width:
-            fits = _fitting_chars(paragraph, width)
-            cut = paragraph.rfind(" ", 0, fits)
-            cut = cut if cut > 0 else fits
-            lines.append(paragraph[:cut])
+            cut = _last_break(paragraph, _fitting_chars(paragraph, width))
+            lines.append(paragraph[:cut].rstrip())
             paragraph = paragraph[cut:].lstrip()
         lines.append(paragraph)
     return lines
+
+
+def _last_break(text: str, fits: int) -> int:
+    """Where to end a line that may hold `text[:fits]`: the last space or Chinese character boundary, else `fits`
+    (a word longer than a line is cut where it must be)."""
+    for cut in range(fits, 0, -1):
+        if not text[:cut].strip():
+            break
+        before, after = text[cut - 1], text[cut]
+        if after == " " or before == " ":
+            return cut
+        wide = east_asian_width(before) in "WF" or east_asian_width(after) in "WF"
+        if wide and after not in NO_LINE_START and before not in NO_LINE_END:
+            return cut
+    return fits
 
 
 def _fitting_chars(text: str, width: int) -> int:

@@ -3,6 +3,8 @@ when neither says; every error answers a stable `code` beside its `type`, whatev
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
 from typing import Any
 
@@ -275,3 +277,18 @@ def test_answers_name_the_language_they_are_written_in(client: TestClient) -> No
     head = b"GET /api/graph?lang=zh-CN HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"y" * 100
     refused = refusal(431, Message("the request's headers are larger than {limit} bytes", limit=64), head)
     assert b"\r\ncontent-language: zh-CN\r\n" in refused.partition(b"\r\n\r\n")[0] + b"\r\n"
+
+
+def test_error_pictures_break_chinese_lines_beside_chinese_never_inside_a_code_name(client: TestClient) -> None:
+    """A Chinese message has no spaces: its picture breaks lines beside a Chinese character, so a code name in it
+    (`random.seed/randn/rand`) stays whole, and no line starts with closing punctuation."""
+    code = "import numpy as np\na = np.fft.fft([1, 2])"
+    picture = client.get(f"/svg/{encode_source(code)}", params={"lang": "zh-CN"})
+    assert picture.status_code == 403
+    rows = [html.unescape(row) for row in re.findall(r'fill="#7f1d1d">([^<]*)</text>', picture.text)]
+    assert len(rows) >= 2 and "random.seed/randn/rand" in "\n".join(rows)
+    for line, following in itertools.pairwise(rows):
+        assert not (re.search(r"[A-Za-z0-9_./]$", line) and re.match(r"[A-Za-z0-9_./]", following)), (line, following)
+        assert following[0] not in "，。、；：）", following
+    message = graph_error(client, code, lang="zh-CN")["message"]
+    assert "".join(rows).replace(" ", "") == message.replace(" ", "")  # every character shown, none doubled
