@@ -104,10 +104,13 @@ def guarded_protocol(settings: Settings, access_log: bool = True) -> type[HttpTo
             return None  # the transport closes; for a refused request, the client has read the answer
 
         def on_headers_complete(self) -> None:
+            previous = self.cycle
             super().on_headers_complete()
             self._head.clear()
             self._phase = "body"
             self._watch()
+            if self.cycle is previous:  # no new request cycle (a protocol upgrade): nothing to answer here
+                return
             self.cycle.transport = HeadJoinedToBody(self.transport, self.loop)  # type: ignore[assignment]
             if access_log:
                 _log_when_answered(self.cycle)

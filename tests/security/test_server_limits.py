@@ -193,3 +193,14 @@ def test_each_request_has_one_access_log_line(service: Service) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("no access-log line for the request")
+
+
+def test_pipelined_requests_are_answered_in_order(service: Service) -> None:
+    """Two requests in one write (HTTP/1.1 pipelining): both answered, in order, the second's head
+    checked and timed like the first's."""
+    first = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    two = first + b"GET /healthz?second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with connect(service) as sock:
+        sock.sendall(two)
+        answer = read_all(sock)
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and answer.count(b'"status"') == 2
