@@ -85,6 +85,8 @@ def _moved_copies(
     that element moved down, then up (by the same Python float arithmetic as Replay.perturbed, so
     each copy moves by the same step). Also the (down, up) values."""
     base = replay.inputs[key]
+    if rows * base.numel() <= SMALL_BATCH:
+        return _small_moved_copies(base, part, step, rows, first)
     moves = []
     for x in base.reshape(-1)[part].tolist():
         size = step * max(1.0, abs(x))
@@ -96,6 +98,29 @@ def _moved_copies(
         values = torch.tensor([moved for pair in moves for moved in pair], dtype=base.dtype)
         batch.view(rows, -1)[moved_rows, columns] = values
     return batch, moves
+
+
+# A batch of up to this many elements is built as Python numbers in one torch.tensor call: cheaper
+# than the four small torch calls of repeating and indexing (a tutorial's leaf, an MLP's weights).
+SMALL_BATCH = 4096
+
+
+def _small_moved_copies(
+    base: torch.Tensor, part: list[int], step: float, rows: int, first: int
+) -> tuple[torch.Tensor, list[tuple[float, float]]]:
+    """_moved_copies for a small batch: the same numbers, built from Python lists."""
+    flat = base.reshape(-1).tolist()
+    moves = []
+    for x in (flat[index] for index in part):
+        size = step * max(1.0, abs(x))
+        moves.append((x - size, x + size))
+    copies = [flat] * rows
+    for number, (index, pair) in enumerate(zip(part, moves, strict=True)):
+        for side, moved in enumerate(pair):
+            row = flat.copy()
+            row[index] = moved
+            copies[first + 2 * number + side] = row
+    return torch.tensor(copies, dtype=base.dtype).view(rows, *base.shape), moves
 
 
 def _batched_objectives(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 import torch
-from gradtrace.batched_replay import NotBatchable, perturbed_leaves, perturbed_together
+from gradtrace.batched_replay import SMALL_BATCH, NotBatchable, perturbed_leaves, perturbed_together
 from gradtrace.capture import Recorder
 from gradtrace.config import Limits
 from gradtrace.gradcheck import STEP
@@ -123,3 +123,21 @@ def test_all_leaves_in_one_batch_match_one_at_a_time() -> None:
             assert below == pytest.approx(below_1, rel=1e-14, abs=1e-14)
             assert above == pytest.approx(above_1, rel=1e-14, abs=1e-14)
     assert replay.inputs[id(b)].equal(b.detach().double())
+
+
+def test_a_large_leaf_is_moved_the_same_way() -> None:
+    """Past SMALL_BATCH elements the moved copies are built with torch indexing, not Python lists."""
+    with Recorder(Limits()):
+        w = torch.linspace(-2.0, 2.0, 5000, requires_grad=True)
+        root = (torch.sin(w) * w).sum()
+    indices = [0, 17, 2500, 4999]
+    with torch.no_grad(), torch._C.DisableTorchFunction():
+        replay = Replay(root, [w], time.monotonic() + 60)
+        replay.objective(torch.ones((), dtype=torch.float64))
+        assert 2 * len(indices) * w.numel() > SMALL_BATCH
+        together = list(perturbed_together(replay, w, indices, STEP))
+        alone = [replay.perturbed(w, index, STEP) for index in indices]
+    for (below, above, step), (below_1, above_1, step_1) in zip(together, alone, strict=True):
+        assert step == step_1
+        assert below == pytest.approx(below_1, rel=1e-14)
+        assert above == pytest.approx(above_1, rel=1e-14)
