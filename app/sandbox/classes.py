@@ -130,7 +130,8 @@ class ClassSupport:
                 refusal = Message(
                     "`{statement}`: a class may derive from your own classes, nn.Module, torch.autograd.Function, "
                     "object or an exception",
-                    statement=f"class {name}({base!r})",
+                    # A builtin base by the name the learner wrote (`dict`), not its repr (`<class 'dict'>`).
+                    statement=f"class {name}({base.name if isinstance(base, HostFunction) else repr(base)})",
                 )
                 raise GradtraceError("forbidden", refusal, code="forbidden.class_base")
             if base_host is not None and host is not None and base_host != host:

@@ -32,6 +32,7 @@ CASES: list[tuple[str, str, Limits | None, str]] = [
     ("forbidden.bytes", "a = b'x'", None, "bytes"),
     ("forbidden.class_keyword", "class A(metaclass=type):\n    pass", None, "`metaclass=`"),
     ("forbidden.class_base", "class A(1):\n    pass", None, "`class A(1)`"),
+    ("forbidden.class_base", "class A(dict):\n    pass", None, "`class A(dict)`"),
     ("forbidden.base_only", "a = torch.autograd.Function()", None, "`class Net(torch.autograd.Function):`"),
     ("forbidden.import_star", "from torch import *", None, "`import *`"),
     ("forbidden.relative_import", "from . import x", None, "`from . import ...`"),
