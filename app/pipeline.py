@@ -114,8 +114,9 @@ def _finish(
     limits: Limits,
     guard: LayoutGuard,
     warnings: list[Text],
+    part_way: bool = False,
 ) -> Result:
-    """Captures -> Graphs -> SVG, and the named tensors, of a program that ran (or ran part-way)."""
+    """Captures -> Graphs -> SVG, and the named tensors, of a program that ran (or ran `part_way`)."""
     warnings.extend(execution.warnings + recorder.warnings)
     captures = list(recorder.captures)
     if recorder.undrawn:
@@ -127,7 +128,7 @@ def _finish(
             )
         )
     if not captures:
-        captures = _automatic_capture(recorder, warnings)
+        captures = _automatic_capture(recorder, warnings, part_way)
     recorder.resolve_leaf_names()
     graphs = tuple(_render(c, recorder, options, limits, guard) for c in captures)
     warnings.extend(_fold_warnings(graphs))
@@ -149,7 +150,7 @@ def _what_ran(
     """The result of the lines that ran before a runtime error, or None when even that fails (the
     error itself is the answer then)."""
     try:
-        return _finish(execution, recorder, given, tensors, options, limits, guard, warnings)
+        return _finish(execution, recorder, given, tensors, options, limits, guard, warnings, part_way=True)
     except (GradtraceError, RuntimeError, ValueError, TypeError, IndexError):
         return None
 
@@ -163,7 +164,7 @@ def _torch_warning_texts(caught: list[pywarnings.WarningMessage]) -> list[Text]:
     return texts
 
 
-def _automatic_capture(recorder: Recorder, warnings: list[Text]) -> list[Capture]:
+def _automatic_capture(recorder: Recorder, warnings: list[Text], part_way: bool = False) -> list[Capture]:
     capture = recorder.capture_without_backward()
     if capture is None:
         warnings.append(
@@ -174,13 +175,19 @@ def _automatic_capture(recorder: Recorder, warnings: list[Text]) -> list[Capture
         )
         return []
     name: Text = recorder.seen.node_names.get(capture.root_node) or Message("the last result")
-    warnings.append(
-        Message(
+    if part_way:  # the failing line may be the program's own backward(): it was called, it did not finish
+        why = Message(
+            "no backward() call finished before the line that failed, so gradtrace back-propagated from "
+            "`{name}`, the last tensor with a grad_fn, leaving every .grad as it was",
+            name=name,
+        )
+    else:
+        why = Message(
             "the code never calls backward(), so gradtrace back-propagated from `{name}`, the last "
             "tensor with a grad_fn, leaving every .grad as it was",
             name=name,
         )
-    )
+    warnings.append(why)
     if capture.root.numel() != 1:
         warnings.append(
             Message(

@@ -292,3 +292,19 @@ def test_error_pictures_break_chinese_lines_beside_chinese_never_inside_a_code_n
         assert following[0] not in "，。、；：）", following
     message = graph_error(client, code, lang="zh-CN")["message"]
     assert "".join(rows).replace(" ", "") == message.replace(" ", "")  # every character shown, none doubled
+
+
+def test_a_partial_answer_does_not_say_the_code_never_calls_the_backward_that_failed(client: TestClient) -> None:
+    """The program's own backward() failed: the partial answer's automatic graph says no backward() call finished
+    before the failing line, not that the code never calls one (it does: that is the line that failed)."""
+    code = "x = torch.ones(3, requires_grad=True)\ny = x * 2\ny.backward()"
+    said_in = {"en": "no backward() call finished before the line that failed", "zh-CN": "出错的那一行之前"}
+    for lang, said in said_in.items():
+        response = client.post("/api/graph", json={"code": code, "options": {"lang": lang}})
+        assert response.status_code == 422 and response.json()["error"]["line"] == 3
+        warnings = response.json()["partial"]["warnings"]
+        assert any(said in text and "`y`" in text for text in warnings), warnings
+        assert not any("never calls backward()" in text or "没有调用 backward()" in text for text in warnings)
+    # A program that never calls backward() still hears that it does not.
+    ran = client.post("/api/graph", json={"code": "x = torch.ones(3, requires_grad=True)\ny = (x * 2).sum()"})
+    assert any("never calls backward()" in text for text in ran.json()["warnings"])
