@@ -210,17 +210,22 @@ class HeadJoinedToBody:
 
 
 def _log_when_answered(cycle: Any) -> None:
-    """Write the request's access-log line (uvicorn's format) when its answer starts."""
+    """Write the request's access-log line (uvicorn's format) once its answer has started: on the
+    loop's next turn, so the answer's first write (head and body, HeadJoinedToBody) goes out first."""
     send = cycle.send
     scope = cycle.scope
 
     async def logged_send(message: Any) -> None:
         if message["type"] == "http.response.start":
-            sys.stdout.write(access_line(scope, message["status"]))
-            sys.stdout.flush()  # as uvicorn's handler does: a log file or `docker logs` shows it now
+            asyncio.get_running_loop().call_soon(_write_line, access_line(scope, message["status"]))
         await send(message)
 
     cycle.send = logged_send
+
+
+def _write_line(line: str) -> None:
+    sys.stdout.write(line)
+    sys.stdout.flush()  # as uvicorn's handler does: a log file or `docker logs` shows it now
 
 
 def access_line(scope: Any, status: int) -> str:
