@@ -18,7 +18,9 @@ from gradtrace.worker import WorkerPool
 from tests.deploy.backends import BACKENDS, Backend, make_backend
 from tests.deploy.servers import MissingServer, PostgresServer, start_postgres
 
-TEST_LIMITS = Limits(timeout_seconds=5.0)
+# A third of the default step limit: the hostile loops (tests/security/attacks.py EXHAUSTION) then stop at the step
+# limit after ~1 s of CPU, well inside the 5 s timeout's wall-clock grace even when the machine is busy.
+TEST_LIMITS = Limits(timeout_seconds=5.0, max_steps=1_000_000)
 # Tests send requests back to back from one client; the rates have their own tests (test_fairness.py).
 NO_RATE_LIMITS = {"client_rate_limit": "", "snippet_rate_limit": ""}
 
