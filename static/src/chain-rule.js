@@ -36,7 +36,7 @@ export function chainRuleSection(node, graph, precision, known = () => true) {
       ),
     );
   } else if (inputs.length) {
-    section.append(sentBack(node, inputs, byId, precision));
+    section.append(sentBack(node, inputs, edges, byId, precision));
   }
   return section;
 }
@@ -83,13 +83,13 @@ function arrivingGradient(node, edges, byId, precision) {
 }
 
 /** For each input: grad in = grad out × local. */
-function sentBack(node, inputs, byId, precision) {
+function sentBack(node, inputs, edges, byId, precision) {
   const wrapper = document.createElement("div");
   wrapper.className = "chain-sent";
   wrapper.append(hint(t("{name} sends back to each input: grad in = grad out × local", { name: labelOf(node) })));
   for (const edge of inputs) {
     const input = byId.get(edge.source);
-    const inputName = input ? labelOf(input) : edge.source;
+    const inputName = input ? inputLabel(input, edges, byId) : edge.source;
     const row = document.createElement("div");
     row.className = "chain-edge";
     const to = document.createElement("div");
@@ -194,6 +194,17 @@ function firstElement(value) {
 
 export function labelOf(node) {
   return node.name ?? node.op ?? node.id;
+}
+
+/** The name a learner knows an input by: an unnamed AccumulateGrad box stands for the leaf it fills
+ * (`∂y/∂x`, not `∂y/∂AccumulateGrad`). */
+function inputLabel(input, edges, byId) {
+  if (input.name == null && input.op === "AccumulateGrad") {
+    const fromLeaf = edges.find((edge) => edge.target === input.id);
+    const leaf = fromLeaf ? byId.get(fromLeaf.source) : undefined;
+    if (leaf?.name) return leaf.name;
+  }
+  return labelOf(input);
 }
 
 function hint(content) {

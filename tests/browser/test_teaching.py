@@ -230,6 +230,9 @@ def test_the_chain_rule_inspector_shows_y_used_twice_as_a_sum(page: Page) -> Non
     expect(edge).to_contain_text("grad in")
     expect(edge).to_contain_text("grad out")
     expect(edge.locator(".chain-local")).to_contain_text("×1")
+    # The AccumulateGrad it sends to is named by its leaf, as the learner wrote it: ∂y/∂x.
+    expect(edge.locator(".chain-to")).to_have_text("to x")
+    expect(edge).to_contain_text("∂y/∂x")
 
 
 def test_the_chain_rule_of_a_scalar_used_twice_reads_as_numbers(page: Page) -> None:
