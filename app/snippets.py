@@ -56,11 +56,12 @@ STORE_RETRY_SECONDS = 5  # the Retry-After of a store that is down: a restarting
 
 
 def store_unavailable(reason: object) -> GradtraceError:
-    """The error of a snippet store that cannot be used right now (503 with Retry-After: try again later)."""
+    """The error of a snippet store that cannot be used right now (503 with Retry-After: try again later).
+    `reason` is our own words (a Message, translated) or the database driver's (shown as it wrote them)."""
     message = Message(
         "the snippet store is not available right now ({reason}); try again in a moment. "
         "Images linked by their /svg/{{encoded}} URL do not need it",
-        reason=str(reason),
+        reason=reason if isinstance(reason, Message) else str(reason),
     )
     return RetryLater(message, retry_after=STORE_RETRY_SECONDS, status=503, code="limit.store_unavailable")
 

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from ..i18n import Message
 from ..rendering.options import RenderOptions
 from ..snippets import (
     SNIPPET_ID,
@@ -46,9 +47,9 @@ MIGRATIONS: tuple[str, ...] = (
     )
     """,
 )
-UNREACHABLE = "the database does not answer"
-BUSY = "every connection to the database is busy"
-REFUSED = "the database refused the request"
+UNREACHABLE = Message("the database does not answer")
+BUSY = Message("every connection to the database is busy")
+REFUSED = Message("the database refused the request")
 
 
 def migrate(connection: psycopg.Connection[Any]) -> int:
@@ -148,7 +149,7 @@ class PostgresSnippetStore:
                 with self._in_use_lock:
                     self._in_use -= 1
 
-    def _timed_out(self) -> str:
+    def _timed_out(self) -> Message:
         """Why no connection came within the wait: all of them are out (busy), or the database is down."""
         with self._in_use_lock:
             busy = self._in_use >= self._max_connections

@@ -87,6 +87,7 @@ def test_a_down_database_fails_fast_after_the_first_call(own_postgres: PostgresS
             with pytest.raises(GradtraceError) as down:
                 store.get(key)
             assert down.value.status == 503 and "the database does not answer" in down.value.message
+            assert "数据库没有响应" in down.value.display_message("zh-CN")  # our reason, in the learner's language
         assert time.monotonic() - started < 5.0  # each waiting the full 1 s: 10 s or more
         own_postgres.start()
         wait_until(lambda: answers(store, key), RECOVERY_SECONDS, "a probe to find the database back")
@@ -111,6 +112,7 @@ def test_every_connection_busy_answers_503_saying_busy(postgres_server: Postgres
             with pytest.raises(GradtraceError) as busy:
                 store.count()
             assert busy.value.status == 503 and "every connection to the database is busy" in busy.value.message
+            assert "数据库的所有连接都在忙" in busy.value.display_message("zh-CN")
         slow.join(timeout=30)  # the lock is gone with the locker's connection
         assert len(held) == 1 and held[0] is not None
         assert store.count() == 1  # busy is not down: no breaker opened
