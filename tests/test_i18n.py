@@ -6,7 +6,9 @@ import pickle
 
 import pytest
 from gradtrace.errors import GradtraceError, RetryLater
-from gradtrace.i18n import Joined, Message, from_accept_language, parse_language, render
+from gradtrace.i18n import Joined, Message, Plural, Series, from_accept_language, parse_language, render
+from gradtrace.pipeline import run
+from gradtrace.rendering.options import RenderOptions
 
 
 @pytest.mark.parametrize(
@@ -57,3 +59,22 @@ def test_errors_keep_code_and_text_across_the_worker_pipe() -> None:
     assert copy.message == "line 2: m" and copy.to_dict()["message"] == "line 7: line 2: m"
     busy = pickle.loads(pickle.dumps(RetryLater(Message("line {line}: {message}", line=1, message="m"), 3)))
     assert (busy.code, busy.retry_after, busy.status) == ("limit.busy", 3, 429)
+
+
+def test_a_series_lists_with_each_languages_comma() -> None:
+    assert render(Series(0, 1, 2), "en") == "0, 1, 2"
+    summed = Plural("sums over dim {dims}", "sums over dims {dims}", n=2, dims=Series(0, 1))
+    assert (render(summed, "en"), render(summed, "zh-CN")) == ("sums over dims 0, 1", "沿第 0、1 维求和")
+    assert pickle.loads(pickle.dumps(Series(0, 1))) == Series(0, 1)
+
+
+def test_the_edge_rules_of_a_drawing_speak_its_language() -> None:
+    """A transpose's and a broadcast's words on the edges (they were English in Chinese drawings)."""
+    code = (
+        "import torch\nx = torch.ones(2, 3, requires_grad=True)\ny = (x.t() * 2).sum()\n"
+        "b = torch.ones(3, requires_grad=True)\nz = (torch.ones(2, 2, 3) + b).sum()\n(y + z).backward()\n"
+    )
+    english = run(code, options=RenderOptions(lang="en")).graphs[-1].svg
+    chinese = run(code, options=RenderOptions(lang="zh-CN")).graphs[-1].svg
+    assert ">transposes<" in english and "sums over dims 0, 1" in english
+    assert ">转置<" in chinese and "沿第 0、1 维求和" in chinese and "transposes" not in chinese

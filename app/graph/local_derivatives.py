@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from ..i18n import Message, Plural, Text
+from ..i18n import Message, Plural, Series, Text
 from .model import LocalDerivative, TensorData, listed_elements
 from .tensors import dtype_name, listed_size, to_tensor_data
 
@@ -109,21 +109,24 @@ _ELEMENTWISE: dict[str, tuple[Sequence[str], FactorOf]] = {
 }
 
 # Rules with no numbers: what the backward of a matrix product or a reshaping does.
-_RULES: dict[str, Sequence[str | None]] = {
+_TRANSPOSES = Message("transposes")
+_PERMUTES_BACK = Message("permutes back")
+_RESHAPES = Message("reshapes")
+_RULES: dict[str, Sequence[Text | None]] = {
     "MmBackward0": ("grad @ Bᵀ", "Aᵀ @ grad"),
     "BmmBackward0": ("grad @ Bᵀ", "Aᵀ @ grad"),
     "AddmmBackward0": (None, "grad @ Bᵀ", "Aᵀ @ grad"),  # the bias takes the ×1 factor below
     "MvBackward0": ("grad ⊗ v", "Aᵀ @ grad"),
-    "TBackward0": ("transposes",),
-    "TransposeBackward0": ("transposes",),
-    "PermuteBackward0": ("permutes back",),
-    "ViewBackward0": ("reshapes",),
-    "UnsafeViewBackward0": ("reshapes",),
-    "ReshapeAliasBackward0": ("reshapes",),
-    "SqueezeBackward0": ("reshapes",),
-    "SqueezeBackward1": ("reshapes",),
-    "SqueezeBackward4": ("reshapes",),
-    "UnsqueezeBackward0": ("reshapes",),
+    "TBackward0": (_TRANSPOSES,),
+    "TransposeBackward0": (_TRANSPOSES,),
+    "PermuteBackward0": (_PERMUTES_BACK,),
+    "ViewBackward0": (_RESHAPES,),
+    "UnsafeViewBackward0": (_RESHAPES,),
+    "ReshapeAliasBackward0": (_RESHAPES,),
+    "SqueezeBackward0": (_RESHAPES,),
+    "SqueezeBackward1": (_RESHAPES,),
+    "SqueezeBackward4": (_RESHAPES,),
+    "UnsqueezeBackward0": (_RESHAPES,),
 }
 
 
@@ -175,7 +178,7 @@ def _reduction_local(node: AutogradNode, name: str) -> LocalDerivative | None:
     elif name == "SumBackward0":
         return LocalDerivative(Message("×1, copied to all {count}", count=math.prod(sizes)))
     elif name == "SumBackward1":
-        named = ", ".join(str(d) for d in _reduced_dims(node, len(sizes)))
+        named = Series(*_reduced_dims(node, len(sizes)))
         return LocalDerivative(Message("×1, copied along dim {dims}", dims=named))
     else:
         return None
@@ -281,7 +284,7 @@ def broadcast_note(source_shape: tuple[int, ...], output_shape: tuple[int, ...])
     dims = [d for d, size in enumerate(output_shape) if d < lead or (source_shape[d - lead] == 1 and size != 1)]
     if not dims:
         return None
-    return Plural("sums over dim {dims}", "sums over dims {dims}", n=len(dims), dims=", ".join(map(str, dims)))
+    return Plural("sums over dim {dims}", "sums over dims {dims}", n=len(dims), dims=Series(*dims))
 
 
 def sums_broadcast(op: str, index: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .catalogues import DOMAINS, catalogue_entries, translator
 from .languages import DEFAULT_LANGUAGE, LANGUAGES, Language, from_accept_language, parse_language
-from .messages import Joined, Message, Plural, Text, render
+from .messages import Joined, Message, Plural, Series, Text, render
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -20,6 +20,7 @@ __all__ = [
     "Language",
     "Message",
     "Plural",
+    "Series",
     "Text",
     "catalogue_entries",
     "from_accept_language",

@@ -90,8 +90,35 @@ class Joined:
         return (Joined, self.parts)
 
 
+class Series:
+    """Items listed in a row, e.g. dimensions: `0, 1` in English, `0、1` in Chinese (the enumeration comma)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, *items: object) -> None:
+        self.items = tuple(str(item) for item in items)
+
+    def render(self, language: Language) -> str:
+        return ("、" if language == "zh-CN" else ", ").join(self.items)
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
+
+    def __repr__(self) -> str:
+        return f"Series{self.items!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Series) and self.items == other.items
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Series, self.items)
+
+
 # A str is text that is shown as it is in every language: a name, a number, PyTorch's own words.
-Text: TypeAlias = Message | Joined | str
+Text: TypeAlias = Message | Joined | Series | str
 
 
 def render(text: Text, language: Language) -> str:
@@ -100,9 +127,8 @@ def render(text: Text, language: Language) -> str:
 
 
 def _rendered(params: Mapping[str, object], language: Language) -> dict[str, object]:
-    return {
-        key: value.render(language) if isinstance(value, Message | Joined) else value for key, value in params.items()
-    }
+    translatable = Message | Joined | Series
+    return {key: value.render(language) if isinstance(value, translatable) else value for key, value in params.items()}
 
 
 def _message(msgid: str, params: dict[str, object]) -> Message:
