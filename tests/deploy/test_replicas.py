@@ -46,6 +46,12 @@ class Deployment:
         logged = quote(unquote(path))
         return Path(replica.log.name).read_text(errors="replace").count(f'"GET {logged} HTTP/1.1"')
 
+    def hits_once_logged(self, path: str, total: int) -> list[int]:
+        """Each replica's hits for `path` once `total` of them are logged: a replica writes its access line
+        after the answer has gone out, so the client can read the answer before the line is there."""
+        wait_until(lambda: sum(self.hits(r, path) for r in self.replicas) >= total, 30, f"{total} access lines")
+        return [self.hits(replica, path) for replica in self.replicas]
+
     def stored(self) -> int:
         with psycopg.connect(self.database_url) as connection:
             (rows,) = connection.execute("SELECT count(*) FROM snippets").fetchone()
@@ -104,7 +110,7 @@ def test_a_repeated_image_url_is_answered_by_nginx_cache(deployment: Deployment)
     first = httpx.get(f"{deployment.nginx.url}/svg/{encode_source(program('cached'))}", timeout=60)
     assert first.status_code == 200 and first.headers["x-cache-status"] == "MISS"
     path = first.request.url.raw_path.decode()
-    reached = [deployment.hits(replica, path) for replica in deployment.replicas]
+    reached = deployment.hits_once_logged(path, 1)
     assert sorted(reached) == [0, 1]  # one replica drew it
     second = httpx.get(deployment.nginx.url + path, timeout=60)
     assert second.request.url.raw_path.decode() == path
@@ -119,7 +125,7 @@ def test_error_pictures_are_not_cached(deployment: Deployment) -> None:
     path = "/s/0123456789abcdef.svg"
     answers = [httpx.get(deployment.nginx.url + path, timeout=60) for _ in range(2)]
     assert [answer.status_code for answer in answers] == [404, 404]
-    assert sum(deployment.hits(replica, path) for replica in deployment.replicas) == 2
+    assert sum(deployment.hits_once_logged(path, 2)) == 2
 
 
 def test_the_client_address_reaches_the_replicas(deployment: Deployment) -> None:
@@ -130,6 +136,7 @@ def test_the_client_address_reaches_the_replicas(deployment: Deployment) -> None
         answer = client.get(url, headers={"X-Forwarded-For": "203.0.113.9"})
     assert answer.status_code == 200
     path = answer.request.url.raw_path.decode()
+    deployment.hits_once_logged(path, 1)
     logs = "".join(Path(replica.log.name).read_text(errors="replace") for replica in deployment.replicas)
     line = next(line for line in logs.splitlines() if f"GET {quote(unquote(path))} " in line)
     assert "INFO:     127.0.0.2:" in line  # the client's own claim, 203.0.113.9, is not believed
