@@ -24,7 +24,7 @@ _GRAPHVIZ = threading.Lock()
 
 def error_dot(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> str:
     """A one-node DOT graph that shows the error kind, message and line in `language`, bounded in size."""
-    lines = wrap_lines(error.display_message(language), LINE_CHARS)[:MAX_LINES]
+    lines = wrap_lines(error.display_message(language), LINE_CHARS, max_lines=MAX_LINES)
     rows = "".join(f'<BR ALIGN="LEFT"/>{drawing_text(line, quote=False) or " "}' for line in lines)
     heading = f"<B>{drawing_text(error_heading(error, language), quote=False)}</B>"
     label = f'<{heading}<BR ALIGN="LEFT"/><FONT FACE="Courier">{rows}</FONT><BR ALIGN="LEFT"/>>'

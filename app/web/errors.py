@@ -44,7 +44,7 @@ def error_heading(error: GradtraceError, language: Language) -> str:
 def error_svg(error: GradtraceError, language: Language = DEFAULT_LANGUAGE) -> Response:
     """A small SVG that shows the error, in `language`, where the graph would have been (for <img> tags)."""
     text = error.display_message(language)
-    lines = wrap_lines(text, 70)[:8]
+    lines = wrap_lines(text, 70, max_lines=8)
     width = 40 + 8 * max(text_columns(line) for line in lines)  # 13px monospace: ~7.8px per column
     height = 46 + 18 * len(lines)
     rows = "".join(
@@ -75,15 +75,19 @@ NO_LINE_START = frozenset("，。、；：！？）」』》】”")
 NO_LINE_END = frozenset("（「『《【“")
 
 
-def wrap_lines(text: str, width: int) -> list[str]:
-    """`text` broken into lines of at most `width` columns: at spaces, or beside a Chinese character (Chinese has
-    no spaces), never inside a Latin word or a code name (`random.seed/randn` in a Chinese sentence stays whole)."""
+def wrap_lines(text: str, width: int, max_lines: int) -> list[str]:
+    """The first `max_lines` lines of `text` broken into lines of at most `width` columns: at spaces, or beside a
+    Chinese character (Chinese has no spaces), never inside a Latin word or a code name (`random.seed/randn` in a
+    Chinese sentence stays whole). Work stops at `max_lines`: a message can quote 100,000 characters of the
+    program's data, and only a picture's few lines are drawn."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        while text_columns(paragraph) > width:
-            cut = _last_break(paragraph, _fitting_chars(paragraph, width))
+        while len(lines) < max_lines and (fits := _fitting_chars(paragraph, width)) < len(paragraph):
+            cut = _last_break(paragraph, fits)
             lines.append(paragraph[:cut].rstrip())
             paragraph = paragraph[cut:].lstrip()
+        if len(lines) >= max_lines:
+            break
         lines.append(paragraph)
     return lines
 
