@@ -194,16 +194,7 @@ class Replay:
             self.held = self.first_run_held
 
     def _rerun(self, dependents: list[AutogradNode]) -> float:
-        overlay: Overlay = {}
-        try:
-            for node in dependents:
-                recorded = recorded_op(node)
-                assert recorded is not None
-                overlay[node] = self._make(recorded, overlay)
-            outputs = overlay.get(self.root_node, self.values[self.root_node])
-            return self._objective(outputs[self.root_nr])
-        finally:
-            self.held = self.first_run_held  # the overlay dies here
+        return float(self.replayed_objective(dependents))
 
     def dependents_of(self, leaf_key: int) -> list[AutogradNode]:
         """The nodes whose value depends on the leaf, in the order they are made."""
